@@ -1,0 +1,65 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+
+export const CONNECTION_SITUATIONS = ['not_installed', 'not_configured', 'active', 'inactive'] as const;
+export type ConnectionSituation = (typeof CONNECTION_SITUATIONS)[number];
+
+export const STOCK_TYPES = ['physical', 'available'] as const;
+export type StockType = (typeof STOCK_TYPES)[number];
+
+/** Tiny v2 order situations (codes), the targets of the default status map. */
+export const TINY_ORDER_SITUATIONS = [
+  'aberto', 'aprovado', 'preparando_envio', 'faturado', 'pronto_envio', 'enviado', 'entregue', 'nao_entregue', 'cancelado',
+] as const;
+export type TinyOrderSituation = (typeof TINY_ORDER_SITUATIONS)[number];
+
+/** Per-connection behaviour. Every field has a default so a new connection works as the native integration does. */
+export class ConnectionSettings {
+  @ApiPropertyOptional({ enum: STOCK_TYPES, default: 'available', description: 'Which Tiny balance is sent to Ideris' })
+  @IsOptional()
+  @IsIn(STOCK_TYPES)
+  stockType?: StockType;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Units held back from the marketplaces' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  safetyBuffer?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Post the order stock ("lançar estoque") right after import' })
+  @IsOptional()
+  @IsBoolean()
+  autoPostStock?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Ideris status id → Tiny situation used when an order is imported and on later status changes',
+    example: { '1': 'aberto', '2': 'aprovado', '6': 'cancelado' },
+  })
+  @IsOptional()
+  @IsObject()
+  statusMap?: Record<string, TinyOrderSituation>;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'Overrides the Tiny per-minute limit learned from x-limit-api' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  tinyCallsPerMinute?: number;
+
+  @ApiPropertyOptional({ minimum: 1, default: 50, description: 'Ideris per-minute limit for this account' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  iderisCallsPerMinute?: number;
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute'> = {
+  stockType: 'available',
+  safetyBuffer: 0,
+  autoPostStock: false,
+  statusMap: {},
+  tinyCallsPerMinute: undefined,
+  iderisCallsPerMinute: 50,
+};

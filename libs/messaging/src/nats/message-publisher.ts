@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { PubAck } from '@nats-io/jetstream';
+import { MessageHeaders } from '@hub/contracts';
+import { currentContext } from '@hub/platform';
+import { createHeaders } from './headers';
+import { JetStreamConnection } from './jetstream-connection';
+
+export interface PublishOptions {
+  /** De-duplication id (Nats-Msg-Id and Hub-Message-Id); derive it from the thing announced when you can. */
+  messageId: string;
+  connectionId?: string;
+  correlationId?: string;
+  headers?: Record<string, string[]>;
+}
+
+/**
+ * Publishes straight to JetStream and waits for the stream's acknowledgement. Use it where the message
+ * itself is the durable record (webhook intake); where a database change is announced, use the outbox.
+ */
+@Injectable()
+export class MessagePublisher {
+  constructor(private readonly connection: JetStreamConnection) {}
+
+  publish(subject: string, data: Uint8Array | string, options: PublishOptions): Promise<PubAck> {
+    const h = createHeaders();
+    for (const [key, values] of Object.entries(options.headers ?? {})) for (const v of values) h.append(key, v);
+    const ctx = currentContext();
+    const correlationId = options.correlationId ?? ctx?.correlationId;
+    const connectionId = options.connectionId ?? ctx?.connectionId;
+    if (!h.has(MessageHeaders.messageId)) h.set(MessageHeaders.messageId, options.messageId);
+    if (correlationId && !h.has(MessageHeaders.correlationId)) h.set(MessageHeaders.correlationId, correlationId);
+    if (connectionId && !h.has(MessageHeaders.connectionId)) h.set(MessageHeaders.connectionId, connectionId);
+    h.set(MessageHeaders.publishedAt, new Date().toISOString());
+    return this.connection.js.publish(subject, data, { msgID: options.messageId, headers: h });
+  }
+
+  publishJson(subject: string, payload: object, options: PublishOptions): Promise<PubAck> {
+    return this.publish(subject, JSON.stringify(payload), options);
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MessageHeaders } from '@hub/contracts';
+import { counter } from '@hub/platform';
+import { recordToHeaders } from '../nats/headers';
+import { JetStreamConnection } from '../nats/jetstream-connection';
+
+interface PendingRow {
+  id: string;
+  subject: string;
+  payload: unknown;
+  headers: Record<string, string[]>;
+}
+
+const published = counter('hub_outbox_published_total', 'Outbox rows published to JetStream', ['subject']);
+
+/** Relay tuning, named for why they are what they are. */
+export const OUTBOX_RELAY_DEFAULTS = {
+  /** Rows claimed per transaction: big enough to pipeline publishes, small enough to keep locks short. */
+  batchSize: 100,
+  /** Safety poll in case a NOTIFY was missed (listener reconnecting). */
+  pollIntervalMs: 1000,
+  /** Published rows are kept a while for inspection, then deleted. */
+  retentionHours: 24,
+};
+
+/**
+ * Publishes committed outbox rows in order. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
+ * replicas can run a relay without publishing one row twice; the publish uses the row id as Nats-Msg-Id,
+ * so a crash after publish and before marking is absorbed by JetStream's de-duplication.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener?: Client;
+  private running = false;
+  private wakeUp?: () => void;
+  private loop?: Promise<void>;
+  private lastCleanup = 0;
+
+  constructor(private readonly dataSource: DataSource, private readonly connection: JetStreamConnection) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  /** Publishes everything pending now; returns how many rows it published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.publishBatch();
+      total += n;
+      if (n < OUTBOX_RELAY_DEFAULTS.batchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.drain();
+        await this.cleanup();
+      } catch (error) {
+        this.logger.warn({ msg: 'outbox relay pass failed; retrying', err: error instanceof Error ? error.message : String(error) });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, OUTBOX_RELAY_DEFAULTS.pollIntervalMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: PendingRow[] = await manager.query(
+        `SELECT id, subject, payload, headers FROM outbox_message
+          WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [OUTBOX_RELAY_DEFAULTS.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      // Publishes are pipelined on one connection, so the stream keeps the rows' order.
+      const acks = await Promise.all(
+        rows.map((row) => {
+          const messageId = row.headers[MessageHeaders.natsMsgId]?.[0] ?? row.id;
+          const { [MessageHeaders.natsMsgId]: _drop, ...headers } = row.headers;
+          return this.connection.js.publish(row.subject, JSON.stringify(row.payload), { msgID: messageId, headers: recordToHeaders(headers) });
+        }),
+      );
+      await manager.query(
+        `UPDATE outbox_message AS o SET published_at = now(), stream_sequence = v.seq
+           FROM unnest($1::uuid[], $2::bigint[]) AS v(id, seq) WHERE o.id = v.id`,
+        [rows.map((r) => r.id), acks.map((a) => a.seq)],
+      );
+      for (const row of rows) published.inc({ subject: row.subject });
+      return rows.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(`DELETE FROM outbox_message WHERE published_at < now() - make_interval(hours => $1)`, [OUTBOX_RELAY_DEFAULTS.retentionHours]);
+  }
+
+  private async listen(): Promise<void> {
+    const options = this.dataSource.options as { url?: string; schema?: string };
+    try {
+      const client = new Client({ connectionString: options.url });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.query(`LISTEN "${options.schema ?? 'public'}_outbox"`);
+      client.on('notification', () => this.wakeUp?.());
+      this.listener = client;
+      if (!this.running) await client.end();
+    } catch (error) {
+      this.logger.warn({ msg: 'outbox LISTEN failed; relying on polling', err: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// Compiles every app and lib with swc into dist/, keeping the source layout and rewriting the
+// @hub/* path aliases into relative requires (so `node dist/apps/<app>/src/main.js` runs as is).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+swcrc.jsc.baseUrl = root;
+swcrc.jsc.paths = base.compilerOptions.paths;
+
+const dir = mkdtempSync(join(tmpdir(), 'hub-swc-'));
+const config = join(dir, 'swcrc.json');
+writeFileSync(config, JSON.stringify(swcrc));
+try {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  execFileSync(
+    join(root, 'node_modules/.bin/swc'),
+    ['apps', 'libs', '-d', 'dist', '--config-file', config, '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/test/**', '--quiet'],
+    { cwd: root, stdio: 'inherit' },
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
