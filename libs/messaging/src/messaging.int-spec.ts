@@ -155,7 +155,7 @@ describe('messaging against real PostgreSQL and NATS JetStream', () => {
   it('two relays on one table never publish a row twice', async () => {
     const subject = `${subjectRoot}.outbox.race`;
     const seen: string[] = [];
-    const sub = nc.subscribe(subject, { callback: (_err, msg) => seen.push(msg.headers?.get(MessageHeaders.messageId) ?? '') });
+    const sub = nc.subscribe(subject, { callback: (_err, msg) => void seen.push(msg.headers?.get(MessageHeaders.messageId) ?? '') });
     const writer = await startApp({ relay: false, handlers: false });
     const second = await startApp({ relay: true, handlers: false });
     const ds = writer.get(DataSource);

@@ -6,3 +6,4 @@ export * from './crypto/secret-box';
 export * from './health/health';
 export * from './metrics/metrics';
 export * from './database/database.module';
+export * from './bootstrap/bootstrap-service';

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DEFAULT_CONNECTION_SETTINGS, type ConnectionChangedV1, type ConnectionSettings, type ConnectionSituation } from '@hub/contracts';
+import { SecretBox } from '@hub/platform';
+
+export interface ConnectionRecord {
+  id: string;
+  version: number;
+  name: string;
+  situation: ConnectionSituation;
+  cnpj: string | null;
+  tinyIntegrationId: number | null;
+  tinyBaseUrl: string;
+  iderisBaseUrl: string;
+  settings: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute'>;
+  deleted: boolean;
+}
+
+export interface ConnectionCredentials {
+  tinyToken: string;
+  iderisPrivateKey: string;
+}
+
+interface Row {
+  id: string;
+  version: number;
+  name: string;
+  situation: ConnectionSituation;
+  cnpj: string | null;
+  tiny_integration_id: number | null;
+  tiny_base_url: string;
+  ideris_base_url: string;
+  settings: ConnectionSettings;
+  tiny_token_sealed: string | null;
+  ideris_key_sealed: string | null;
+  deleted: boolean;
+}
+
+
+/** A service's view of the connections it serves, from its own table. Only active ones sync. */
+@Injectable()
+export class ConnectionDirectory {
+  constructor(private readonly dataSource: DataSource, private readonly secretBox: SecretBox) {}
+
+  /** Applies an event if it is newer than what the table holds; returns whether it changed anything. */
+  async apply(manager: EntityManager, event: ConnectionChangedV1): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO connection_view (id, version, name, situation, cnpj, tiny_integration_id, tiny_base_url, ideris_base_url,
+          settings, tiny_token_sealed, ideris_key_sealed, deleted, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, now())
+       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, situation = EXCLUDED.situation,
+          cnpj = EXCLUDED.cnpj, tiny_integration_id = EXCLUDED.tiny_integration_id, tiny_base_url = EXCLUDED.tiny_base_url,
+          ideris_base_url = EXCLUDED.ideris_base_url, settings = EXCLUDED.settings, tiny_token_sealed = EXCLUDED.tiny_token_sealed,
+          ideris_key_sealed = EXCLUDED.ideris_key_sealed, deleted = EXCLUDED.deleted, updated_at = now()
+       WHERE connection_view.version < EXCLUDED.version
+       RETURNING id`,
+      [
+        event.connectionId, event.version, event.name, event.situation, event.cnpj ?? null, event.tinyIntegrationId ?? null,
+        event.tinyBaseUrl, event.iderisBaseUrl, JSON.stringify(event.settings ?? {}), event.credentials?.tinyToken ?? null,
+        event.credentials?.iderisPrivateKey ?? null, event.deleted,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async get(id: string): Promise<ConnectionRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query('SELECT * FROM connection_view WHERE id = $1', [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Connections that sync: active and not deleted. */
+  async listActive(): Promise<ConnectionRecord[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM connection_view WHERE situation = 'active' AND NOT deleted ORDER BY id`);
+    return rows.map(toRecord);
+  }
+
+  async isActive(id: string): Promise<boolean> {
+    const c = await this.get(id);
+    return !!c && c.situation === 'active' && !c.deleted;
+  }
+
+  /** Opens the sealed credentials; only for the client that calls the external API. */
+  async credentials(id: string): Promise<ConnectionCredentials | undefined> {
+    const rows: Row[] = await this.dataSource.query('SELECT id, tiny_token_sealed, ideris_key_sealed FROM connection_view WHERE id = $1', [id]);
+    const row = rows[0];
+    if (!row?.tiny_token_sealed || !row.ideris_key_sealed) return undefined;
+    return {
+      tinyToken: this.secretBox.open(row.tiny_token_sealed, `${id}:tiny`),
+      iderisPrivateKey: this.secretBox.open(row.ideris_key_sealed, `${id}:ideris`),
+    };
+  }
+}
+
+function toRecord(row: Row): ConnectionRecord {
+  return {
+    id: row.id,
+    version: row.version,
+    name: row.name,
+    situation: row.situation,
+    cnpj: row.cnpj,
+    tinyIntegrationId: row.tiny_integration_id,
+    tinyBaseUrl: row.tiny_base_url,
+    iderisBaseUrl: row.ideris_base_url,
+    settings: { ...DEFAULT_CONNECTION_SETTINGS, ...row.settings },
+    deleted: row.deleted,
+  };
+}
