@@ -25,6 +25,8 @@ export interface ConsumerDefinition {
   readonly retryDelaysMs: readonly number[];
   /** In-flight messages per consumer across all replicas. */
   readonly maxAckPending: number;
+  /** Where a new durable starts: the whole stream (default) or only messages published from now on. */
+  readonly deliverPolicy?: 'all' | 'new';
 }
 
 /** A payload class bound to the subject(s) it travels on. */

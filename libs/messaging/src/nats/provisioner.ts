@@ -32,7 +32,7 @@ export async function provisionConsumers(jsm: JetStreamManager, consumers: reado
     const config = {
       durable_name: def.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: def.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subject: def.filterSubject,
       ack_wait: nanos(def.ackWaitMs),
       // Unbounded at the server: the handler parks a message itself after `maxAttempts`, so a crash while

@@ -1,0 +1,53 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { Streams } from '@hub/contracts';
+import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
+import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, SecretBox } from '@hub/platform';
+import { ParkedMessagesController, RPC_CLIENT } from './admin/parked-messages.controller';
+import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
+import { ConnectionEntity } from './connections/connection.entity';
+import { ConnectionsController } from './connections/connections.controller';
+import { ConnectionsService, PublicUrl } from './connections/connections.service';
+import { CredentialVerifier } from './connections/credential-verifier';
+import type { GatewayConfig } from './gateway.config';
+import { Connections1764200000200 } from './migrations/1764200000200-connections';
+import { parseByteLimit } from './webhooks/raw-body';
+import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
+import { WebhookConnectionCache } from './webhooks/webhook-connection.cache';
+
+@Module({})
+export class GatewayAppModule {
+  static forConfig(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        DatabaseModule.forService({
+          url: config.DATABASE_URL,
+          schema: config.DB_SCHEMA ?? 'gateway',
+          entities: [ConnectionEntity],
+          migrations: [MessagingTables1764200000000, Connections1764200000200],
+        }),
+        MessagingModule.forRoot({
+          service: 'gateway',
+          natsUrl: config.NATS_URL,
+          replicas: config.NATS_REPLICAS,
+          streams: [Streams.CONNECTIONS, Streams.TINY_NOTIFICATIONS],
+          consumers: [],
+        }),
+        ClientsModule.register([{ name: RPC_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'gateway-rpc-client' } }]),
+        HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
+      ],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, MetricsController],
+      providers: [
+        { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
+        { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
+        { provide: PublicUrl, useValue: new PublicUrl(config.PUBLIC_BASE_URL) },
+        { provide: WebhookBodyLimit, useValue: new WebhookBodyLimit(parseByteLimit(config.WEBHOOK_BODY_LIMIT)) },
+        ApiKeyGuard,
+        ConnectionsService,
+        CredentialVerifier,
+        WebhookConnectionCache,
+      ],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import { createValidationPipe } from './common/validation';
+import type { GatewayConfig } from './gateway.config';
+
+/**
+ * HTTP set-up shared by main and the tests: JSON bodies only under /api (webhooks read their raw body
+ * themselves, with their own limit), validation, OpenAPI at /api/docs.
+ */
+export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
+  app.use('/api', json({ limit: config.ADMIN_BODY_LIMIT }));
+  app.useGlobalPipes(createValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tiny ⇄ Ideris hub — admin API')
+      .setDescription('Connections, operations and the Tiny webhook URLs. Authenticate with `Authorization: Bearer <ADMIN_API_KEYS entry>`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

@@ -1,0 +1,89 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Controller, HttpCode, HttpException, Logger, NotFoundException, Param, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { MessageHeaders, TINY_KINDS_DEDUPLICATED_BY_CONTENT, tinyNotificationSubject, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { MessagePublisher } from '@hub/messaging';
+import { bindConnection, constantTimeEquals, counter } from '@hub/platform';
+import { readRawBody } from './raw-body';
+import { checkTinyEnvelope } from './tiny-notification.check';
+import { WebhookConnectionCache } from './webhook-connection.cache';
+
+export class WebhookBodyLimit {
+  constructor(readonly bytes: number) {}
+}
+
+const received = counter('hub_tiny_webhooks_total', 'Tiny webhooks by outcome', ['kind', 'outcome']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Tiny's notifications. The notification is persisted to JetStream (and acknowledged by the stream) before
+ * the 200: once Tiny hears 200 it never sends it again, so nothing may be lost after that point.
+ */
+@ApiExcludeController()
+@Controller('webhooks/tiny')
+export class TinyWebhookController {
+  private readonly logger = new Logger(TinyWebhookController.name);
+
+  constructor(private readonly cache: WebhookConnectionCache, private readonly publisher: MessagePublisher, private readonly limit: WebhookBodyLimit) {}
+
+  @Post(':connectionId/:secret')
+  @HttpCode(200)
+  receiveAny(@Param('connectionId') connectionId: string, @Param('secret') secret: string, @Req() req: Request) {
+    return this.receive(connectionId, secret, undefined, req);
+  }
+
+  @Post(':connectionId/:secret/:kind')
+  @HttpCode(200)
+  receiveKind(@Param('connectionId') connectionId: string, @Param('secret') secret: string, @Param('kind') kind: string, @Req() req: Request) {
+    return this.receive(connectionId, secret, kind, req);
+  }
+
+  private async receive(connectionId: string, secret: string, kindInUrl: string | undefined, req: Request) {
+    const connection = UUID.test(connectionId) ? await this.cache.get(connectionId) : null;
+    if (!connection) throw new NotFoundException('unknown webhook endpoint');
+    if (!constantTimeEquals(secret, connection.secret)) throw new UnauthorizedException('invalid webhook secret');
+    bindConnection(connectionId);
+
+    const raw = await readRawBody(req, this.limit.bytes);
+    if (raw.trim() === '') {
+      // Tiny validates a URL with an empty request when the seller saves it.
+      received.inc({ kind: kindInUrl ?? 'ping', outcome: 'ping' });
+      return { status: 'ok', ping: true };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch (error) {
+      received.inc({ kind: kindInUrl ?? 'unknown', outcome: 'malformed' });
+      throw new HttpException({ statusCode: 400, error: 'Bad Request', message: `body is not valid JSON: ${(error as Error).message}` }, 400);
+    }
+    const check = checkTinyEnvelope(body, connection, kindInUrl);
+    if (!check.ok) {
+      received.inc({ kind: kindInUrl ?? 'unknown', outcome: 'refused' });
+      throw new HttpException({ statusCode: check.status, error: check.status === 400 ? 'Bad Request' : 'Unprocessable Entity', message: check.reason }, check.status);
+    }
+    if (connection.situation !== 'active') {
+      // Answered 200 so Tiny does not retry or drop the URL; a reactivation runs a reconciliation instead.
+      received.inc({ kind: check.kind, outcome: 'ignored' });
+      return { status: 'ignored', reason: `connection is ${connection.situation}; only active connections sync` };
+    }
+    const messageId = (TINY_KINDS_DEDUPLICATED_BY_CONTENT as readonly string[]).includes(check.kind)
+      ? `tiny:${connectionId}:${check.kind}:${createHash('sha256').update(raw).digest('hex')}`
+      : randomUUID();
+    const payload: TinyNotificationReceivedV1 = { connectionId, kind: check.kind, receivedAt: new Date().toISOString(), rawBody: raw };
+    try {
+      const ack = await this.publisher.publishJson(tinyNotificationSubject(check.kind), payload, {
+        messageId,
+        connectionId,
+        headers: { [MessageHeaders.connectionId]: [connectionId] },
+      });
+      received.inc({ kind: check.kind, outcome: ack.duplicate ? 'duplicate' : 'accepted' });
+      return { status: 'accepted', duplicate: ack.duplicate, sequence: ack.seq };
+    } catch (error) {
+      received.inc({ kind: check.kind, outcome: 'unavailable' });
+      this.logger.error({ msg: 'could not persist Tiny notification', kind: check.kind, err: (error as Error).message });
+      throw new HttpException({ statusCode: 503, error: 'Service Unavailable', message: 'the notification could not be stored; retry later' }, 503);
+    }
+  }
+}

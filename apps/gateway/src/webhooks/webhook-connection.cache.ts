@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { ConnectionSituation } from '@hub/contracts';
+import { ConnectionsService } from '../connections/connections.service';
+
+export interface CachedConnection {
+  id: string;
+  secret: string;
+  cnpj: string | null;
+  tinyIntegrationId: number | null;
+  situation: ConnectionSituation;
+}
+
+/**
+ * Webhook storms hit a handful of connections thousands of times a minute: keep what the intake checks in
+ * memory for a few seconds (unknown ids too, so garbage cannot hammer the database).
+ */
+@Injectable()
+export class WebhookConnectionCache {
+  static readonly TTL_MS = 5000;
+  private readonly entries = new Map<string, { value: CachedConnection | null; expiresAt: number }>();
+
+  constructor(private readonly connections: ConnectionsService) {}
+
+  async get(id: string): Promise<CachedConnection | null> {
+    const hit = this.entries.get(id);
+    if (hit && hit.expiresAt > Date.now()) return hit.value;
+    const loaded = await this.connections.loadForWebhook(id);
+    const value = loaded
+      ? { id, secret: loaded.secret, cnpj: loaded.entity.cnpj, tinyIntegrationId: loaded.entity.tinyIntegrationId, situation: loaded.entity.situation }
+      : null;
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(id, { value, expiresAt: Date.now() + WebhookConnectionCache.TTL_MS });
+    return value;
+  }
+
+  invalidate(id: string): void {
+    this.entries.delete(id);
+  }
+}

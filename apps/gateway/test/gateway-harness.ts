@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@hub/platform';
+import { testDatabaseUrl, testNatsUrl, uniqueSuffix } from '@hub/testing';
+import { createSandboxApp, sandboxUrl } from '../../sandbox/src/sandbox-app';
+import { GatewayAppModule } from '../src/app.module';
+import { GatewayConfig } from '../src/gateway.config';
+import { configureGatewayHttp } from '../src/gateway.http';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface GatewayHarness {
+  app: INestApplication;
+  url: string;
+  schema: string;
+  config: GatewayConfig;
+  sandbox: NestExpressApplication;
+  sandboxUrl: string;
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export function gatewayEnv(schema: string): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: testDatabaseUrl(),
+    NATS_URL: testNatsUrl(),
+    DB_SCHEMA: schema,
+    HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_API_KEYS: ADMIN_KEY,
+    PUBLIC_BASE_URL: 'http://hub.example.test',
+    WEBHOOK_BODY_LIMIT: '64kb',
+    LOG_LEVEL: 'silent',
+  };
+}
+
+/** The gateway in-process on a random port, against real PostgreSQL, NATS and an in-process sandbox. */
+export async function startGateway(): Promise<GatewayHarness> {
+  const schema = uniqueSuffix('gw');
+  const config = loadConfig(GatewayConfig, gatewayEnv(schema));
+  const sandbox = await createSandboxApp({ logRequests: false });
+  await sandbox.listen(0, '127.0.0.1');
+  const moduleRef = await Test.createTestingModule({ imports: [GatewayAppModule.forConfig(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+  configureGatewayHttp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    schema,
+    config,
+    sandbox,
+    sandboxUrl: sandboxUrl(sandbox),
+    async api(method, path, body, headers = { authorization: `Bearer ${ADMIN_KEY}` }) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* non-JSON body kept as text */
+      }
+      return { status: res.status, body: parsed };
+    },
+    async close() {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export async function sandboxPost(h: GatewayHarness, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${h.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}: ${await res.text()}`);
+}
+
+export const SELLER = {
+  cnpj: '12345678000195',
+  tinyToken: 'tiny-token-' + 'a'.repeat(40),
+  iderisPrivateKey: 'b'.repeat(96),
+};
+
+/** Registers the seller's accounts in the sandbox and creates a connection pointing at it. */
+export async function createSandboxConnection(h: GatewayHarness, name = uniqueSuffix('seller')): Promise<any> {
+  await sandboxPost(h, '/control/tiny/accounts', { token: SELLER.tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Exemplo LTDA' });
+  await sandboxPost(h, '/control/ideris/accounts', { privateKey: SELLER.iderisPrivateKey });
+  const res = await h.api('POST', '/api/v1/connections', {
+    name,
+    tinyToken: SELLER.tinyToken,
+    iderisPrivateKey: SELLER.iderisPrivateKey,
+    cnpj: '12.345.678/0001-95',
+    tinyIntegrationId: 777,
+    tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
+    iderisBaseUrl: `${h.sandboxUrl}/ideris`,
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

@@ -1,0 +1,168 @@
+import { IderisApiError, iderisErrorDetail, iderisErrorKindForStatus } from './ideris-api.error';
+import { IderisTokenCache, toIderisToken, type IderisToken } from './ideris-auth';
+import { unquoteJwt } from './ideris-jwt';
+import {
+  isRecord,
+  mapIderisMarketplaceAccount,
+  mapIderisOrder,
+  type IderisMarketplaceAccount,
+  type IderisOrder,
+  type IderisOrderPage,
+  type IderisOrderSearch,
+} from './ideris-order.models';
+
+export interface IderisClientOptions {
+  /** e.g. `https://apiv3.ideris.com.br` or `http://127.0.0.1:3100/ideris`. */
+  baseUrl: string;
+  privateKey: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+type Query = Record<string, string | number | Array<string | number> | undefined>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class IderisClient {
+  private readonly baseUrl: string;
+  private readonly privateKey: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+  private readonly tokens: IderisTokenCache;
+
+  constructor(options: IderisClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.privateKey = options.privateKey;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.tokens = new IderisTokenCache(() => this.login(), this.now);
+  }
+
+  /** v3 login: the private key goes as a bare JSON string and the JWT comes back as one. */
+  async login(): Promise<IderisToken> {
+    const path = '/login';
+    const response = await this.send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(this.privateKey),
+    });
+    const text = await response.text();
+    if (!response.ok) throw httpError(path, response, text);
+    const jwt = unquoteJwt(text);
+    if (jwt.split('.').length !== 3) throw new IderisApiError({ kind: 'transient', path, detail: 'login answer is not a JWT' });
+    return toIderisToken(jwt, this.now());
+  }
+
+  async verifyCredentials(): Promise<{ privateKeyId?: string; expiresAt: Date }> {
+    const token = await this.tokens.refresh();
+    return { privateKeyId: token.privateKeyId, expiresAt: token.expiresAt };
+  }
+
+  async searchOrders(search: IderisOrderSearch = {}): Promise<IderisOrderPage> {
+    const body = await this.get('/order/search', {
+      startDate: search.startDate?.toISOString(),
+      endDate: search.endDate?.toISOString(),
+      statusId: search.statusIds,
+      authenticationId: search.authenticationId,
+      limit: search.limit,
+      offset: search.offset,
+      sort: search.sort,
+    });
+    const list = isRecord(body) && Array.isArray(body['obj']) ? body['obj'] : [];
+    const total = isRecord(body) && typeof body['total'] === 'number' ? body['total'] : list.length;
+    return { total, orders: list.map(mapIderisOrder).filter((order): order is IderisOrder => order !== undefined) };
+  }
+
+  async getOrder(id: number | string): Promise<IderisOrder> {
+    const path = `/order/${encodeURIComponent(String(id))}`;
+    const order = mapIderisOrder(objOf(await this.get(path)));
+    if (!order) throw new IderisApiError({ kind: 'transient', path, detail: 'unexpected order shape' });
+    return order;
+  }
+
+  async listMarketplaceAccounts(): Promise<IderisMarketplaceAccount[]> {
+    const list = objOf(await this.get('/settings/marketplace'));
+    return (Array.isArray(list) ? list : [])
+      .map(mapIderisMarketplaceAccount)
+      .filter((account): account is IderisMarketplaceAccount => account !== undefined);
+  }
+
+  /** Authenticated GET returning the parsed JSON body; re-logs in once on a 401. */
+  async get(path: string, query: Query = {}): Promise<unknown> {
+    return this.authorized('GET', path + queryString(query));
+  }
+
+  async sendJson(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    return this.authorized(method, path, JSON.stringify(body));
+  }
+
+  private async authorized(method: string, pathAndQuery: string, body?: string): Promise<unknown> {
+    let token = await this.tokens.token();
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await this.send(pathAndQuery, {
+        method,
+        headers: {
+          authorization: `Bearer ${token.jwt}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body,
+      });
+      const text = await response.text();
+      if (response.status === 401 && attempt === 0) {
+        this.tokens.invalidate(token.jwt);
+        token = await this.tokens.token();
+        continue;
+      }
+      if (!response.ok) throw httpError(pathAndQuery, response, text);
+      return parseJson(pathAndQuery, text);
+    }
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error: unknown) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new IderisApiError({ kind: 'transient', path, detail: timedOut ? 'timeout' : 'network error', cause: error });
+    }
+  }
+}
+
+function httpError(path: string, response: Response, text: string): IderisApiError {
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new IderisApiError({
+    kind: iderisErrorKindForStatus(response.status),
+    path,
+    httpStatus: response.status,
+    detail: iderisErrorDetail(text),
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  });
+}
+
+function parseJson(path: string, text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error: unknown) {
+    throw new IderisApiError({ kind: 'transient', path, detail: 'malformed JSON body', cause: error });
+  }
+}
+
+function objOf(body: unknown): unknown {
+  return isRecord(body) ? body['obj'] : undefined;
+}
+
+/** `statusId` is repeated (`statusId=1&statusId=2`), not comma-joined. */
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

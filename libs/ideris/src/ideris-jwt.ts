@@ -1,0 +1,38 @@
+export interface IderisJwtInfo {
+  privateKeyId?: string;
+  expiresAt?: Date;
+}
+
+/** Reads the claims the client needs without verifying the signature (the secret is Ideris's). */
+export function readIderisJwt(jwt: string): IderisJwtInfo {
+  const payloadPart = jwt.split('.')[1];
+  if (!payloadPart) return {};
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof payload !== 'object' || payload === null) return {};
+  const claims = payload as Record<string, unknown>;
+  const keyId = claims['PrivateKeyId'];
+  const exp = typeof claims['exp'] === 'number' ? claims['exp'] : Number(claims['exp']);
+  return {
+    privateKeyId: typeof keyId === 'string' || typeof keyId === 'number' ? String(keyId) : undefined,
+    expiresAt: Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined,
+  };
+}
+
+/** The login answers a JSON string literal (`"eyJ…"`, quotes included); tolerate a bare token too. */
+export function unquoteJwt(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (typeof parsed === 'string') return parsed.trim();
+    } catch {
+      // fall through
+    }
+  }
+  return trimmed.replace(/^"|"$/g, '');
+}

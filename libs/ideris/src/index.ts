@@ -1,0 +1,5 @@
+export * from './ideris-api.error';
+export * from './ideris-auth';
+export * from './ideris-client';
+export * from './ideris-jwt';
+export * from './ideris-order.models';
