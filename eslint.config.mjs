@@ -1,6 +1,21 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const depConstraints = [
+  // Apps never import each other; each service reaches the others only through NATS.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
+  { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
+  // The sandbox plays the external APIs: it must not share the clients' models, or a wrong
+  // assumption in a client would be mirrored instead of caught.
+  { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:infra'] },
+];
+
+/** Tests may also use the testing lib and start the sandbox in-process (its app factory only). */
+const testDepConstraints = depConstraints.map((c) => (c.sourceTag === 'scope:sandbox' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }));
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/coverage', 'tmp/**', '.nx/**'] },
   ...tseslint.configs.recommended,
@@ -8,24 +23,7 @@ export default [
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // Apps never import each other; each service reaches the others only through NATS.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
-            { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
-            // The sandbox plays the external APIs: it must not share the clients' models, or a wrong
-            // assumption in a client would be mirrored instead of caught.
-            { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:infra'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -50,6 +48,10 @@ export default [
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', 'libs/testing/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$'], depConstraints: testDepConstraints }],
+    },
   },
 ];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { OutboxRelay } from '@hub/messaging';
 import { loadConfig } from '@hub/platform';
 import { testDatabaseUrl, testNatsUrl, uniqueSuffix } from '@hub/testing';
 import { createSandboxApp, sandboxUrl } from '../../sandbox/src/sandbox-app';
@@ -47,14 +48,7 @@ export async function startGateway(): Promise<GatewayHarness> {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
-  return {
-    app,
-    url,
-    schema,
-    config,
-    sandbox,
-    sandboxUrl: sandboxUrl(sandbox),
-    async api(method, path, body, headers = { authorization: `Bearer ${ADMIN_KEY}` }) {
+  const api: GatewayHarness['api'] = async (method, path, body, headers = { authorization: `Bearer ${ADMIN_KEY}` }) => {
       const res = await fetch(`${url}${path}`, {
         method,
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -68,8 +62,20 @@ export async function startGateway(): Promise<GatewayHarness> {
         /* non-JSON body kept as text */
       }
       return { status: res.status, body: parsed };
-    },
+  };
+  return {
+    app,
+    url,
+    schema,
+    config,
+    sandbox,
+    sandboxUrl: sandboxUrl(sandbox),
+    api,
     async close() {
+      // Deleting announces it, so read models elsewhere on this NATS never keep a test connection active.
+      const list = await api('GET', '/api/v1/connections');
+      for (const c of (list.body as { id: string }[]) ?? []) await api('DELETE', `/api/v1/connections/${c.id}`);
+      await app.get(OutboxRelay).drain();
       await app.close();
       await sandbox.close();
     },

@@ -154,4 +154,17 @@ describe('IderisClient against the sandbox over HTTP', () => {
     expect(order.customerEmail).toBeUndefined();
     expect(order.approved).toBeInstanceOf(Date);
   });
+
+  it('walks every order past the page cap, isolating a corrupt record and surviving an early 404', async () => {
+    await account({ limitPerMinute: 1000 });
+    await control('/control/ideris/orders', { privateKey: KEY, count: 60, approved: '2025-08-20T10:00:00-03:00' });
+    const [bad] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY, corruptQuantity: '300O', approved: '2025-08-20T11:00:00-03:00' });
+    await control('/control/ideris/orders', { privateKey: KEY, count: 59, approved: '2025-08-20T12:00:00-03:00' });
+    await control('/control/faults', { system: 'ideris', account: KEY, endpoint: 'order/search', httpStatus: 404, skip: 1, times: 1 });
+    const walk = await client().walkOrders();
+    expect(walk.total).toBe(120);
+    expect(walk.orders).toHaveLength(119);
+    expect(walk.orders.some((order) => order.id === bad.id)).toBe(false);
+    expect(walk.unreadable).toEqual([{ offset: 60, limit: 1, reason: 'server-error', detail: "Input string '300O' was not in a correct format." }]);
+  });
 });

@@ -10,6 +10,7 @@ import {
   type IderisOrderPage,
   type IderisOrderSearch,
 } from './ideris-order.models';
+import { walkIderisOrders, type IderisOrderWalk } from './ideris-order.walker';
 
 export interface IderisClientOptions {
   /** e.g. `https://apiv3.ideris.com.br` or `http://127.0.0.1:3100/ideris`. */
@@ -74,6 +75,11 @@ export class IderisClient {
     const list = isRecord(body) && Array.isArray(body['obj']) ? body['obj'] : [];
     const total = isRecord(body) && typeof body['total'] === 'number' ? body['total'] : list.length;
     return { total, orders: list.map(mapIderisOrder).filter((order): order is IderisOrder => order !== undefined) };
+  }
+
+  /** Every order of a search, window by window (see `walkIderisOrders` for the quirks it absorbs). */
+  async walkOrders(search: Omit<IderisOrderSearch, 'limit' | 'offset'> = {}): Promise<IderisOrderWalk> {
+    return walkIderisOrders((page) => this.searchOrders(page), search);
   }
 
   async getOrder(id: number | string): Promise<IderisOrder> {

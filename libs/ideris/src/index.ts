@@ -3,3 +3,4 @@ export * from './ideris-auth';
 export * from './ideris-client';
 export * from './ideris-jwt';
 export * from './ideris-order.models';
+export * from './ideris-order.walker';
