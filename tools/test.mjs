@@ -1,20 +1,23 @@
 // The whole test run: PostgreSQL and NATS (found or started), type-check, lint, build, unit and
 // integration tests. Exits non-zero on the first failing step.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ensureNats, ensurePostgres, log } from './infra.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const [pg, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
 log(`PostgreSQL: ${pg.source}; NATS: ${nats.source}`);
+mkdirSync(join(root, '.run'), { recursive: true });
+for (const f of ['jest-unit.json', 'jest-integration.json']) rmSync(join(root, '.run', f), { force: true });
 const env = { ...process.env, DATABASE_URL: pg.url, NATS_URL: nats.url };
 
 const steps = [
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs', 'tools']],
   ['build', 'node', ['tools/build.mjs']],
-  ['unit tests', 'npx', ['jest', '--selectProjects', 'unit', '--ci']],
-  ['integration tests', 'npx', ['jest', '--selectProjects', 'integration', '--ci', '--runInBand']],
+  ['unit tests', 'npx', ['jest', '--selectProjects', 'unit', '--ci', '--json', '--outputFile=.run/jest-unit.json']],
+  ['integration tests', 'npx', ['jest', '--selectProjects', 'integration', '--ci', '--runInBand', '--json', '--outputFile=.run/jest-integration.json']],
 ];
 const only = process.argv.slice(2);
 let passed = 0;
@@ -31,4 +34,14 @@ for (const [name, cmd, args] of steps) {
   log(`✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 log(`all ${passed} steps passed`);
+const counts = { passed: 0, failed: 0, skipped: 0 };
+for (const f of ['jest-unit.json', 'jest-integration.json']) {
+  const file = join(root, '.run', f);
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  counts.passed += r.numPassedTests;
+  counts.failed += r.numFailedTests;
+  counts.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
 process.exit(0);

@@ -6,7 +6,7 @@ import { Consumers, type ConsumerDefinition } from '@hub/contracts';
 import { ConnectionDirectory, ServiceFoundationModule } from '@hub/connections';
 import { EncryptionConfig, loadConfig } from '@hub/platform';
 import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from './gateway-harness';
+import { ADMIN_KEY, createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from './gateway-harness';
 
 describe('connections API (gateway + sandbox + a service read model)', () => {
   let h: GatewayHarness;
@@ -134,6 +134,18 @@ describe('connections API (gateway + sandbox + a service read model)', () => {
     expect((await h.api('GET', `/api/v1/connections/${created.id}`)).status).toBe(404);
     await waitFor(async () => (await directory.get(created.id))?.deleted === true);
     expect(await directory.isActive(created.id)).toBe(false);
+  });
+
+  it('carries the caller\'s correlation id from the HTTP request onto the event it causes', async () => {
+    const created = await createSandboxConnection(h);
+    const res = await h.api('PATCH', `/api/v1/connections/${created.id}`, { name: `corr ${created.id}` }, { authorization: `Bearer ${ADMIN_KEY}`, 'x-correlation-id': 'corr-abc-123' });
+    expect(res.status).toBe(200);
+    const nc = await connect({ servers: testNatsUrl() });
+    const jsm = await jetstreamManager(nc);
+    const msg = await waitFor(() => jsm.streams.getMessage('CONNECTIONS', { last_by_subj: 'gateway.connection.changed.v1' }).then((m) => (m?.json<{ connectionId: string; version: number }>().version === res.body.version && m?.json<{ connectionId: string }>().connectionId === created.id ? m : undefined)).catch(() => undefined));
+    expect(msg.header.get('Hub-Correlation-Id')).toBe('corr-abc-123');
+    expect(msg.header.get('Hub-Connection-Id')).toBe(created.id);
+    await nc.close();
   });
 
   it('serves the OpenAPI document and health', async () => {

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OutboxRelay } from '@hub/messaging';
-import { loadConfig } from '@hub/platform';
+import { correlationMiddleware, loadConfig } from '@hub/platform';
 import { testDatabaseUrl, testNatsUrl, uniqueSuffix } from '@hub/testing';
 import { createSandboxApp, sandboxUrl } from '../../sandbox/src/sandbox-app';
 import { GatewayAppModule } from '../src/app.module';
@@ -44,6 +44,7 @@ export async function startGateway(): Promise<GatewayHarness> {
   await sandbox.listen(0, '127.0.0.1');
   const moduleRef = await Test.createTestingModule({ imports: [GatewayAppModule.forConfig(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+  app.use(correlationMiddleware);
   configureGatewayHttp(app, config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

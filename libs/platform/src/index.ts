@@ -7,3 +7,4 @@ export * from './health/health';
 export * from './metrics/metrics';
 export * from './database/database.module';
 export * from './bootstrap/bootstrap-service';
+export * from './logging/correlation.middleware';

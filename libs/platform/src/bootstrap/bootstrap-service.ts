@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { createRootLogger, JsonLogger } from '../logging/json-logger';
+import { correlationMiddleware } from '../logging/correlation.middleware';
 import type { BaseServiceConfig } from '../config/service-config';
 
 export interface BootstrapOptions {
@@ -22,6 +23,7 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
   const logger = new JsonLogger(root);
   const app = await NestFactory.create(module, { logger, bufferLogs: true, bodyParser: false });
   app.enableShutdownHooks();
+  app.use(correlationMiddleware);
   app.connectMicroservice<MicroserviceOptions>(
     { transport: Transport.NATS, options: { servers: options.config.NATS_URL.split(','), queue: options.service, name: `${options.service}-rpc` } },
     { inheritAppConfig: true },
