@@ -1,0 +1,68 @@
+// Benchmark: Tiny webhook intake with durable persistence (JetStream ack before 200) against a bare HTTP
+// handler on the same machine and the same load. Prints one JSON line at the end.
+//   node tools/bench/webhook-intake.mjs [--seconds 10] [--concurrency 64]
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensureNats, ensurePostgres } from '../infra.mjs';
+import { freePort, load, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const seconds = arg('seconds', 10);
+const concurrency = arg('concurrency', 64);
+
+execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
+const [pg, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
+const schema = `bench_${Date.now().toString(36)}`;
+const adminKey = `bench-${randomBytes(12).toString('hex')}`;
+const [gwPort, sbPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+const common = { DATABASE_URL: pg.url, NATS_URL: nats.url };
+const sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
+const gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: schema, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: adminKey, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
+const bare = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { env: { PORT: String(barePort) }, stdio: 'ignore' });
+const stopAll = () => [sandbox, gateway, bare].forEach((p) => p.kill('SIGTERM'));
+process.on('exit', stopAll);
+
+try {
+  await waitOk(`http://127.0.0.1:${gwPort}/health/ready`);
+  await waitOk(`http://127.0.0.1:${sbPort}/control/calls`);
+  const sb = `http://127.0.0.1:${sbPort}`;
+  const json = (method, url, body, headers = {}) => fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body && JSON.stringify(body) }).then((r) => r.json());
+  const seller = { token: `bench-tiny-${randomBytes(8).toString('hex')}`, key: randomBytes(48).toString('hex'), cnpj: '12345678000195' };
+  await json('POST', `${sb}/control/tiny/accounts`, { token: seller.token, cnpj: seller.cnpj });
+  await json('POST', `${sb}/control/ideris/accounts`, { privateKey: seller.key });
+  const auth = { authorization: `Bearer ${adminKey}` };
+  const gw = `http://127.0.0.1:${gwPort}`;
+  const connection = await json('POST', `${gw}/api/v1/connections`, { name: 'bench', tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: 1, tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris` }, auth);
+  const activated = await json('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
+  if (activated.situation !== 'active') throw new Error(`connection not active: ${JSON.stringify(activated)}`);
+  const body = (i) => JSON.stringify({ versao: '1.0.0', cnpj: seller.cnpj, idEcommerce: 1, tipo: 'estoque', dados: { tipoEstoque: 'F', saldo: i % 500, idProduto: i % 2000, sku: `SKU-${i % 2000}`, skuMapeamento: `SKU-${i % 2000}`, skuMapeamentoPai: '' } });
+
+  const idle = { gateway: memoryOf(gateway.pid).rssMB, sandbox: memoryOf(sandbox.pid).rssMB };
+  await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds: 2, concurrency }); // warm-up
+  const bareResult = await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds, concurrency });
+  await load({ url: activated.webhookUrls.estoque, body, seconds: 2, concurrency }); // warm-up
+  const intake = await load({ url: activated.webhookUrls.estoque, body, seconds, concurrency });
+  await fetch(`${gw}/api/v1/connections/${connection.id}`, { method: 'DELETE', headers: auth });
+
+  const result = {
+    benchmark: 'webhook-intake',
+    seconds,
+    concurrency,
+    intake: { ...intake, durable: 'JetStream file storage, PubAck before 200' },
+    bareHttpHandler: bareResult,
+    intakeVsBare: Math.round((intake.rps / bareResult.rps) * 1000) / 1000,
+    memoryMB: {
+      gateway: { idle: idle.gateway, peak: memoryOf(gateway.pid).peakMB },
+      sandbox: { idle: idle.sandbox, peak: memoryOf(sandbox.pid).peakMB },
+      bareHttpHandler: { peak: memoryOf(bare.pid).peakMB },
+    },
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  stopAll();
+}
