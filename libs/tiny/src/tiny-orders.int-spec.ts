@@ -1,4 +1,3 @@
-/* eslint @nx/enforce-module-boundaries: "off" -- tests start the sandbox in-process; production code never imports it. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
 import { TinyApiError } from './tiny-api.error';

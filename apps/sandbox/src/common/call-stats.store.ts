@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+
+export type ApiSystem = 'tiny' | 'ideris';
+
+export type CallOutcome = 'ok' | 'error' | 'blocked';
+
+export interface EndpointStats {
+  calls: number;
+  ok: number;
+  errors: number;
+  blocks: number;
+}
+
+export interface AccountStats {
+  calls: number;
+  blocks: number;
+  /** Accepted calls per calendar minute (ISO minute → count), so a benchmark can check "no minute over the limit". */
+  acceptedPerMinute: Record<string, number>;
+  endpoints: Record<string, EndpointStats>;
+}
+
+@Injectable()
+export class CallStatsStore {
+  private stats: Record<ApiSystem, Map<string, AccountStats>> = { tiny: new Map(), ideris: new Map() };
+
+  record(system: ApiSystem, account: string, endpoint: string, outcome: CallOutcome, at: number): void {
+    const accountStats = this.accountStats(system, account);
+    const endpointStats = (accountStats.endpoints[endpoint] ??= { calls: 0, ok: 0, errors: 0, blocks: 0 });
+    accountStats.calls += 1;
+    endpointStats.calls += 1;
+    if (outcome === 'blocked') {
+      accountStats.blocks += 1;
+      endpointStats.blocks += 1;
+      return;
+    }
+    if (outcome === 'ok') endpointStats.ok += 1;
+    else endpointStats.errors += 1;
+    const minute = new Date(at).toISOString().slice(0, 16);
+    accountStats.acceptedPerMinute[minute] = (accountStats.acceptedPerMinute[minute] ?? 0) + 1;
+  }
+
+  snapshot(): Record<ApiSystem, Record<string, AccountStats>> {
+    return {
+      tiny: Object.fromEntries(this.stats.tiny),
+      ideris: Object.fromEntries(this.stats.ideris),
+    };
+  }
+
+  reset(): void {
+    this.stats = { tiny: new Map(), ideris: new Map() };
+  }
+
+  private accountStats(system: ApiSystem, account: string): AccountStats {
+    let accountStats = this.stats[system].get(account);
+    if (!accountStats) {
+      accountStats = { calls: 0, blocks: 0, acceptedPerMinute: {}, endpoints: {} };
+      this.stats[system].set(account, accountStats);
+    }
+    return accountStats;
+  }
+}

@@ -1,0 +1,89 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createSandboxApp, sandboxUrl } from '../sandbox-app';
+
+const KEY = '4d18'.repeat(24);
+
+describe('sandbox: Ideris v3 login and bearer check', () => {
+  let app: NestExpressApplication;
+  let base: string;
+  let now = Date.now();
+
+  beforeAll(async () => {
+    app = await createSandboxApp({ logRequests: false, now: () => now, iderisTokenTtlSeconds: 3600 });
+    await app.listen(0, '127.0.0.1');
+    base = sandboxUrl(app);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  beforeEach(async () => {
+    now = Date.now();
+    await postJson('/control/reset', {});
+    await postJson('/control/ideris/accounts', { privateKey: KEY, limitPerMinute: 3 });
+  });
+
+  function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  }
+
+  async function login(body: unknown): Promise<string> {
+    const response = await postJson('/ideris/login', body);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.startsWith('"') && text.endsWith('"')).toBe(true);
+    return JSON.parse(text) as string;
+  }
+
+  function claims(jwt: string): Record<string, unknown> {
+    return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  }
+
+  it('answers the bare-string login with a JSON string JWT carrying PrivateKeyId, iat and exp', async () => {
+    const jwt = await login(KEY);
+    const payload = claims(jwt);
+    expect(JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString('utf8'))).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(typeof payload['PrivateKeyId']).toBe('string');
+    expect(Number(payload['exp']) - Number(payload['iat'])).toBe(3600);
+  });
+
+  it('accepts the legacy {"login_token"} body and the /Login spelling', async () => {
+    await login({ login_token: KEY });
+    expect((await postJson('/ideris/Login', KEY)).status).toBe(200);
+  });
+
+  it('refuses unknown keys and missing, foreign or expired bearers with the ASP.NET 401', async () => {
+    const refused = await postJson('/ideris/login', 'f'.repeat(96));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ Message: 'Authorization has been denied for this request.' });
+    expect((await fetch(`${base}/ideris/settings/marketplace`)).status).toBe(401);
+    const jwt = await login(KEY);
+    const forged = `${jwt.split('.').slice(0, 2).join('.')}.AAAA`;
+    expect((await fetch(`${base}/ideris/settings/marketplace`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    expect((await fetch(`${base}/ideris/settings/marketplace`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    now += 3601_000;
+    expect((await fetch(`${base}/ideris/settings/marketplace`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(401);
+  });
+
+  it('answers 429 with Retry-After past the per-minute limit and counts the block', async () => {
+    const jwt = await login(KEY);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push((await fetch(`${base}/ideris/settings/marketplace`, { headers: { authorization: `Bearer ${jwt}` } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    now += 60_001;
+    expect((await fetch(`${base}/ideris/settings/marketplace`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    const calls = (await (await fetch(`${base}/control/calls`)).json()) as { ideris: Record<string, any> };
+    expect(calls.ideris[KEY]).toMatchObject({ calls: 5, blocks: 1, endpoints: { 'settings/marketplace': { ok: 4, blocks: 1 } } });
+  });
+
+  it('injects an Ideris 5xx for one endpoint and one account', async () => {
+    const jwt = await login(KEY);
+    await postJson('/control/faults', { system: 'ideris', account: KEY, endpoint: 'settings/marketplace', httpStatus: 503, times: 1 });
+    const auth = { headers: { authorization: `Bearer ${jwt}` } };
+    expect((await fetch(`${base}/ideris/settings/marketplace`, auth)).status).toBe(503);
+    expect((await fetch(`${base}/ideris/settings/marketplace`, auth)).status).toBe(200);
+  });
+});

@@ -1,0 +1,18 @@
+export interface SandboxConfig {
+  /** Lifetime of the JWTs issued by the Ideris login (the real lifetime is undocumented; ~24 h is inferred). */
+  iderisTokenTtlSeconds: number;
+  /** Secret the sandbox signs its Ideris JWTs with; clients never verify it. */
+  iderisJwtSecret: string;
+  /** Writes one JSON line per request to stdout. */
+  logRequests: boolean;
+  now: () => number;
+}
+
+export const SANDBOX_CONFIG = Symbol('SANDBOX_CONFIG');
+
+export const DEFAULT_SANDBOX_CONFIG: SandboxConfig = {
+  iderisTokenTtlSeconds: 24 * 60 * 60,
+  iderisJwtSecret: 'sandbox-ideris-secret',
+  logRequests: true,
+  now: () => Date.now(),
+};

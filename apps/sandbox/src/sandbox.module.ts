@@ -1,0 +1,47 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CallStatsStore } from './common/call-stats.store';
+import { FaultStore } from './common/fault.store';
+import { ControlController } from './control/control.controller';
+import { IderisControlController } from './control/ideris-control.controller';
+import { TinyControlController } from './control/tiny-control.controller';
+import { IderisAccountStore } from './ideris/ideris-account.store';
+import { IderisAuthService } from './ideris/ideris-auth.service';
+import { IderisCallService } from './ideris/ideris-call.service';
+import { IderisDataStore } from './ideris/ideris-data.store';
+import { IderisLoginController } from './ideris/ideris-login.controller';
+import { IderisOrdersController } from './ideris/ideris-orders.controller';
+import { SANDBOX_CONFIG, type SandboxConfig } from './sandbox.config';
+import { TinyAccountScripts } from './tiny/tiny-account.scripts';
+import { TinyAccountStore } from './tiny/tiny-account.store';
+import { TinyContactScripts } from './tiny/tiny-contact.scripts';
+import { TinyCallService } from './tiny/tiny-call.service';
+import { TinyDataStore } from './tiny/tiny-data.store';
+import { TinyOrderScripts } from './tiny/tiny-order.scripts';
+import { TinyProductScripts } from './tiny/tiny-product.scripts';
+import { TinyController } from './tiny/tiny.controller';
+
+@Module({})
+export class SandboxModule {
+  static forRoot(config: SandboxConfig): DynamicModule {
+    return {
+      module: SandboxModule,
+      controllers: [TinyController, IderisLoginController, IderisOrdersController, ControlController, TinyControlController, IderisControlController],
+      providers: [
+        { provide: SANDBOX_CONFIG, useValue: config },
+        CallStatsStore,
+        FaultStore,
+        TinyAccountStore,
+        TinyDataStore,
+        TinyAccountScripts,
+        TinyOrderScripts,
+        TinyProductScripts,
+        TinyContactScripts,
+        TinyCallService,
+        IderisAccountStore,
+        IderisDataStore,
+        IderisAuthService,
+        IderisCallService,
+      ],
+    };
+  }
+}

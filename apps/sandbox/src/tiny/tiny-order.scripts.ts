@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { TinyDataStore, type TinyOrder } from './tiny-data.store';
+import { buildOrder } from './tiny-order.builder';
+import { TinyBusinessError, tinyOk, tinyRegistroError, type TinyRetornoBody } from './tiny-retorno';
+import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
+import { TINY_SITUATIONS } from './tiny-situations';
+import { jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
+
+const PAGE_SIZE = 100;
+
+@Injectable()
+export class TinyOrderScripts {
+  constructor(private readonly data: TinyDataStore) {}
+
+  scripts(): TinyScriptMap {
+    return {
+      'pedido.incluir': { handle: (context) => this.include(context) },
+      'pedido.obter': { handle: (context) => this.get(context) },
+      'pedidos.pesquisa': { handle: (context) => this.search(context) },
+      'pedido.alterar.situacao': { handle: (context) => this.changeSituation(context) },
+    };
+  }
+
+  private include({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const pedido = jsonField(params, 'pedido', 'pedido');
+    const accountData = this.data.of(account.token);
+    const orders = accountData.orders;
+    let order: TinyOrder;
+    try {
+      order = buildOrder(pedido, { id: this.data.newId(), numero: accountData.nextOrderNumber }, now);
+    } catch (error: unknown) {
+      if (error instanceof TinyBusinessError) return tinyRegistroError(error.codigo, error.messages);
+      throw error;
+    }
+    // ASSUMPTION: Tiny's duplicate rule is undocumented; we treat the same e-commerce order number on the same channel as a duplicate.
+    const duplicate = order.numeroEcommerce && orders.some((o) => o.numeroEcommerce === order.numeroEcommerce && o.ecommerce === order.ecommerce);
+    if (duplicate) return tinyRegistroError(30, ['Registro em duplicidade']);
+    for (const item of order.itens) item.idProduto = accountData.products.find((product) => product.codigo === item.codigo)?.id;
+    accountData.nextOrderNumber += 1;
+    orders.push(order);
+    return tinyOk({ registros: { registro: { sequencia: '1', status: 'OK', id: String(order.id), numero: String(order.numero) } } }, 3);
+  }
+
+  private get({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const order = this.find(account.token, requiredParam(params, 'id'));
+    return tinyOk({ pedido: orderDetail(order) }, '3');
+  }
+
+  private search({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const filters = ['numero', 'cliente', 'cpf_cnpj', 'dataInicial', 'dataFinal', 'dataAtualizacao', 'situacao', 'numeroEcommerce'];
+    if (!filters.some((filter) => params[filter])) throw new TinyBusinessError(10, ['Informe pelo menos um filtro para a pesquisa'], 1);
+    const matching = this.data.of(account.token).orders.filter((order) => matchesSearch(order, params));
+    if (matching.length === 0) throw new TinyBusinessError(20, ['A consulta não retornou registros'], 2);
+    if (params['sort']?.toUpperCase() === 'DESC') matching.reverse();
+    const pageCount = Math.ceil(matching.length / PAGE_SIZE);
+    const page = Number(params['pagina'] ?? '1') || 1;
+    if (page > pageCount) throw new TinyBusinessError(23, ['A página que você está tentando obter não existe'], 2);
+    const pedidos = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((order) => ({
+      pedido: {
+        id: order.id,
+        numero: order.numero,
+        numero_ecommerce: order.numeroEcommerce ?? '',
+        data_pedido: order.dataPedido,
+        data_prevista: '',
+        nome: text(order.cliente['nome']) ?? '',
+        valor: order.totalPedido,
+        id_vendedor: 0,
+        nome_vendedor: '',
+        situacao: TINY_SITUATIONS[order.situacao],
+        codigo_rastreamento: order.codigoRastreamento ?? '',
+      },
+    }));
+    return tinyOk({ pagina: String(page), numero_paginas: String(pageCount), pedidos }, 3);
+  }
+
+  private changeSituation({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const order = this.find(account.token, requiredParam(params, 'id'));
+    const situacao = requiredParam(params, 'situacao').toLowerCase();
+    if (!(situacao in TINY_SITUATIONS)) throw new TinyBusinessError(31, [`Situação inválida: ${situacao}`]);
+    order.situacao = situacao;
+    order.updatedAt = now;
+    return { retorno: { status_processamento: '3', status: 'OK' } };
+  }
+
+  private find(token: string, id: string): TinyOrder {
+    const order = this.data.of(token).orders.find((candidate) => String(candidate.id) === id.trim());
+    if (!order) throw new TinyBusinessError(32, ['Pedido não localizado'], 2);
+    return order;
+  }
+}
+
+function matchesSearch(order: TinyOrder, params: Record<string, string>): boolean {
+  const created = parseTinyDate(order.dataPedido) ?? order.createdAt;
+  const from = parseTinyDate(params['dataInicial']);
+  const to = parseTinyDate(params['dataFinal']);
+  const updatedSince = parseTinyDate(params['dataAtualizacao']);
+  if (params['numero'] && String(order.numero) !== params['numero'].trim()) return false;
+  if (params['numeroEcommerce'] && order.numeroEcommerce !== params['numeroEcommerce'].trim()) return false;
+  if (params['situacao'] && order.situacao !== params['situacao'].trim().toLowerCase()) return false;
+  if (params['cpf_cnpj'] && digits(order.cliente['cpf_cnpj']) !== digits(params['cpf_cnpj'])) return false;
+  if (params['cliente'] && !(text(order.cliente['nome']) ?? '').toLowerCase().includes(params['cliente'].toLowerCase())) return false;
+  if (from !== undefined && created < from) return false;
+  if (to !== undefined && created >= to + 24 * 3600_000) return false;
+  return updatedSince === undefined || order.updatedAt >= updatedSince;
+}
+
+function digits(value: unknown): string {
+  return (text(value) ?? '').replace(/\D/g, '');
+}
+
+function orderDetail(order: TinyOrder): Record<string, unknown> {
+  return {
+    id: String(order.id),
+    numero: String(order.numero),
+    numero_ecommerce: order.numeroEcommerce ?? '',
+    data_pedido: order.dataPedido,
+    data_prevista: '',
+    data_faturamento: '',
+    cliente: { ...order.cliente },
+    itens: order.itens.map((item) => ({
+      item: {
+        id_produto: item.idProduto ? String(item.idProduto) : '',
+        codigo: item.codigo,
+        descricao: item.descricao,
+        unidade: item.unidade,
+        quantidade: item.quantidade,
+        valor_unitario: item.valorUnitario,
+        info_adicional: '',
+      },
+    })),
+    valor_frete: order.valorFrete,
+    valor_desconto: '0.00',
+    total_produtos: order.totalProdutos,
+    total_pedido: order.totalPedido,
+    situacao: TINY_SITUATIONS[order.situacao],
+    obs: order.obs ?? '',
+    obs_interna: '',
+    codigo_rastreamento: order.codigoRastreamento ?? '',
+    url_rastreamento: order.urlRastreamento ?? '',
+    id_nota_fiscal: '0',
+    ecommerce: order.ecommerce ? { id: '1', numeroPedidoEcommerce: order.numeroEcommerce ?? '', nomeEcommerce: order.ecommerce } : undefined,
+    marcadores: [],
+  };
+}
