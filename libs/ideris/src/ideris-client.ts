@@ -1,3 +1,4 @@
+import { OPEN_GATE, type CallGate } from '@hub/budget';
 import { IderisApiError, iderisErrorDetail, iderisErrorKindForStatus } from './ideris-api.error';
 import { IderisTokenCache, toIderisToken, type IderisToken } from './ideris-auth';
 import { unquoteJwt } from './ideris-jwt';
@@ -19,6 +20,8 @@ export interface IderisClientOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** The account's shared API budget; every authorised call waits for its slot there. */
+  gate?: CallGate;
 }
 
 type Query = Record<string, string | number | Array<string | number> | undefined>;
@@ -32,6 +35,7 @@ export class IderisClient {
   private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
   private readonly tokens: IderisTokenCache;
+  private readonly gate: CallGate;
 
   constructor(options: IderisClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -40,6 +44,7 @@ export class IderisClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     this.tokens = new IderisTokenCache(() => this.login(), this.now);
+    this.gate = options.gate ?? OPEN_GATE;
   }
 
   /** v3 login: the private key goes as a bare JSON string and the JWT comes back as one. */
@@ -108,16 +113,21 @@ export class IderisClient {
   private async authorized(method: string, pathAndQuery: string, body?: string): Promise<unknown> {
     let token = await this.tokens.token();
     for (let attempt = 0; ; attempt += 1) {
-      const response = await this.send(pathAndQuery, {
-        method,
-        headers: {
-          authorization: `Bearer ${token.jwt}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body,
+      const jwt = token.jwt;
+      const { response, text } = await this.gate.run({ label: `${method} ${pathAndQuery.split('?')[0]}`, blockOf: iderisBlockOf }, async () => {
+        const res = await this.send(pathAndQuery, {
+          method,
+          headers: {
+            authorization: `Bearer ${jwt}`,
+            accept: 'application/json',
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          body,
+        });
+        const resText = await res.text();
+        if (res.status === 429) throw httpError(pathAndQuery, res, resText);
+        return { response: res, text: resText };
       });
-      const text = await response.text();
       if (response.status === 401 && attempt === 0) {
         this.tokens.invalidate(token.jwt);
         token = await this.tokens.token();
@@ -171,4 +181,10 @@ function queryString(query: Query): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** 429 pauses the account for Retry-After (or 10 s); it is never a job's failure. */
+export function iderisBlockOf(error: unknown): { pauseMs: number; reason: string } | undefined {
+  if (!(error instanceof IderisApiError) || error.kind !== 'rate-limited') return undefined;
+  return { pauseMs: (error.retryAfterSeconds ?? 10) * 1000, reason: 'Ideris: 429 too many calls' };
 }

@@ -1,3 +1,4 @@
+import { OPEN_GATE, type CallGate } from '@hub/budget';
 import { mapTinyAccountInfo, type TinyAccountInfo } from './tiny-account.models';
 import { TinyApiError } from './tiny-api.error';
 import { toDecimalString, toInt, toText, unwrapList } from './tiny-coercion';
@@ -30,6 +31,8 @@ export interface TinyClientOptions {
   token: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The account's shared API budget; every call waits for its slot there. Absent: calls go straight out. */
+  gate?: CallGate;
 }
 
 /** What the last answer said about the account's plan (`x-limit-api` is sent on every response). */
@@ -47,6 +50,7 @@ export class TinyClient {
   private readonly token: string;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly gate: CallGate;
   private limitHint?: TinyRateLimitHint;
 
   constructor(options: TinyClientOptions) {
@@ -54,6 +58,7 @@ export class TinyClient {
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetchImpl = options.fetch ?? fetch;
+    this.gate = options.gate ?? OPEN_GATE;
   }
 
   get lastRateLimitHint(): TinyRateLimitHint | undefined {
@@ -149,6 +154,13 @@ export class TinyClient {
    * holding a JSON document). Returns the envelope of a successful answer; any other outcome throws.
    */
   async call(script: string, fields: Record<string, string | undefined> = {}): Promise<TinyEnvelope> {
+    return this.gate.run(
+      { label: script, cost: isBatchScript(script) ? 'batch' : 'call', blockOf: tinyBlockOf, observedLimitPerMinute: () => this.limitHint?.limitPerMinute },
+      () => this.callNow(script, fields),
+    );
+  }
+
+  private async callNow(script: string, fields: Record<string, string | undefined>): Promise<TinyEnvelope> {
     const form = new URLSearchParams({ token: this.token, formato: 'json' });
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) form.set(key, value);
     const response = await this.send(script, form);
@@ -182,6 +194,21 @@ export class TinyClient {
     if (limitPerMinute === undefined || limitPerMinute <= 0) return;
     this.limitHint = { limitPerMinute, maxConcurrent: Math.max(1, Math.floor(limitPerMinute / 4)), observedAt: new Date() };
   }
+}
+
+/** Services Tiny always counts as batch calls (5 a minute), whatever the number of records. */
+const BATCH_SCRIPTS = /^(contato|produto|tag|grupo\.tag)\.(incluir|alterar)(\.php)?$/;
+
+export function isBatchScript(script: string): boolean {
+  return BATCH_SCRIPTS.test(script);
+}
+
+/** Code 6 (minute exceeded) and 11 (too many at once) pause the account; they are never a job's failure. */
+export function tinyBlockOf(error: unknown): { pauseMs: number; reason: string } | undefined {
+  if (!(error instanceof TinyApiError)) return undefined;
+  if (error.kind === 'rate-limited') return { pauseMs: 15_000, reason: 'Tiny: too many calls in the last minute' };
+  if (error.kind === 'concurrency-limited') return { pauseMs: 2_000, reason: 'Tiny: too many concurrent calls' };
+  return undefined;
 }
 
 function unexpected(script: string, detail: string): TinyApiError {

@@ -1,0 +1,132 @@
+import { counter, histogram } from '@hub/platform';
+import type { BudgetStore, BucketLimits } from './budget-store';
+import type { CallGate, GatedCall } from './call-gate';
+import { currentLane, LANES, type Lane } from './lanes';
+
+interface Waiter {
+  lane: Lane;
+  enqueuedAt: number;
+  resolve(grant: { leaseId: string }): void;
+  reject(error: Error): void;
+}
+
+const grants = counter('hub_api_budget_grants_total', 'Calls granted by the shared API budget', ['provider', 'lane']);
+const blocks = counter('hub_api_budget_blocks_total', 'Block signals from a provider (Tiny 6/11, Ideris 429)', ['provider']);
+const waits = histogram('hub_api_budget_wait_seconds', 'Time a call waited for its budget slot', ['provider', 'lane'], [0.01, 0.1, 0.5, 1, 2, 5, 15, 60, 300]);
+
+/** Consecutive block signals on one call before it is given back to its job (which retries it later). */
+const MAX_BLOCKS_PER_CALL = 20;
+
+/**
+ * One provider account's budget as seen from this process: callers queue by lane here, and a single loop
+ * asks the shared store for the next slot on their behalf.
+ */
+export class AccountBudget implements CallGate {
+  private readonly queues: Record<Lane, Waiter[]> = { realtime: [], normal: [], bulk: [] };
+  private looping = false;
+  private closed = false;
+  private batch?: AccountBudget;
+
+  constructor(
+    private readonly store: BudgetStore,
+    readonly key: string,
+    readonly provider: 'tiny' | 'ideris',
+    private readonly processId: string,
+    private limits: BucketLimits,
+    private readonly limitOverridden: boolean,
+    private ready: Promise<void>,
+  ) {}
+
+  /** Tiny's second bucket for product and contact writes (5 a minute, on top of the account's minute). */
+  withBatchBucket(batch: AccountBudget): this {
+    this.batch = batch;
+    return this;
+  }
+
+  async run<T>(request: GatedCall, call: () => Promise<T>): Promise<T> {
+    const lane = currentLane();
+    const enqueuedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const batchLease = request.cost === 'batch' && this.batch ? await this.batch.acquire(lane, enqueuedAt) : undefined;
+      const lease = await this.acquire(lane, enqueuedAt);
+      if (attempt === 1) waits.observe({ provider: this.provider, lane }, (Date.now() - enqueuedAt) / 1000);
+      try {
+        const result = await call();
+        await this.learn(request);
+        return result;
+      } catch (error) {
+        const block = request.blockOf?.(error);
+        if (!block || attempt >= MAX_BLOCKS_PER_CALL) throw error;
+        blocks.inc({ provider: this.provider });
+        await this.store.pause(this.key, block.pauseMs);
+      } finally {
+        await this.store.release(lease.leaseId).catch(() => undefined);
+        if (batchLease) await this.store.release(batchLease.leaseId).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Waits for a slot in `lane`; keeps the caller's original place on a retry after a block. */
+  acquire(lane: Lane, enqueuedAt = Date.now()): Promise<{ leaseId: string }> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('API budget closed'));
+      const queue = this.queues[lane];
+      const waiter: Waiter = { lane, enqueuedAt, resolve, reject };
+      const at = queue.findIndex((w) => w.enqueuedAt > enqueuedAt);
+      if (at < 0) queue.push(waiter);
+      else queue.splice(at, 0, waiter);
+      void this.loop();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const lane of LANES) for (const w of this.queues[lane].splice(0)) w.reject(new Error('API budget closed'));
+  }
+
+  private async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      await this.ready;
+      while (!this.closed && LANES.some((l) => this.queues[l].length > 0)) {
+        const waiting = LANES.filter((l) => this.queues[l].length > 0).map((l) => ({ lane: l, oldestAt: this.queues[l][0]!.enqueuedAt }));
+        const idle = LANES.filter((l) => this.queues[l].length === 0);
+        try {
+          await this.store.heartbeat(this.key, this.processId, waiting, idle);
+          const attempt = await this.store.tryGrant(this.key, this.processId);
+          if (attempt.granted) {
+            const waiter = this.queues[attempt.lane].shift();
+            if (waiter) {
+              grants.inc({ provider: this.provider, lane: attempt.lane });
+              waiter.resolve({ leaseId: attempt.leaseId });
+            } else {
+              await this.store.release(attempt.leaseId);
+            }
+          } else {
+            await sleep(Math.min(attempt.waitMs, 1000));
+          }
+        } catch {
+          await sleep(500); // database hiccup: keep the callers waiting, not failing
+        }
+      }
+      await this.store.heartbeat(this.key, this.processId, [], [...LANES]).catch(() => undefined);
+    } finally {
+      this.looping = false;
+      if (!this.closed && LANES.some((l) => this.queues[l].length > 0)) void this.loop();
+    }
+  }
+
+  /** Adopts the limit the provider announced (unless the connection overrides it). */
+  private async learn(request: GatedCall): Promise<void> {
+    const observed = request.observedLimitPerMinute?.();
+    if (this.limitOverridden || !observed || observed === this.limits.limitPerMinute) return;
+    this.limits = { limitPerMinute: observed, maxConcurrent: Math.max(1, Math.floor(observed / 4)) };
+    this.ready = this.store.ensureBucket(this.key, this.limits, true);
+    await this.ready;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,110 @@
+import { dropSchema, sql, testDatabaseUrl, uniqueSuffix } from '@hub/testing';
+import { ApiBudget } from './api-budget';
+import { runInLane } from './lanes';
+
+/** Minutes shortened to 2 s so the limits can be watched in a test. */
+const WINDOW_MS = 2000;
+
+class Blocked extends Error {}
+
+describe('shared API budget (PostgreSQL)', () => {
+  const schema = uniqueSuffix('budget');
+  let a: ApiBudget;
+  let b: ApiBudget;
+
+  beforeAll(async () => {
+    a = await ApiBudget.connect(testDatabaseUrl(), { schema, windowMs: WINDOW_MS });
+    b = await ApiBudget.connect(testDatabaseUrl(), { schema, windowMs: WINDOW_MS });
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await dropSchema(schema);
+  });
+
+  it('two processes sharing an account never exceed its limit in any window, and use it fully', async () => {
+    const token = uniqueSuffix('tok');
+    const calls: number[] = [];
+    const work = (budget: ApiBudget) => budget.tiny(token, { callsPerMinute: 8 }).run({ label: 'x' }, async () => void calls.push(Date.now()));
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 24 }, (_, i) => work(i % 2 ? a : b)));
+    const elapsed = Date.now() - started;
+    calls.sort((x, y) => x - y);
+    for (let i = 0; i < calls.length; i++) {
+      const inWindow = calls.filter((t) => t >= calls[i]! && t < calls[i]! + WINDOW_MS).length;
+      expect(inWindow).toBeLessThanOrEqual(8);
+    }
+    // 24 calls at 8 per window need at least two full windows after the first burst, and not much more.
+    expect(elapsed).toBeGreaterThanOrEqual(2 * WINDOW_MS - 100);
+    expect(elapsed).toBeLessThan(3 * WINDOW_MS + 1500);
+  });
+
+  it('caps concurrency at a quarter of the per-minute limit', async () => {
+    const token = uniqueSuffix('tok');
+    let inFlight = 0;
+    let peak = 0;
+    const call = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 100));
+      inFlight--;
+    };
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).tiny(token, { callsPerMinute: 16 }).run({ label: 'slow' }, call)));
+    expect(peak).toBe(4);
+  });
+
+  it('serves a real-time call waiting behind a bulk backlog within one slot', async () => {
+    const token = uniqueSuffix('tok');
+    const order: string[] = [];
+    const limit = { callsPerMinute: 4 };
+    const bulk = Array.from({ length: 12 }, (_, i) => runInLane('bulk', () => (i % 2 ? a : b).tiny(token, limit).run({ label: 'bulk' }, async () => void order.push('bulk'))));
+    await new Promise((r) => setTimeout(r, 300)); // the first window's four slots go to bulk
+    const enqueued = Date.now();
+    let waited = 0;
+    const realtime = runInLane('realtime', () => a.tiny(token, limit).run({ label: 'rt' }, async () => {
+      waited = Date.now() - enqueued;
+      order.push('realtime');
+    }));
+    await Promise.all([...bulk, realtime]);
+    expect(order.indexOf('realtime')).toBe(4);
+    expect(waited).toBeLessThan(WINDOW_MS + 500);
+  });
+
+  it('lets bulk through at its reserved turn even when real-time never stops', async () => {
+    const token = uniqueSuffix('tok');
+    const order: string[] = [];
+    const limit = { callsPerMinute: 40 };
+    const bulk = runInLane('bulk', () => b.tiny(token, limit).run({ label: 'bulk' }, async () => void order.push('bulk')));
+    const realtime = Array.from({ length: 15 }, () => runInLane('realtime', () => a.tiny(token, limit).run({ label: 'rt' }, async () => void order.push('rt'))));
+    await Promise.all([bulk, ...realtime]);
+    expect(order.indexOf('bulk')).toBeLessThanOrEqual(10);
+  });
+
+  it('turns a block signal into a pause of that account only, and runs the call again', async () => {
+    const blockedToken = uniqueSuffix('tok');
+    const otherToken = uniqueSuffix('tok');
+    let attempts = 0;
+    const blockOf = (e: unknown) => (e instanceof Blocked ? { pauseMs: 800, reason: 'test block' } : undefined);
+    const started = Date.now();
+    const blocked = a.tiny(blockedToken, { callsPerMinute: 100 }).run({ label: 'x', blockOf }, async () => {
+      if (++attempts === 1) throw new Blocked('code 6');
+      return 'done';
+    });
+    const otherStarted = Date.now();
+    const other = await b.tiny(otherToken, { callsPerMinute: 100 }).run({ label: 'y' }, async () => Date.now() - otherStarted);
+    expect(await blocked).toBe('done');
+    expect(attempts).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
+    expect(other).toBeLessThan(500);
+    const [bucket] = await sql<{ blocks: string }>(`SELECT blocks FROM "${schema}".bucket WHERE key LIKE 'tiny:%' AND blocks > 0`);
+    expect(Number(bucket!.blocks)).toBe(1);
+  });
+
+  it('gives a non-block error back to the caller at once', async () => {
+    const token = uniqueSuffix('tok');
+    await expect(a.tiny(token, { callsPerMinute: 100 }).run({ label: 'x', blockOf: () => undefined }, async () => {
+      throw new Error('validation failed');
+    })).rejects.toThrow('validation failed');
+  });
+});

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { migrateServiceSchema } from '@hub/platform';
+import { AccountBudget } from './account-budget';
+import { BudgetTables1764200000300 } from './budget-tables.migration';
+import { BudgetStore } from './budget-store';
+
+export const API_BUDGET_SCHEMA = 'api_budget';
+
+/** Defaults where the provider has not told us yet. */
+export const PROVIDER_DEFAULTS = {
+  /** Tiny's smallest API plan; the first answer's x-limit-api replaces it. */
+  tinyCallsPerMinute: 30,
+  tinyBatchCallsPerMinute: 5,
+  /** Ideris publishes no header; ~50/min is what production integrators observe. */
+  iderisCallsPerMinute: 50,
+  iderisMaxConcurrent: 5,
+};
+
+export interface AccountOverrides {
+  callsPerMinute?: number;
+}
+
+/**
+ * The API budget of every provider account, shared by all replicas of all services through PostgreSQL.
+ * Accounts are keyed by a hash of their credential, so two connections on one Tiny account share it.
+ */
+export class ApiBudget {
+  private readonly accounts = new Map<string, AccountBudget>();
+  private readonly processId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(private readonly store: BudgetStore) {
+    this.pruneTimer = setInterval(() => void this.store.prune().catch(() => undefined), 30_000);
+    this.pruneTimer.unref();
+  }
+
+  static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number } = {}): Promise<ApiBudget> {
+    const schema = options.schema ?? API_BUDGET_SCHEMA;
+    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300] });
+    return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
+  }
+
+  tiny(token: string, overrides: AccountOverrides = {}): AccountBudget {
+    const key = `tiny:${fingerprint(token)}`;
+    return this.account(key, () => {
+      const limit = overrides.callsPerMinute ?? PROVIDER_DEFAULTS.tinyCallsPerMinute;
+      const main = this.create(key, 'tiny', { limitPerMinute: limit, maxConcurrent: Math.max(1, Math.floor(limit / 4)) }, overrides.callsPerMinute !== undefined);
+      const batch = this.create(`${key}:batch`, 'tiny', { limitPerMinute: PROVIDER_DEFAULTS.tinyBatchCallsPerMinute, maxConcurrent: PROVIDER_DEFAULTS.tinyBatchCallsPerMinute }, true);
+      return main.withBatchBucket(batch);
+    });
+  }
+
+  ideris(privateKey: string, overrides: AccountOverrides = {}): AccountBudget {
+    const key = `ideris:${fingerprint(privateKey)}`;
+    return this.account(key, () =>
+      this.create(key, 'ideris', { limitPerMinute: overrides.callsPerMinute ?? PROVIDER_DEFAULTS.iderisCallsPerMinute, maxConcurrent: PROVIDER_DEFAULTS.iderisMaxConcurrent }, true),
+    );
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    for (const a of this.accounts.values()) a.close();
+    await this.store.close();
+  }
+
+  private account(key: string, create: () => AccountBudget): AccountBudget {
+    let account = this.accounts.get(key);
+    if (!account) {
+      account = create();
+      this.accounts.set(key, account);
+    }
+    return account;
+  }
+
+  private create(key: string, provider: 'tiny' | 'ideris', limits: { limitPerMinute: number; maxConcurrent: number }, overridden: boolean): AccountBudget {
+    return new AccountBudget(this.store, key, provider, this.processId, limits, overridden, this.store.ensureBucket(key, limits, overridden));
+  }
+}
+
+function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 24);
+}
