@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ApiBudgetModule } from '@hub/budget';
 import { Streams } from '@hub/contracts';
 import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
 import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, SecretBox } from '@hub/platform';
@@ -36,6 +37,7 @@ export class GatewayAppModule {
         }),
         ClientsModule.register([{ name: RPC_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'gateway-rpc-client' } }]),
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
+        ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
       controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, MetricsController],
       providers: [

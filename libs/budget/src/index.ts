@@ -5,3 +5,4 @@ export * from './budget-store';
 export * from './account-budget';
 export * from './api-budget';
 export * from './budget-tables.migration';
+export * from './api-budget.module';

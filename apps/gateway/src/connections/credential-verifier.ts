@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiBudget } from '@hub/budget';
 import { IderisClient } from '@hub/ideris';
 import { TinyClient } from '@hub/tiny';
 import type { VerificationResult } from './connection.entity';
@@ -11,9 +12,11 @@ export interface VerificationInput {
   cnpj: string;
 }
 
-/** Verifies a connection's credentials by one real call to each API (Tiny info.php, Ideris login). */
+/** Verifies a connection's credentials by one real call to each API (Tiny info.php, Ideris login), within the account's budget. */
 @Injectable()
 export class CredentialVerifier {
+  constructor(private readonly budget: ApiBudget) {}
+
   async verify(input: VerificationInput): Promise<VerificationResult> {
     const [tiny, ideris] = await Promise.all([this.verifyTiny(input), this.verifyIderis(input)]);
     return { at: new Date().toISOString(), tiny, ideris };
@@ -21,7 +24,7 @@ export class CredentialVerifier {
 
   private async verifyTiny(input: VerificationInput): Promise<{ ok: boolean; detail: string }> {
     try {
-      const account = await new TinyClient({ baseUrl: input.tinyBaseUrl, token: input.tinyToken, timeoutMs: 10_000 }).getAccountInfo();
+      const account = await new TinyClient({ baseUrl: input.tinyBaseUrl, token: input.tinyToken, timeoutMs: 10_000, gate: this.budget.tiny(input.tinyToken) }).getAccountInfo();
       if (account.cnpj && account.cnpj !== input.cnpj) {
         return { ok: false, detail: `the Tiny token belongs to CNPJ ${account.cnpj}, not to the connection's CNPJ ${input.cnpj}` };
       }
@@ -33,7 +36,7 @@ export class CredentialVerifier {
 
   private async verifyIderis(input: VerificationInput): Promise<{ ok: boolean; detail: string }> {
     try {
-      const login = await new IderisClient({ baseUrl: input.iderisBaseUrl, privateKey: input.iderisPrivateKey, timeoutMs: 10_000 }).verifyCredentials();
+      const login = await new IderisClient({ baseUrl: input.iderisBaseUrl, privateKey: input.iderisPrivateKey, timeoutMs: 10_000, gate: this.budget.ideris(input.iderisPrivateKey) }).verifyCredentials();
       return { ok: true, detail: `Ideris login valid until ${login.expiresAt.toISOString()}` };
     } catch (error) {
       return { ok: false, detail: describe('Ideris', error) };
