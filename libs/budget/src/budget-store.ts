@@ -8,7 +8,7 @@ export interface BucketLimits {
   maxConcurrent: number;
 }
 
-export type GrantAttempt = { granted: true; leaseId: string; lane: Lane } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'concurrency' | 'other-turn' | 'idle' };
+export type GrantAttempt = { granted: true; leaseId: string; lane: Lane } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'pacing' | 'concurrency' | 'other-turn' | 'idle' };
 
 /** Tuning, with the reasons. */
 export const BUDGET_DEFAULTS = {
@@ -83,12 +83,19 @@ export class BudgetStore {
       if (bucket.paused_ms && bucket.paused_ms > now) return { granted: false, waitMs: bucket.paused_ms - now, reason: 'paused' };
 
       const window = (await c.query(
-        `SELECT count(*)::int AS n, (extract(epoch FROM min(granted_at)) * 1000)::float8 AS oldest
+        `SELECT count(*)::int AS n, (extract(epoch FROM min(granted_at)) * 1000)::float8 AS oldest,
+                (extract(epoch FROM max(granted_at)) * 1000)::float8 AS newest
            FROM grant_log WHERE key = $1 AND granted_at > to_timestamp($2 / 1000.0)`,
         [key, now - this.windowMs],
-      )).rows[0] as { n: number; oldest: number | null };
+      )).rows[0] as { n: number; oldest: number | null; newest: number | null };
       if (window.n >= bucket.limit_per_minute) {
         return { granted: false, waitMs: Math.max(5, (window.oldest ?? now) + this.windowMs - now), reason: 'minute-full' };
+      }
+      // Calls are spaced evenly over the minute: a burst would empty the minute at once and leave a
+      // real-time call waiting for the next one; spaced, it waits for one slot at most.
+      const spacingMs = this.windowMs / bucket.limit_per_minute;
+      if (window.newest !== null && now < window.newest + spacingMs) {
+        return { granted: false, waitMs: window.newest + spacingMs - now, reason: 'pacing' };
       }
       const inFlight = (await c.query('SELECT count(*)::int AS n FROM lease WHERE key = $1 AND expires_at > clock_timestamp()', [key])).rows[0] as { n: number };
       if (inFlight.n >= bucket.max_concurrent) return { granted: false, waitMs: 20, reason: 'concurrency' };

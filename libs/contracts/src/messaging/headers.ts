@@ -10,5 +10,7 @@ export const MessageHeaders = {
   correlationId: 'Hub-Correlation-Id',
   connectionId: 'Hub-Connection-Id',
   redriveOf: 'Hub-Redrive-Of',
+  /** On a re-driven copy: the one consumer it is for; every other consumer of the stream skips it. */
+  redriveFor: 'Hub-Redrive-For',
   publishedAt: 'Hub-Published-At',
 } as const;

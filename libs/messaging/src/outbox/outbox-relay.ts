@@ -23,12 +23,15 @@ export const OUTBOX_RELAY_DEFAULTS = {
   pollIntervalMs: 1000,
   /** Published rows are kept a while for inspection, then deleted. */
   retentionHours: 24,
+  /** Longer than the longest stream retention, so a message can never be handled again after its row goes. */
+  inboxRetentionDays: 35,
 };
 
 /**
  * Publishes committed outbox rows in order. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
- * replicas can run a relay without publishing one row twice; the publish uses the row id as Nats-Msg-Id,
- * so a crash after publish and before marking is absorbed by JetStream's de-duplication.
+ * replicas can run a relay without publishing one row twice; the publish uses the entry's message id (the
+ * row id unless the writer gave a natural one) as Nats-Msg-Id, so a crash after publish and before marking
+ * is absorbed by JetStream's de-duplication.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -122,6 +125,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (Date.now() - this.lastCleanup < 60_000) return;
     this.lastCleanup = Date.now();
     await this.dataSource.query(`DELETE FROM outbox_message WHERE published_at < now() - make_interval(hours => $1)`, [OUTBOX_RELAY_DEFAULTS.retentionHours]);
+    // Inbox rows only need to outlive any redelivery or re-publish of their message (streams keep 7-30 days).
+    await this.dataSource.query(`DELETE FROM inbox_message WHERE processed_at < now() - make_interval(days => $1)`, [OUTBOX_RELAY_DEFAULTS.inboxRetentionDays]);
   }
 
   private async listen(): Promise<void> {

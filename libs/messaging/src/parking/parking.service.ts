@@ -29,8 +29,7 @@ interface ParkedRow {
 const parkedTotal = counter('hub_messages_parked_total', 'Messages parked after failing', ['consumer', 'kind']);
 const redrivenTotal = counter('hub_messages_redriven_total', 'Parked messages re-driven', ['consumer']);
 
-/** Header telling every other consumer of the stream to skip a re-driven copy: it is for one consumer. */
-export const REDRIVE_FOR_HEADER = 'Hub-Redrive-For';
+export const REDRIVE_FOR_HEADER = MessageHeaders.redriveFor;
 
 /**
  * The dead-letter store: a message that cannot be handled is kept with its headers, its error and the
