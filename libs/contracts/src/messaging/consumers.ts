@@ -16,6 +16,18 @@ export function connectionsConsumer(owner: Exclude<ServiceName, 'gateway'>): Con
 }
 
 export const Consumers = {
+  /** Order import jobs; ack wait covers a Tiny call at the back of a saturated budget queue. */
+  ordersImport: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.ORDERS_WORK,
+    durable: 'orders-import',
+    filterSubject: 'orders.import-job.>',
+    owner: 'orders',
+    ackWaitMs: 120_000,
+    maxAttempts: 8,
+    retryDelaysMs: [2_000, 10_000, 30_000, 60_000, 120_000, 300_000],
+    maxAckPending: 512,
+  },
   ordersConnections: connectionsConsumer('orders'),
   catalogConnections: connectionsConsumer('catalog'),
   fiscalShippingConnections: connectionsConsumer('fiscal-shipping'),

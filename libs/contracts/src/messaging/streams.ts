@@ -17,4 +17,20 @@ export const Streams = {
     maxAgeMs: 7 * Durations.DAY,
     duplicateWindowMs: 10 * Durations.MINUTE,
   },
+  ORDERS_WORK: {
+    name: 'ORDERS_WORK',
+    subjects: ['orders.import-job.>'],
+    description: 'Order import jobs: one per Ideris order discovered (deduplicated by connection and order id).',
+    retention: 'workqueue',
+    maxAgeMs: 14 * Durations.DAY,
+    duplicateWindowMs: 30 * Durations.MINUTE,
+  },
+  ORDERS_EVENTS: {
+    name: 'ORDERS_EVENTS',
+    subjects: ['orders.order.>'],
+    description: 'Order outcomes announced by the orders service (imported, parked).',
+    retention: 'limits',
+    maxAgeMs: 14 * Durations.DAY,
+    duplicateWindowMs: 2 * Durations.MINUTE,
+  },
 } as const satisfies Record<string, StreamDefinition>;

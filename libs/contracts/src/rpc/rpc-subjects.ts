@@ -7,7 +7,21 @@ import type { ServiceName } from '../messaging/consumers';
 export const RpcSubjects = {
   parkedList: (service: ServiceName) => `rpc.${service}.parked-message.list.v1`,
   parkedRedrive: (service: ServiceName) => `rpc.${service}.parked-message.redrive.v1`,
+  ordersList: 'rpc.orders.order.list.v1',
+  ordersGet: 'rpc.orders.order.get.v1',
+  ordersReprocess: 'rpc.orders.order.reprocess.v1',
+  ordersReprocessParked: 'rpc.orders.order.reprocess-parked.v1',
+  ordersPostStock: 'rpc.orders.order.post-stock.v1',
+  skuMappingList: 'rpc.orders.sku-mapping.list.v1',
+  skuMappingPut: 'rpc.orders.sku-mapping.put.v1',
+  skuMappingDelete: 'rpc.orders.sku-mapping.delete.v1',
+  pollState: 'rpc.orders.poll-state.get.v1',
 } as const;
+
+/** An error a service answers over RPC, mapped to an HTTP status by the gateway. */
+export interface RpcFailure {
+  error: { status: 400 | 404 | 409 | 422; message: string };
+}
 
 export interface ParkedMessageListQuery {
   consumer?: string;

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+export const ORDER_STATES = ['discovered', 'imported', 'needs_mapping', 'invalid', 'cancelled_before_import', 'refused'] as const;
+export const WORK_STATUSES = ['queued', 'running', 'done', 'gave_up'] as const;
+
+export class ListOrdersQuery {
+  @ApiPropertyOptional({ enum: ORDER_STATES, description: 'Business outcome' })
+  @IsOptional()
+  @IsIn(ORDER_STATES)
+  state?: string;
+
+  @ApiPropertyOptional({ enum: WORK_STATUSES, description: "The worker's status (gave_up = retries exhausted)" })
+  @IsOptional()
+  @IsIn(WORK_STATUSES)
+  workStatus?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class ReprocessParkedQuery {
+  @ApiPropertyOptional({ enum: ['needs_mapping', 'invalid', 'refused', 'discovered'], description: 'Default: every parked kind and every order whose worker gave up' })
+  @IsOptional()
+  @IsIn(['needs_mapping', 'invalid', 'refused', 'discovered'])
+  state?: string;
+}
+
+export class PutSkuMappingDto {
+  @ApiProperty({ example: 'CAM-AZ-M', description: 'Tiny product code the marketplace SKU (or listing code) stands for' })
+  @IsString()
+  @Length(1, 120)
+  tinyProductCode: string;
+}

@@ -1,0 +1,131 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { OrderEvents, RpcSubjects, type OrderImportRequestedV1, type RpcFailure } from '@hub/contracts';
+import { Outbox } from '@hub/messaging';
+import { DataSource } from 'typeorm';
+import { OrderImportService } from '../import/order-import.service';
+import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
+import { SkuMappingService, type MappingKind } from '../sku-mapping/sku-mapping.service';
+
+const PARKED_STATES = ['needs_mapping', 'invalid', 'refused'];
+
+export function toOrderView(row: OrderSyncRow) {
+  return {
+    iderisOrderId: Number(row.ideris_order_id),
+    marketplace: row.marketplace,
+    marketplaceOrderCode: row.marketplace_order_code,
+    state: row.state,
+    workStatus: row.work_status,
+    reason: row.reason,
+    unknownSkus: row.unknown_skus,
+    attempts: row.attempts,
+    tinyOrderId: row.tiny_order_id,
+    tinyOrderNumber: row.tiny_order_number,
+    discoveredAt: new Date(row.discovered_at).toISOString(),
+    importedAt: row.imported_at ? new Date(row.imported_at).toISOString() : null,
+    stockPostedAt: row.stock_posted_at ? new Date(row.stock_posted_at).toISOString() : null,
+  };
+}
+
+function fail(status: RpcFailure['error']['status'], message: string): RpcFailure {
+  return { error: { status, message } };
+}
+
+/** The orders admin queries and commands, over NATS request/reply; the gateway exposes them as REST. */
+@Controller()
+export class OrdersAdminController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orders: OrderSyncRepository,
+    private readonly importer: OrderImportService,
+    private readonly skuMappings: SkuMappingService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  @MessagePattern(RpcSubjects.ordersList)
+  async list(@Payload() q: { connectionId: string; state?: string; workStatus?: string; limit?: number; offset?: number }) {
+    const where = `connection_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR work_status = $3)`;
+    const params = [q.connectionId, q.state ?? null, q.workStatus ?? null];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM order_sync WHERE ${where}`, params)) as [{ n: number }];
+    const rows: OrderSyncRow[] = await this.dataSource.query(
+      `SELECT * FROM order_sync WHERE ${where} ORDER BY discovered_at DESC, ideris_order_id DESC LIMIT $4 OFFSET $5`,
+      [...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
+    );
+    const counts: { state: string; work_status: string; n: number }[] = await this.dataSource.query(
+      'SELECT state, work_status, count(*)::int AS n FROM order_sync WHERE connection_id = $1 GROUP BY state, work_status ORDER BY state, work_status',
+      [q.connectionId],
+    );
+    return { total: n, counts, orders: rows.map(toOrderView) };
+  }
+
+  @MessagePattern(RpcSubjects.ordersGet)
+  async get(@Payload() q: { connectionId: string; iderisOrderId: number }) {
+    const row = await this.orders.find(q.connectionId, q.iderisOrderId);
+    if (!row) return fail(404, `no order ${q.iderisOrderId} for this connection`);
+    const history: { at: Date; kind: string; detail: object }[] = await this.dataSource.query('SELECT at, kind, detail FROM order_history WHERE order_sync_id = $1 ORDER BY id', [row.id]);
+    return { ...toOrderView(row), history: history.map((h) => ({ at: new Date(h.at).toISOString(), kind: h.kind, detail: h.detail })) };
+  }
+
+  @MessagePattern(RpcSubjects.ordersReprocess)
+  async reprocess(@Payload() q: { connectionId: string; iderisOrderId: number }) {
+    const row = await this.orders.find(q.connectionId, q.iderisOrderId);
+    if (!row) return fail(404, `no order ${q.iderisOrderId} for this connection`);
+    if (row.state === 'imported') return fail(409, `order ${q.iderisOrderId} is already in Tiny (${row.tiny_order_id})`);
+    await this.requeue([row], 'operator');
+    return { requeued: 1 };
+  }
+
+  @MessagePattern(RpcSubjects.ordersReprocessParked)
+  async reprocessParked(@Payload() q: { connectionId: string; state?: string }) {
+    const states = q.state ? [q.state] : PARKED_STATES;
+    if (states.some((s) => !PARKED_STATES.includes(s) && s !== 'discovered')) return fail(400, `state must be one of ${PARKED_STATES.join(', ')}, discovered`);
+    const rows: OrderSyncRow[] = await this.dataSource.query(
+      `SELECT * FROM order_sync WHERE connection_id = $1 AND (state = ANY($2::text[]) OR (work_status = 'gave_up' AND state <> 'imported'))`,
+      [q.connectionId, states],
+    );
+    await this.requeue(rows, 'operator-bulk');
+    return { requeued: rows.length };
+  }
+
+  @MessagePattern(RpcSubjects.ordersPostStock)
+  async postStock(@Payload() q: { connectionId: string; iderisOrderId: number }) {
+    const result = await this.importer.postStock(q.connectionId, q.iderisOrderId);
+    return result.posted ? result : fail(409, result.reason ?? 'not posted');
+  }
+
+  @MessagePattern(RpcSubjects.skuMappingList)
+  skuList(@Payload() q: { connectionId: string }) {
+    return this.skuMappings.list(q.connectionId);
+  }
+
+  @MessagePattern(RpcSubjects.skuMappingPut)
+  async skuPut(@Payload() q: { connectionId: string; kind: MappingKind; marketplaceValue: string; tinyProductCode: string }) {
+    if (!['sku', 'listing'].includes(q.kind)) return fail(400, 'kind must be sku or listing');
+    return this.skuMappings.put(q.connectionId, { kind: q.kind, marketplaceValue: q.marketplaceValue, tinyProductCode: q.tinyProductCode });
+  }
+
+  @MessagePattern(RpcSubjects.skuMappingDelete)
+  async skuDelete(@Payload() q: { connectionId: string; kind: MappingKind; marketplaceValue: string }) {
+    return (await this.skuMappings.remove(q.connectionId, q.kind, q.marketplaceValue)) ? { deleted: true } : fail(404, 'no such mapping');
+  }
+
+  @MessagePattern(RpcSubjects.pollState)
+  async pollState(@Payload() q: { connectionId: string }) {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      'SELECT watermark, interval_ms, next_poll_at, last_poll_at, last_sweep_at, last_found, polls, lease_holder, lease_until, problems FROM poll_state WHERE connection_id = $1',
+      [q.connectionId],
+    );
+    return rows[0] ?? fail(404, 'this connection has not been polled yet');
+  }
+
+  private async requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      for (const row of rows) {
+        await this.orders.update(m, row.id, { work_status: 'queued' });
+        await this.orders.history(m, row.id, 'requeued', { trigger });
+        const job: OrderImportRequestedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), trigger };
+        await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${row.connection_id}:${row.ideris_order_id}:${trigger}:${Date.now()}`, connectionId: row.connection_id });
+      }
+    });
+  }
+}

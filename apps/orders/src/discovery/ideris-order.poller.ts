@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
+import { ConnectionDirectory } from '@hub/connections';
+import { Outbox } from '@hub/messaging';
+import { counter, runWithContext } from '@hub/platform';
+import { DataSource } from 'typeorm';
+import { ConnectionClients } from '../clients/connection-clients';
+import { OrderSyncRepository } from '../import/order-sync.repository';
+import { nextPollInterval, POLL_DEFAULTS } from './poll-interval';
+
+interface ClaimedPoll {
+  watermark: Date | null;
+  interval_ms: number;
+  last_sweep_at: Date | null;
+  problems: unknown[];
+}
+
+const discovered = counter('hub_orders_discovered_total', 'New Ideris orders discovered', []);
+const polls = counter('hub_orders_polls_total', 'Ideris order searches by outcome', ['outcome']);
+
+/** How far back a connection's first poll reads. */
+export const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60_000;
+const CANCELLED = /cancel/i;
+
+/**
+ * Discovers new Ideris orders (Ideris sends no webhooks) for every active connection, one poller per
+ * connection across all replicas (a lease in poll_state that lapses if its holder dies). Each new order
+ * becomes a durable import job, queued in the same transaction that records it.
+ */
+@Injectable()
+export class IderisOrderPoller implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(IderisOrderPoller.name);
+  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: ConnectionDirectory,
+    private readonly clients: ConnectionClients,
+    private readonly orders: OrderSyncRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (process.env['ORDERS_POLLING'] === 'off') return;
+    this.timer = setInterval(() => void this.tick(), 500);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** One scheduling pass: polls every due connection this replica can claim. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    const connections = await this.directory.listActive().catch(() => []);
+    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
+  }
+
+  async pollIfDue(connectionId: string): Promise<boolean> {
+    this.running.add(connectionId);
+    try {
+      const claim = await this.claim(connectionId);
+      if (!claim) return false;
+      await runWithContext({ connectionId }, () => runInLane('realtime', () => this.poll(connectionId, claim)));
+      return true;
+    } catch (error) {
+      this.logger.warn({ msg: 'poll failed', connectionId, err: (error as Error).message });
+      return false;
+    } finally {
+      this.running.delete(connectionId);
+    }
+  }
+
+  private async claim(connectionId: string): Promise<ClaimedPoll | undefined> {
+    await this.dataSource.query(`INSERT INTO poll_state (connection_id, interval_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [connectionId, POLL_DEFAULTS.busyIntervalMs]);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE poll_state SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
+        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
+        RETURNING watermark, interval_ms, last_sweep_at, problems`,
+      [connectionId, this.holder, POLL_DEFAULTS.leaseMs / 1000],
+    )) as [ClaimedPoll[], number];
+    return rows[0];
+  }
+
+  private async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+    const { ideris, connection } = await this.clients.forActive(connectionId);
+    // The window's end is taken before the read: an order approved while we read falls in the next window.
+    const until = new Date();
+    const sweep = !claim.last_sweep_at || until.getTime() - new Date(claim.last_sweep_at).getTime() > POLL_DEFAULTS.sweepEveryMs;
+    const from = claim.watermark
+      ? new Date(Math.min(new Date(claim.watermark).getTime() - POLL_DEFAULTS.overlapMs, sweep ? until.getTime() - POLL_DEFAULTS.sweepOverlapMs : Infinity))
+      : new Date(until.getTime() - FIRST_POLL_LOOKBACK_MS);
+    const statusIds = connection.settings.importIderisStatusIds?.length ? connection.settings.importIderisStatusIds : undefined;
+    let found = 0;
+    const problems = [...(claim.problems ?? [])];
+    try {
+      const walk = await ideris.walkOrders({ startDate: from, endDate: until, statusIds });
+      for (const order of walk.orders) {
+        const cancelled = CANCELLED.test(order.statusDescription ?? '');
+        const isNew = await this.orders.transaction(async (m) => {
+          const id = await this.orders.insertDiscovered(m, {
+            connectionId, iderisOrderId: order.id, marketplace: order.marketplaceName, marketplaceOrderCode: order.code,
+            iderisStatusId: order.statusId, visibleAt: order.approved, cancelled,
+          });
+          if (id && !cancelled) {
+            const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: order.id, trigger: 'discovery' };
+            await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${order.id}`, connectionId });
+          }
+          return !!id;
+        }).catch((error: Error) => {
+          // Another Ideris order with the same marketplace code: recorded as a problem, never silently dropped.
+          problems.push({ at: new Date().toISOString(), kind: 'conflict', iderisOrderId: order.id, detail: error.message });
+          return false;
+        });
+        if (isNew) found++;
+      }
+      for (const range of walk.unreadable) problems.push({ at: new Date().toISOString(), kind: 'unreadable-range', ...range });
+      polls.inc({ outcome: 'ok' });
+      discovered.inc(found);
+      const interval = nextPollInterval(claim.interval_ms, found, connection.settings.iderisCallsPerMinute ?? 50);
+      await this.dataSource.query(
+        `UPDATE poll_state SET watermark = $2, interval_ms = $3, next_poll_at = now() + make_interval(secs => $3 / 1000.0), last_poll_at = now(),
+            last_sweep_at = CASE WHEN $4 THEN now() ELSE last_sweep_at END, last_found = $5, polls = polls + 1, problems = $6,
+            lease_holder = NULL, lease_until = NULL
+          WHERE connection_id = $1`,
+        [connectionId, until, interval, sweep, found, JSON.stringify(problems.slice(-20))],
+      );
+      if (found > 0) this.logger.log({ msg: 'new Ideris orders queued', connectionId, found, from, until, interval });
+    } catch (error) {
+      polls.inc({ outcome: 'error' });
+      problems.push({ at: new Date().toISOString(), kind: 'poll-failed', detail: (error as Error).message });
+      await this.dataSource.query(
+        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => interval_ms / 1000.0), problems = $2, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1`,
+        [connectionId, JSON.stringify(problems.slice(-20))],
+      );
+      throw error;
+    }
+  }
+}

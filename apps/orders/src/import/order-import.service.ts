@@ -1,0 +1,164 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
+import { mapIderisOrderDetail } from '@hub/ideris';
+import { Outbox, PermanentError } from '@hub/messaging';
+import { counter, histogram } from '@hub/platform';
+import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
+import { ConnectionClients, type ConnectionClientSet } from '../clients/connection-clients';
+import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
+import { mapIderisOrderToTiny } from './domain/order.mapper';
+import { OrderSyncRepository, type OrderSyncRow } from './order-sync.repository';
+
+const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['outcome']);
+const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
+
+const CANCELLED = /cancel/i;
+/** Tiny answers that mean "this order can never go in as it is": the order is parked with Tiny's words. */
+const REFUSALS = new Set(['validation', 'request']);
+
+/**
+ * Imports one Ideris order into Tiny, exactly once: the attempt is journaled (committed) before
+ * `pedido.incluir`; an attempt whose outcome is unknown (timeout, crash) is followed by a search by the
+ * marketplace order number before any new create, and Tiny's "duplicate" means find and bind.
+ */
+@Injectable()
+export class OrderImportService {
+  private readonly logger = new Logger(OrderImportService.name);
+
+  constructor(
+    private readonly orders: OrderSyncRepository,
+    private readonly clients: ConnectionClients,
+    private readonly skuMappings: SkuMappingService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state']> {
+    const row = await this.orders.find(connectionId, iderisOrderId);
+    if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
+    if (row.state === 'imported' || row.state === 'cancelled_before_import') {
+      await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
+      return row.state;
+    }
+    const clients = await this.clients.forActive(connectionId);
+    await this.orders.update(this.orders.manager, row.id, { work_status: 'running', attempts: row.attempts + 1 });
+
+    const detail = mapIderisOrderDetail((await clients.ideris.getOrder(iderisOrderId)).raw);
+    if (!detail) throw new PermanentError(`Ideris order ${iderisOrderId} has an unreadable shape`, 'invalid-order');
+    if (CANCELLED.test(detail.statusDescription ?? '')) return this.finish(row, 'cancelled_before_import', 'cancelled in the marketplace before import');
+
+    const resolveProductCode = await this.skuMappings.resolver(connectionId);
+    const mapped = mapIderisOrderToTiny(detail, {
+      tinyIntegrationId: clients.connection.tinyIntegrationId,
+      ecommerceName: 'Ideris',
+      statusMap: clients.connection.settings.statusMap ?? {},
+      resolveProductCode,
+      allowFreeTextItems: clients.connection.settings.allowFreeTextItems ?? false,
+    });
+    if (!mapped.ok) {
+      return mapped.reason === 'needs-mapping'
+        ? this.park(row, 'needs_mapping', `no Tiny product for ${mapped.unknownSkus.join(', ')}`, mapped.unknownSkus)
+        : this.park(row, 'invalid', mapped.problems.join('; '), []);
+    }
+
+    const code = detail.code ?? mapped.draft.ecommerceOrderNumber;
+    if (row.create_sent_at) {
+      // A previous create's outcome is unknown: Tiny may hold the order already.
+      const existing = code ? await this.findInTiny(clients.tiny, code) : undefined;
+      if (existing) return this.bind(row, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-unknown-outcome');
+    }
+    await this.orders.update(this.orders.manager, row.id, { create_sent_at: new Date(), create_sends: row.create_sends + 1 });
+    try {
+      const created = await clients.tiny.createOrder(mapped.draft);
+      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created');
+    } catch (error) {
+      if (error instanceof TinyApiError && error.kind === 'duplicate' && code) {
+        const existing = await this.findInTiny(clients.tiny, code);
+        if (existing) return this.bind(row, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-duplicate');
+      }
+      if (error instanceof TinyApiError && REFUSALS.has(error.kind)) {
+        // Nothing was created: the journal is cleared so a reprocess after a fix creates it.
+        await this.orders.update(this.orders.manager, row.id, { create_sent_at: null });
+        return this.park(row, 'refused', `Tiny refused the order: ${error.message}`, []);
+      }
+      throw error;
+    }
+  }
+
+  /** `pedido.lancar.estoque`, at most once per order. */
+  async postStock(connectionId: string, iderisOrderId: number): Promise<{ posted: boolean; reason?: string }> {
+    const row = await this.orders.find(connectionId, iderisOrderId);
+    if (!row) return { posted: false, reason: 'unknown order' };
+    if (!row.tiny_order_id) return { posted: false, reason: `the order is ${row.state}, not imported` };
+    if (row.stock_posted_at) return { posted: true, reason: 'already posted' };
+    const clients = await this.clients.forActive(connectionId);
+    try {
+      await new TinyFulfilmentApi(clients.tiny).postOrderStock(row.tiny_order_id);
+    } catch (error) {
+      // Posting twice is refused by Tiny: the stock is posted, which is what was asked.
+      if (!(error instanceof TinyApiError && error.kind === 'validation' && /lan[cç]ad/i.test(error.message))) throw error;
+    }
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, { stock_posted_at: new Date() });
+      await this.orders.history(m, row.id, 'stock-posted', {});
+    });
+    return { posted: true };
+  }
+
+  private async findInTiny(tiny: TinyClient, code: string): Promise<{ id: string; number: string } | undefined> {
+    const page = await tiny.searchOrders({ ecommerceOrderNumber: code });
+    const match = page.orders.find((o) => o.ecommerceOrderNumber === code);
+    return match ? { id: match.id, number: match.number } : undefined;
+  }
+
+  private async bind(row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string): Promise<'imported'> {
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, {
+        state: 'imported', work_status: 'done', reason: null, unknown_skus: [], skus, tiny_order_id: tinyOrder.id,
+        tiny_order_number: tinyOrder.number, customer_document: customerDocument, imported_at: new Date(),
+      });
+      if (customerDocument) {
+        await m.query(
+          `INSERT INTO customer (connection_id, document, orders, last_order_at) VALUES ($1, $2, 1, now())
+           ON CONFLICT (connection_id, document) DO UPDATE SET orders = customer.orders + 1, last_order_at = now()`,
+          [row.connection_id, customerDocument],
+        );
+      }
+      await this.orders.history(m, row.id, how, { tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number });
+      const event: OrderImportedV1 = {
+        connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number,
+        marketplace: row.marketplace ?? undefined, marketplaceOrderCode: row.marketplace_order_code ?? undefined, skus,
+      };
+      await this.outbox.add(m, { subject: OrderEvents.imported.subject, payload: event, messageId: `imported:${row.connection_id}:${row.ideris_order_id}` });
+    });
+    outcomes.inc({ outcome: how });
+    latency.observe((Date.now() - new Date(row.discovered_at).getTime()) / 1000);
+    this.logger.log({ msg: 'order imported', iderisOrderId: row.ideris_order_id, tinyOrderId: tinyOrder.id, how });
+    if (clients.connection.settings.autoPostStock) {
+      await this.postStock(row.connection_id, Number(row.ideris_order_id)).catch((error: Error) =>
+        this.logger.warn({ msg: 'automatic stock posting failed; retry with the admin action', iderisOrderId: row.ideris_order_id, err: error.message }),
+      );
+    }
+    return 'imported';
+  }
+
+  private async park(row: OrderSyncRow, state: 'needs_mapping' | 'invalid' | 'refused', reason: string, unknownSkus: string[]): Promise<typeof state> {
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, { state, work_status: 'done', reason, unknown_skus: unknownSkus });
+      await this.orders.history(m, row.id, 'parked', { state, reason, unknownSkus });
+      const event: OrderParkedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), reason: `${state}: ${reason}`, unknownSkus };
+      await this.outbox.add(m, { subject: OrderEvents.parked.subject, payload: event, messageId: `parked:${row.connection_id}:${row.ideris_order_id}:${row.attempts + 1}` });
+    });
+    outcomes.inc({ outcome: state });
+    return state;
+  }
+
+  private async finish(row: OrderSyncRow, state: 'cancelled_before_import', reason: string): Promise<typeof state> {
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, { state, work_status: 'done', reason });
+      await this.orders.history(m, row.id, state, { reason });
+    });
+    outcomes.inc({ outcome: state });
+    return state;
+  }
+}
+

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused';
+export type WorkStatus = 'queued' | 'running' | 'done' | 'gave_up';
+
+export interface OrderSyncRow {
+  id: string;
+  connection_id: string;
+  ideris_order_id: string;
+  marketplace: string | null;
+  marketplace_order_code: string | null;
+  ideris_status_id: number | null;
+  visible_at: Date | null;
+  discovered_at: Date;
+  state: OrderState;
+  work_status: WorkStatus;
+  reason: string | null;
+  unknown_skus: string[];
+  skus: string[];
+  attempts: number;
+  create_sent_at: Date | null;
+  create_sends: number;
+  tiny_order_id: string | null;
+  tiny_order_number: string | null;
+  customer_document: string | null;
+  imported_at: Date | null;
+  stock_posted_at: Date | null;
+  updated_at: Date;
+}
+
+export interface DiscoveredOrder {
+  connectionId: string;
+  iderisOrderId: number;
+  marketplace?: string;
+  marketplaceOrderCode?: string;
+  iderisStatusId?: number;
+  visibleAt?: Date;
+  cancelled: boolean;
+}
+
+/** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
+@Injectable()
+export class OrderSyncRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records a discovered order once. Returns the row id when it is new (the caller queues its job in the
+   * same transaction), or undefined when the order is already known.
+   */
+  async insertDiscovered(m: EntityManager, order: DiscoveredOrder): Promise<string | undefined> {
+    const id = randomUUID();
+    const rows: { id: string }[] = await m.query(
+      `INSERT INTO order_sync (id, connection_id, ideris_order_id, marketplace, marketplace_order_code, ideris_status_id, visible_at, state, work_status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (connection_id, ideris_order_id) DO NOTHING RETURNING id`,
+      [
+        id, order.connectionId, order.iderisOrderId, order.marketplace ?? null, order.marketplaceOrderCode ?? null, order.iderisStatusId ?? null,
+        order.visibleAt ?? null, order.cancelled ? 'cancelled_before_import' : 'discovered', order.cancelled ? 'done' : 'queued',
+      ],
+    );
+    if (rows.length === 0) return undefined;
+    await this.history(m, id, order.cancelled ? 'cancelled-before-import' : 'discovered', { iderisStatusId: order.iderisStatusId });
+    return id;
+  }
+
+  async find(connectionId: string, iderisOrderId: number, m: EntityManager = this.dataSource.manager): Promise<OrderSyncRow | undefined> {
+    const rows: OrderSyncRow[] = await m.query('SELECT * FROM order_sync WHERE connection_id = $1 AND ideris_order_id = $2', [connectionId, iderisOrderId]);
+    return rows[0];
+  }
+
+  async update(m: EntityManager, id: string, fields: Partial<Omit<OrderSyncRow, 'id'>>): Promise<void> {
+    const entries = Object.entries(fields);
+    if (entries.length === 0) return;
+    const sets = entries.map(([k], i) => `${k} = $${i + 2}`).join(', ');
+    await m.query(`UPDATE order_sync SET ${sets}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
+  }
+
+  async history(m: EntityManager, orderSyncId: string, kind: string, detail: object = {}): Promise<void> {
+    await m.query('INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $2, $3)', [orderSyncId, kind, JSON.stringify(detail)]);
+  }
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+}
