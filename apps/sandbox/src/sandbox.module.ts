@@ -4,8 +4,11 @@ import { FaultStore } from './common/fault.store';
 import { ControlController } from './control/control.controller';
 import { IderisControlController } from './control/ideris-control.controller';
 import { TinyControlController } from './control/tiny-control.controller';
+import { HealthController } from './health/health.controller';
 import { IderisAccountStore } from './ideris/ideris-account.store';
 import { IderisAuthService } from './ideris/ideris-auth.service';
+import { IderisCatalogController } from './ideris/ideris-catalog.controller';
+import { IderisWritesController } from './ideris/ideris-writes.controller';
 import { IderisCallService } from './ideris/ideris-call.service';
 import { IderisDataStore } from './ideris/ideris-data.store';
 import { IderisLoginController } from './ideris/ideris-login.controller';
@@ -13,7 +16,10 @@ import { IderisOrdersController } from './ideris/ideris-orders.controller';
 import { SANDBOX_CONFIG, type SandboxConfig } from './sandbox.config';
 import { TinyAccountScripts } from './tiny/tiny-account.scripts';
 import { TinyAccountStore } from './tiny/tiny-account.store';
+import { TinyBackofficeService } from './tiny/tiny-backoffice.service';
 import { TinyContactScripts } from './tiny/tiny-contact.scripts';
+import { TinyExpeditionScripts } from './tiny/tiny-expedition.scripts';
+import { TinyFiscalScripts } from './tiny/tiny-fiscal.scripts';
 import { TinyCallService } from './tiny/tiny-call.service';
 import { TinyDataStore } from './tiny/tiny-data.store';
 import { TinyOrderScripts } from './tiny/tiny-order.scripts';
@@ -25,7 +31,7 @@ export class SandboxModule {
   static forRoot(config: SandboxConfig): DynamicModule {
     return {
       module: SandboxModule,
-      controllers: [TinyController, IderisLoginController, IderisOrdersController, ControlController, TinyControlController, IderisControlController],
+      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, ControlController, TinyControlController, IderisControlController],
       providers: [
         { provide: SANDBOX_CONFIG, useValue: config },
         CallStatsStore,
@@ -36,6 +42,9 @@ export class SandboxModule {
         TinyOrderScripts,
         TinyProductScripts,
         TinyContactScripts,
+        TinyFiscalScripts,
+        TinyExpeditionScripts,
+        TinyBackofficeService,
         TinyCallService,
         IderisAccountStore,
         IderisDataStore,

@@ -4,3 +4,7 @@ export * from './ideris-client';
 export * from './ideris-jwt';
 export * from './ideris-order.models';
 export * from './ideris-order.walker';
+export * from './ideris-order-detail.models';
+export * from './ideris-catalog.api';
+export * from './ideris-catalog.models';
+export * from './ideris-order-writes.api';

@@ -194,6 +194,42 @@ export class TinyClient {
     if (limitPerMinute === undefined || limitPerMinute <= 0) return;
     this.limitHint = { limitPerMinute, maxConcurrent: Math.max(1, Math.floor(limitPerMinute / 4)), observedAt: new Date() };
   }
+
+  /**
+   * Like `call`, through the same budget gate, for the few services that answer XML whatever `formato`
+   * says (nota.fiscal.obter.xml). Errors come as the XML `retorno` or, for blocks and token errors, as the
+   * JSON envelope; both throw. Returns the raw body.
+   */
+  async callText(script: string, fields: Record<string, string | undefined> = {}): Promise<string> {
+    return this.gate.run(
+      { label: script, cost: isBatchScript(script) ? 'batch' : 'call', blockOf: tinyBlockOf, observedLimitPerMinute: () => this.limitHint?.limitPerMinute },
+      () => this.callTextNow(script, fields),
+    );
+  }
+
+  private async callTextNow(script: string, fields: Record<string, string | undefined>): Promise<string> {
+    const form = new URLSearchParams({ token: this.token, formato: 'json' });
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) form.set(key, value);
+    const response = await this.send(script, form);
+    this.readLimitHeader(response);
+    const text = await response.text();
+    if (response.status === 404) throw new TinyApiError({ kind: 'request', script, httpStatus: 404, messages: [{ erro: 'script not found' }] });
+    if (response.status >= 400) throw new TinyApiError({ kind: response.status === 429 ? 'rate-limited' : 'transient', script, httpStatus: response.status });
+    if (text.trimStart().startsWith('{')) assertTinyOk(parseTinyEnvelope(parseJson(text, script), script), script);
+    else assertTinyOk(parseXmlEnvelope(text, script), script);
+    return text;
+  }
+}
+
+/** The XML `retorno` has the same status fields as the JSON one. */
+function parseXmlEnvelope(xml: string, script: string): TinyEnvelope {
+  const element = (name: string): string | undefined => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1]?.trim();
+  const status = element('status');
+  if (status === undefined) throw new TinyApiError({ kind: 'transient', script, messages: [{ erro: 'response has no retorno envelope' }] });
+  const erros = [...xml.matchAll(/<erro>([\s\S]*?)<\/erro>/g)].map((match) => ({ erro: match[1].trim() }));
+  const statusProcessamento = toInt(element('status_processamento'));
+  const codigoErro = toInt(element('codigo_erro'));
+  return { status, statusProcessamento, codigoErro, erros, retorno: {} };
 }
 
 /** Services Tiny always counts as batch calls (5 a minute), whatever the number of records. */

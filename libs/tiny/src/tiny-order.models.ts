@@ -19,6 +19,37 @@ export interface TinyCustomer {
   email?: string;
   phone?: string;
   address?: TinyAddress;
+  country?: string;
+  /** `atualizar_cliente`: let the order refresh the matched contact (new address of a repeat buyer). */
+  updateExisting?: boolean;
+}
+
+/** `endereco_entrega`: only sent when the goods go somewhere else or to someone else. */
+export interface TinyDeliveryAddress extends TinyAddress {
+  recipientName?: string;
+  phone?: string;
+  personType?: 'F' | 'J' | 'E';
+  document?: string;
+}
+
+/** One `parcela`; a draft's installments must sum exactly to the order total or Tiny refuses it. */
+export interface TinyInstallmentDraft {
+  /** Days after the order date. */
+  days: number;
+  dueDate?: Date;
+  amountCents: number;
+  notes?: string;
+  /** `forma_pagamento` code (`credito`, `boleto`, `pix`, …). */
+  paymentMethod?: string;
+  /** `meio_pagamento`: a payment means registered in the Tiny account, by name. */
+  paymentMeans?: string;
+}
+
+/** NF-e intermediary of the sale (the marketplace) and, when it differs, the payment institution. */
+export interface TinyIntermediaryDraft {
+  name: string;
+  cnpj?: string;
+  paymentCnpj?: string;
 }
 
 export interface TinyOrderItemDraft {
@@ -39,6 +70,17 @@ export interface TinyOrderDraft {
   shippingCents?: number;
   situation?: TinyOrderSituation;
   notes?: string;
+  /** `id_ecommerce`: the seller's integration id in Tiny, which ties the order to that channel. */
+  ecommerceId?: number;
+  deliveryAddress?: TinyDeliveryAddress;
+  discountCents?: number;
+  installments?: TinyInstallmentDraft[];
+  paymentMethod?: string;
+  paymentMeans?: string;
+  intermediary?: TinyIntermediaryDraft;
+  /** Marker descriptions; Tiny matches them by description. */
+  markers?: string[];
+  internalNotes?: string;
 }
 
 export interface TinyOrderItem {
@@ -96,6 +138,8 @@ export function toTinyOrderDocument(draft: TinyOrderDraft): string {
     data_pedido: draft.orderDate ? formatTinyDate(draft.orderDate) : undefined,
     numero_pedido_ecommerce: draft.ecommerceOrderNumber,
     ecommerce: draft.ecommerceName,
+    // ASSUMPTION: `id_ecommerce` comes from client code, not official text; sent as a number like other ids on input.
+    id_ecommerce: draft.ecommerceId,
     cliente: {
       nome: customer.name,
       tipo_pessoa: customer.personType,
@@ -109,7 +153,10 @@ export function toTinyOrderDocument(draft: TinyOrderDraft): string {
       cep: customer.address?.zipCode,
       cidade: customer.address?.city,
       uf: customer.address?.state,
+      pais: customer.country,
+      atualizar_cliente: customer.updateExisting === undefined ? undefined : customer.updateExisting ? 'S' : 'N',
     },
+    endereco_entrega: draft.deliveryAddress ? toDeliveryAddress(draft.deliveryAddress) : undefined,
     itens: draft.items.map((item) => ({
       item: {
         codigo: item.sku,
@@ -120,10 +167,46 @@ export function toTinyOrderDocument(draft: TinyOrderDraft): string {
       },
     })),
     valor_frete: draft.shippingCents !== undefined ? centsToDecimal(draft.shippingCents) : undefined,
+    valor_desconto: draft.discountCents !== undefined ? centsToDecimal(draft.discountCents) : undefined,
+    parcelas: draft.installments?.map((installment) => ({ parcela: toInstallment(installment) })),
+    forma_pagamento: draft.paymentMethod,
+    meio_pagamento: draft.paymentMeans,
+    intermediador: draft.intermediary
+      ? { nome: draft.intermediary.name, cnpj: draft.intermediary.cnpj, cnpjPagamento: draft.intermediary.paymentCnpj }
+      : undefined,
+    marcadores: draft.markers?.map((description) => ({ marcador: { descricao: description } })),
     situacao: draft.situation,
     obs: draft.notes,
+    obs_internas: draft.internalNotes,
   };
   return JSON.stringify({ pedido });
+}
+
+function toDeliveryAddress(address: TinyDeliveryAddress): Record<string, string | undefined> {
+  return {
+    nome_destinatario: address.recipientName,
+    tipo_pessoa: address.personType,
+    cpf_cnpj: address.document,
+    endereco: address.street,
+    numero: address.number,
+    complemento: address.complement,
+    bairro: address.district,
+    cep: address.zipCode,
+    cidade: address.city,
+    uf: address.state,
+    fone: address.phone,
+  };
+}
+
+function toInstallment(installment: TinyInstallmentDraft): Record<string, string | undefined> {
+  return {
+    dias: String(installment.days),
+    data: installment.dueDate ? formatTinyDate(installment.dueDate) : undefined,
+    valor: centsToDecimal(installment.amountCents),
+    obs: installment.notes,
+    forma_pagamento: installment.paymentMethod,
+    meio_pagamento: installment.paymentMeans,
+  };
 }
 
 export function mapTinyOrderSummary(value: Record<string, unknown>): TinyOrderSummary | undefined {

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Post } from '@nestjs/common';
 import { IderisAccountStore } from '../ideris/ideris-account.store';
-import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderItem } from '../ideris/ideris-data.store';
+import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
 import { iderisStatusDescription } from '../ideris/ideris-statuses';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
@@ -65,6 +65,92 @@ export class IderisControlController {
     return created;
   }
 
+  /** Seeds an SKU with stock and a listing model for it. */
+  @Post('skus')
+  addSku(@Body() raw: unknown): IderisSku {
+    const body = requireRecord(raw);
+    const accountData = this.data.of(this.knownKey(body));
+    const sku: IderisSku = {
+      id: this.data.newCatalogId(),
+      sku: requireString(body, 'sku'),
+      title: optionalString(body, 'title') ?? requireString(body, 'sku'),
+      ean: optionalString(body, 'ean') ?? '',
+      ncmId: null,
+      originId: 0,
+      currentStock: optionalPositiveInt(body, 'currentStock') ?? 0,
+    };
+    accountData.skus.push(sku);
+    accountData.listingModels.push({ id: this.data.newCatalogId(), sku: sku.sku, skuId: sku.id, title: sku.title, value: 99.9, cost: 40, statusId: 1, variant: [] });
+    return sku;
+  }
+
+  /**
+   * An order peak: `orders` orders over `accounts` marketplace accounts (created when missing), approved
+   * within the last `spreadSeconds`, with repeat buyers, variation SKUs, kits (several items), carts sharing
+   * a pack id, missing e-mails and null SKUs at the given rates (0–1).
+   */
+  @Post('orders/peak')
+  addPeak(@Body() raw: unknown): { created: number; marketplaces: number[]; buyers: number; firstId: number; lastId: number } {
+    const body = requireRecord(raw);
+    const privateKey = this.knownKey(body);
+    const accountData = this.data.of(privateKey);
+    const total = optionalPositiveInt(body, 'orders') ?? 100;
+    const accountCount = Math.max(1, optionalPositiveInt(body, 'accounts') ?? 3);
+    const names = ['Mercado Livre', 'Shopee', 'Amazon', 'Magalu', 'Americanas'];
+    while (accountData.marketplaces.length < accountCount) {
+      const index = accountData.marketplaces.length;
+      accountData.marketplaces.push({ id: this.data.newMarketplaceId(), marketplaceName: names[index % names.length], name: `LOJA_${index + 1}` });
+    }
+    const rate = (field: string, fallback: number): number => {
+      const value = body[field];
+      return typeof value === 'number' && value >= 0 && value <= 1 ? value : fallback;
+    };
+    const repeatRate = rate('repeatBuyerRate', 0.2);
+    const missingEmailRate = rate('missingEmailRate', 0.1);
+    const nullSkuRate = rate('nullSkuRate', 0.05);
+    const kitRate = rate('kitRate', 0.1);
+    const spreadMs = (optionalPositiveInt(body, 'spreadSeconds') ?? 600) * 1000;
+    const seed = optionalPositiveInt(body, 'seed') ?? 1;
+    const random = seeded(seed);
+    const now = Date.now();
+    const buyers: string[] = [];
+    const created: IderisOrder[] = [];
+    for (let index = 0; index < total; index += 1) {
+      const marketplace = accountData.marketplaces[index % accountCount];
+      const repeat = buyers.length > 0 && random() < repeatRate;
+      const document = repeat ? buyers[Math.floor(random() * buyers.length)] : String(10_000_000_000 + Math.floor(random() * 89_999_999_999)).slice(0, 11);
+      if (!repeat) buyers.push(document);
+      const itemCount = random() < kitRate ? 2 + Math.floor(random() * 3) : 1;
+      const items: IderisOrderItem[] = Array.from({ length: itemCount }, () => {
+        const product = 1 + Math.floor(random() * 20);
+        const size = ['P', 'M', 'G'][Math.floor(random() * 3)];
+        return { sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`, title: `Produto ${product} ${size}`, quantity: 1 + Math.floor(random() * 2), price: 29.9 + product };
+      });
+      const id = this.data.newOrderId();
+      const order: IderisOrder = {
+        id,
+        code: `2000${id}`,
+        marketplaceName: marketplace.marketplaceName,
+        authenticationId: marketplace.id,
+        authenticationName: marketplace.name,
+        statusId: 1007,
+        statusDescription: iderisStatusDescription(1007),
+        approved: toBrasiliaIso(now - spreadMs + Math.floor((spreadMs * index) / Math.max(1, total))),
+        customerFirstName: 'Cliente',
+        customerLastName: document.slice(-4),
+        customerEmail: random() < missingEmailRate ? null : `cliente${document.slice(-6)}@example.com`,
+        documentType: 'CPF',
+        documentValue: document,
+        valueWithShipping: Math.round((items.reduce((sum, item) => sum + item.price * Number(item.quantity), 0) + 19.9) * 100) / 100,
+        feeShipment: 19.9,
+        items,
+      };
+      accountData.orders.push(order);
+      created.push(order);
+    }
+    return { created: created.length, marketplaces: accountData.marketplaces.slice(0, accountCount).map((marketplace) => marketplace.id), buyers: buyers.length, firstId: created[0]?.id ?? 0, lastId: created[created.length - 1]?.id ?? 0 };
+  }
+
   private knownKey(body: Record<string, unknown>): string {
     const privateKey = requireString(body, 'privateKey');
     if (!this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
@@ -75,4 +161,16 @@ export class IderisControlController {
 /** Ideris order dates are ISO-8601 with the -03:00 offset. */
 function toBrasiliaIso(instant: number): string {
   return `${new Date(instant - 3 * 3600_000).toISOString().slice(0, 19)}-03:00`;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a peak is reproducible from its seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

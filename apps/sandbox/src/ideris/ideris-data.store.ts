@@ -31,11 +31,39 @@ export interface IderisOrder {
   valueWithShipping: number;
   feeShipment: number;
   items: IderisOrderItem[];
+  deliveryTrackingCode?: string | null;
+  /** ASSUMPTION: written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
+  invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string };
+  trackingUrl?: string;
+  carrier?: string;
+}
+
+export interface IderisSku {
+  id: number;
+  sku: string;
+  title: string;
+  ean: string;
+  ncmId: number | null;
+  originId: number;
+  currentStock: number;
+}
+
+export interface IderisListingModel {
+  id: number;
+  sku: string;
+  skuId: number;
+  title: string;
+  value: number;
+  cost: number;
+  statusId: number;
+  variant: Array<{ id: number; sku: string; skuId: number; quantity: number }>;
 }
 
 export interface IderisAccountData {
   marketplaces: IderisMarketplaceAccount[];
   orders: IderisOrder[];
+  skus: IderisSku[];
+  listingModels: IderisListingModel[];
 }
 
 @Injectable()
@@ -43,11 +71,12 @@ export class IderisDataStore {
   private readonly data = new Map<string, IderisAccountData>();
   private nextOrderId = 4_815_001;
   private nextMarketplaceId = 1;
+  private nextCatalogId = 90_001;
 
   of(privateKey: string): IderisAccountData {
     let accountData = this.data.get(privateKey);
     if (!accountData) {
-      accountData = { marketplaces: [], orders: [] };
+      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [] };
       this.data.set(privateKey, accountData);
     }
     return accountData;
@@ -55,6 +84,10 @@ export class IderisDataStore {
 
   newOrderId(): number {
     return this.nextOrderId++;
+  }
+
+  newCatalogId(): number {
+    return this.nextCatalogId++;
   }
 
   newMarketplaceId(): number {

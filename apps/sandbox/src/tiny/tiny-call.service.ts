@@ -5,6 +5,8 @@ import { SANDBOX_CONFIG, type SandboxConfig } from '../sandbox.config';
 import { TINY_BATCH_LIMIT_PER_MINUTE, TinyAccountStore, tinyConcurrencyCap, type TinyAccount } from './tiny-account.store';
 import { TinyAccountScripts } from './tiny-account.scripts';
 import { TinyContactScripts } from './tiny-contact.scripts';
+import { TinyExpeditionScripts } from './tiny-expedition.scripts';
+import { TinyFiscalScripts } from './tiny-fiscal.scripts';
 import { TinyOrderScripts } from './tiny-order.scripts';
 import { TinyProductScripts } from './tiny-product.scripts';
 import { TINY_MESSAGES, TinyBusinessError, tinyBlocked, tinyError, type TinyRetornoBody } from './tiny-retorno';
@@ -29,8 +31,17 @@ export class TinyCallService {
     orderScripts: TinyOrderScripts,
     productScripts: TinyProductScripts,
     contactScripts: TinyContactScripts,
+    fiscalScripts: TinyFiscalScripts,
+    expeditionScripts: TinyExpeditionScripts,
   ) {
-    this.scripts = { ...accountScripts.scripts(), ...orderScripts.scripts(), ...productScripts.scripts(), ...contactScripts.scripts() };
+    this.scripts = {
+      ...accountScripts.scripts(),
+      ...orderScripts.scripts(),
+      ...productScripts.scripts(),
+      ...contactScripts.scripts(),
+      ...fiscalScripts.scripts(),
+      ...expeditionScripts.scripts(),
+    };
   }
 
   async call(rawScript: string, params: Record<string, string>): Promise<TinyHttpAnswer> {
@@ -87,7 +98,9 @@ export class TinyCallService {
       return json({}, code === 6 || code === 11 ? tinyBlocked(code) : tinyError(code, [TINY_MESSAGES[code] ?? 'Erro'], 1));
     }
     try {
-      return json({}, await script.handle({ account, params, now }));
+      const result = await script.handle({ account, params, now });
+      if ('raw' in result) return { kind: 'raw', status: 200, headers: {}, body: result.raw, contentType: result.contentType };
+      return json({}, result);
     } catch (error: unknown) {
       if (error instanceof TinyBusinessError) return json({}, tinyError(error.codigo, error.messages, error.statusProcessamento));
       throw error;
@@ -97,7 +110,7 @@ export class TinyCallService {
 
 /** Injected 6/11 answers count as blocks too, so benchmarks see every block the clients saw. */
 function outcomeOf(answer: TinyHttpAnswer): CallOutcome {
-  if (answer.kind === 'raw') return 'error';
+  if (answer.kind === 'raw') return answer.status === 200 && !answer.body.includes('<status>Erro</status>') ? 'ok' : 'error';
   const code = String(answer.body.retorno['codigo_erro'] ?? '');
   if (code === '6' || code === '11') return 'blocked';
   return answer.body.retorno['status'] === 'OK' ? 'ok' : 'error';

@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { TinyBackofficeService } from './tiny-backoffice.service';
+import { contactForOrder } from './tiny-contact.scripts';
 import { TinyDataStore, type TinyOrder } from './tiny-data.store';
 import { buildOrder } from './tiny-order.builder';
 import { TinyBusinessError, tinyOk, tinyRegistroError, type TinyRetornoBody } from './tiny-retorno';
 import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
 import { TINY_SITUATIONS } from './tiny-situations';
-import { jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
+import { decimal, jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
 
 const PAGE_SIZE = 100;
 
 @Injectable()
 export class TinyOrderScripts {
-  constructor(private readonly data: TinyDataStore) {}
+  constructor(
+    private readonly data: TinyDataStore,
+    private readonly backoffice: TinyBackofficeService,
+  ) {}
 
   scripts(): TinyScriptMap {
     return {
@@ -18,6 +23,8 @@ export class TinyOrderScripts {
       'pedido.obter': { handle: (context) => this.get(context) },
       'pedidos.pesquisa': { handle: (context) => this.search(context) },
       'pedido.alterar.situacao': { handle: (context) => this.changeSituation(context) },
+      'pedido.lancar.estoque': { handle: (context) => this.postStock(context) },
+      'cadastrar.codigo.rastreamento.pedido': { handle: (context) => this.registerTracking(context) },
     };
   }
 
@@ -37,7 +44,12 @@ export class TinyOrderScripts {
     if (duplicate) return tinyRegistroError(30, ['Registro em duplicidade']);
     for (const item of order.itens) item.idProduto = accountData.products.find((product) => product.codigo === item.codigo)?.id;
     accountData.nextOrderNumber += 1;
+    order.idContato = contactForOrder(accountData.contacts, order.cliente, () => this.data.newId(), now).id;
+    order.formaEnvio = text(pedido['forma_envio'])?.toUpperCase();
+    order.formaFrete = text(pedido['forma_frete']);
+    order.transportadora = text(pedido['nome_transportador']);
     orders.push(order);
+    this.backoffice.situationChanged(account.token, order, true);
     return tinyOk({ registros: { registro: { sequencia: '1', status: 'OK', id: String(order.id), numero: String(order.numero) } } }, 3);
   }
 
@@ -79,7 +91,47 @@ export class TinyOrderScripts {
     if (!(situacao in TINY_SITUATIONS)) throw new TinyBusinessError(31, [`Situação inválida: ${situacao}`]);
     order.situacao = situacao;
     order.updatedAt = now;
+    this.backoffice.situationChanged(account.token, order);
     return { retorno: { status_processamento: '3', status: 'OK' } };
+  }
+
+  /** Posts the order's catalogued items out of the first deposit; twice is refused (ASSUMPTION: code 31). */
+  private postStock({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const order = this.find(account.token, requiredParam(params, 'id'));
+    if (order.estoqueLancado) throw new TinyBusinessError(31, ['O estoque deste pedido já foi lançado']);
+    const products = this.data.of(account.token).products;
+    for (const item of order.itens) {
+      const product = products.find((candidate) => candidate.id === item.idProduto);
+      if (!product) continue;
+      product.depositos[0].saldo -= Number(item.quantidade);
+      this.backoffice.stockChanged(account.token, product);
+    }
+    order.estoqueLancado = true;
+    return { retorno: { status_processamento: 3, status: 'OK' } };
+  }
+
+  /** Official params: id, codigoRastreamento, urlRastreamento, formaEnvio (C/T…), formaFrete, transportadora, volumes… */
+  private registerTracking({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const order = this.find(account.token, requiredParam(params, 'id'));
+    const codigo = requiredParam(params, 'codigoRastreamento');
+    const formaEnvio = text(params['formaEnvio'])?.toUpperCase();
+    if (formaEnvio && !/^[A-Z]$/.test(formaEnvio)) throw new TinyBusinessError(31, ['formaEnvio inválida']);
+    if (params['transportadora'] && formaEnvio !== 'T') throw new TinyBusinessError(31, ['transportadora só pode ser informada quando formaEnvio for T']);
+    for (const field of ['volumes', 'pesoBruto', 'pesoLiquido']) {
+      if (params[field] !== undefined && decimal(params[field]) === undefined) throw new TinyBusinessError(31, [`campo ${field} deve ser decimal, separado por ponto`]);
+    }
+    order.codigoRastreamento = codigo;
+    order.urlRastreamento = text(params['urlRastreamento']) ?? order.urlRastreamento;
+    order.formaEnvio = formaEnvio ?? order.formaEnvio;
+    order.formaFrete = text(params['formaFrete']) ?? order.formaFrete;
+    order.transportadora = text(params['transportadora']) ?? order.transportadora;
+    order.updatedAt = now;
+    const expedition = this.backoffice.ensureExpedition(account.token, order);
+    expedition.codigoRastreamento = codigo;
+    expedition.urlRastreamento = order.urlRastreamento;
+    expedition.formaEnvio = order.formaEnvio ?? expedition.formaEnvio;
+    this.backoffice.emit({ type: 'tracking', token: account.token, order, expedition });
+    return { retorno: { status_processamento: 3, status: 'OK' } };
   }
 
   private find(token: string, id: string): TinyOrder {
@@ -137,7 +189,10 @@ function orderDetail(order: TinyOrder): Record<string, unknown> {
     obs_interna: '',
     codigo_rastreamento: order.codigoRastreamento ?? '',
     url_rastreamento: order.urlRastreamento ?? '',
-    id_nota_fiscal: '0',
+    id_nota_fiscal: order.idNotaFiscal ? String(order.idNotaFiscal) : '0',
+    forma_envio: order.formaEnvio ?? '',
+    forma_frete: order.formaFrete ?? '',
+    nome_transportador: order.transportadora ?? '',
     ecommerce: order.ecommerce ? { id: '1', numeroPedidoEcommerce: order.numeroEcommerce ?? '', nomeEcommerce: order.ecommerce } : undefined,
     marcadores: [],
   };

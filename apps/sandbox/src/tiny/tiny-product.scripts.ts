@@ -1,41 +1,52 @@
 import { Injectable } from '@nestjs/common';
-import { TinyDataStore, type TinyProduct } from './tiny-data.store';
+import { isRecord } from '../common/request-params';
+import { TinyBackofficeService } from './tiny-backoffice.service';
+import { TinyDataStore, newTinyProduct, totalBalance, type TinyProduct } from './tiny-data.store';
+import { productDetail, productRecordErrors, productFieldsFromWire, variationsFromWire } from './tiny-product.wire';
 import { TinyBusinessError, tinyOk, type TinyRetornoBody } from './tiny-retorno';
 import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
-import { decimal, jsonField, requiredParam, text } from './tiny-wire';
-
-const PAGE_SIZE = 100;
+import {
+  batchAnswer,
+  batchEntries,
+  decimal,
+  jsonDocument,
+  jsonField,
+  money,
+  page,
+  parseTinyDate,
+  registroError,
+  registroOk,
+  requiredParam,
+  text,
+  tinyDate,
+  type TinyRegistro,
+} from './tiny-wire';
 
 @Injectable()
 export class TinyProductScripts {
-  constructor(private readonly data: TinyDataStore) {}
+  constructor(
+    private readonly data: TinyDataStore,
+    private readonly backoffice: TinyBackofficeService,
+  ) {}
 
   scripts(): TinyScriptMap {
     return {
       'produto.obter.estoque': { handle: (context) => this.getStock(context) },
       'produto.atualizar.estoque': { handle: (context) => this.updateStock(context) },
       'produtos.pesquisa': { handle: (context) => this.search(context) },
+      // Official: product writes always count as batch calls (5/min), whatever the number of records.
+      'produto.incluir': { batch: true, handle: (context) => this.include(context) },
+      'produto.alterar': { batch: true, handle: (context) => this.alter(context) },
+      'produto.obter': { handle: (context) => this.get(context) },
+      'produto.atualizar.precos': { handle: (context) => this.updatePrices(context) },
+      'listas.precos.pesquisa': { handle: (context) => this.searchPriceLists(context) },
+      'lista.atualizacoes.estoque': { handle: (context) => this.stockUpdates(context) },
     };
   }
 
   private getStock({ account, params }: TinyScriptContext): TinyRetornoBody {
     const product = this.find(account.token, requiredParam(params, 'id'));
-    return tinyOk(
-      {
-        produto: {
-          id: String(product.id),
-          nome: product.nome,
-          codigo: product.codigo,
-          unidade: product.unidade,
-          saldo: totalBalance(product),
-          saldoReservado: product.saldoReservado,
-          depositos: product.depositos.map((deposit) => ({
-            deposito: { nome: deposit.nome, desconsiderar: deposit.desconsiderar ? 'S' : 'N', saldo: deposit.saldo, empresa: account.razaoSocial },
-          })),
-        },
-      },
-      3,
-    );
+    return tinyOk({ produto: stockView(product, account.razaoSocial) }, 3);
   }
 
   private updateStock({ account, params }: TinyScriptContext): TinyRetornoBody {
@@ -52,20 +63,17 @@ export class TinyProductScripts {
     if (tipo === 'E') deposit.saldo += quantidade;
     else if (tipo === 'S') deposit.saldo -= quantidade;
     else deposit.saldo = quantidade;
+    if (deposit.saldo !== before) this.backoffice.stockChanged(account.token, product);
     return tinyOk(
       {
         registros: [
-          {
-            registro: {
-              sequencia: '1',
-              status: 'OK',
-              id: product.id,
-              saldoEstoque: totalBalance(product),
-              saldoReservado: product.saldoReservado,
-              // A movement that changes nothing (e.g. balance to the same value) creates no record.
-              registroCriado: deposit.saldo !== before,
-            },
-          },
+          registroOk('1', {
+            id: product.id,
+            saldoEstoque: totalBalance(product),
+            saldoReservado: product.saldoReservado,
+            // A movement that changes nothing (e.g. balance to the same value) creates no record.
+            registroCriado: deposit.saldo !== before,
+          }),
         ],
       },
       3,
@@ -74,29 +82,139 @@ export class TinyProductScripts {
 
   private search({ account, params }: TinyScriptContext): TinyRetornoBody {
     const term = requiredParam(params, 'pesquisa').toLowerCase();
+    const situacao = text(params['situacao'])?.toUpperCase();
     // Tiny's search is fuzzy (partial name or code); callers must post-filter by exact code.
     const matching = this.data
       .of(account.token)
-      .products.filter((product) => product.nome.toLowerCase().includes(term) || product.codigo.toLowerCase().includes(term));
-    if (matching.length === 0) throw new TinyBusinessError(20, ['A consulta não retornou registros'], 2);
-    const page = Number(params['pagina'] ?? '1') || 1;
-    const pageCount = Math.ceil(matching.length / PAGE_SIZE);
-    if (page > pageCount) throw new TinyBusinessError(23, ['A página que você está tentando obter não existe'], 2);
-    const produtos = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((product) => ({
+      .products.filter((product) => (situacao ? product.situacao === situacao : product.situacao !== 'E'))
+      .filter((product) => product.nome.toLowerCase().includes(term) || product.codigo.toLowerCase().includes(term));
+    const { items, pagina, numeroPaginas } = page(matching, params);
+    const produtos = items.map((product) => ({
       produto: {
         id: product.id,
         nome: product.nome,
         // Numeric-looking codes come back as numbers.
         codigo: /^\d+$/.test(product.codigo) ? Number(product.codigo) : product.codigo,
         preco: product.preco,
-        preco_promocional: '0.00',
+        preco_promocional: product.precoPromocional,
         unidade: product.unidade,
-        gtin: '',
-        tipoVariacao: 'N',
-        situacao: 'A',
+        gtin: product.gtin ?? '',
+        tipoVariacao: product.tipoVariacao,
+        situacao: product.situacao,
+        data_criacao: tinyDate(product.createdAt, true),
       },
     }));
-    return tinyOk({ pagina: page, numero_paginas: pageCount, produtos }, 3);
+    return tinyOk({ pagina, numero_paginas: numeroPaginas, produtos }, 3);
+  }
+
+  private include({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const products = this.data.of(account.token).products;
+    const registros = batchEntries(params, 'produto', 'produtos', 'produto').map((produto, index): TinyRegistro => {
+      const sequencia = text(produto['sequencia']) ?? String(index + 1);
+      const errors = productRecordErrors(produto, products, true);
+      if (errors.duplicate) return registroError(sequencia, 30, ['Registro em duplicidade - já existe um produto com este código']);
+      if (errors.messages.length > 0) return registroError(sequencia, 31, errors.messages);
+      const fields = productFieldsFromWire(produto);
+      const parent = newTinyProduct(this.data.newId(), { ...fields, codigo: fields.codigo ?? '', nome: fields.nome ?? '' }, now);
+      const initial = decimal(produto['estoque_atual']);
+      if (initial !== undefined) parent.depositos[0].saldo = initial;
+      const variations = variationsFromWire(produto['variacoes']).map((variation) =>
+        newTinyProduct(
+          this.data.newId(),
+          { ...fields, codigo: variation.codigo, nome: `${parent.nome} ${Object.values(variation.grade).join(' ')}`.trim(), preco: variation.preco ?? parent.preco, grade: variation.grade, tipoVariacao: 'V', idProdutoPai: parent.id, depositos: [{ nome: 'Geral', saldo: variation.estoque ?? 0, desconsiderar: false }] },
+          now,
+        ),
+      );
+      if (variations.length > 0) {
+        parent.tipoVariacao = 'P';
+        parent.classeProduto = 'V';
+      }
+      products.push(parent, ...variations);
+      return registroOk(sequencia, { id: parent.id, codigo: parent.codigo });
+    });
+    return batchAnswer(registros);
+  }
+
+  /** ASSUMPTION: alterar locates by `id`, else by exact `codigo`; only the fields sent change. */
+  private alter({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const products = this.data.of(account.token).products;
+    const registros = batchEntries(params, 'produto', 'produtos', 'produto').map((produto, index): TinyRegistro => {
+      const sequencia = text(produto['sequencia']) ?? String(index + 1);
+      const id = text(produto['id']);
+      const code = text(produto['codigo']);
+      const product = id ? products.find((candidate) => String(candidate.id) === id) : products.find((candidate) => candidate.codigo === code);
+      if (!product) return registroError(sequencia, 32, ['Produto não localizado']);
+      const errors = productRecordErrors(produto, products.filter((candidate) => candidate !== product), false);
+      if (errors.duplicate) return registroError(sequencia, 30, ['Registro em duplicidade - já existe um produto com este código']);
+      if (errors.messages.length > 0) return registroError(sequencia, 31, errors.messages);
+      const before = `${product.preco}/${product.precoPromocional}`;
+      Object.assign(product, productFieldsFromWire(produto));
+      if (`${product.preco}/${product.precoPromocional}` !== before) this.backoffice.priceChanged(account.token, product);
+      else product.updatedAt = now;
+      return registroOk(sequencia, { id: product.id, codigo: product.codigo });
+    });
+    return batchAnswer(registros);
+  }
+
+  private get({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const product = this.find(account.token, requiredParam(params, 'id'));
+    const products = this.data.of(account.token).products;
+    return tinyOk({ produto: productDetail(product, products) }, 3);
+  }
+
+  /** Body `{"precos":[{id, preco, preco_promocional}]}` (a bare array is accepted too); per-item registros, "Parcial" when mixed. */
+  private updatePrices({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const field = params['precos'] !== undefined ? 'precos' : 'data';
+    const raw = params[field];
+    let entries: unknown;
+    try {
+      entries = raw !== undefined && raw.trim().startsWith('[') ? JSON.parse(raw) : jsonDocument(params, field)['precos'];
+    } catch {
+      throw new TinyBusinessError(3, ['JSON mal formado ou inválido'], 1);
+    }
+    if (!Array.isArray(entries) || entries.length === 0) throw new TinyBusinessError(10, ['parametro precos não informado'], 1);
+    const products = this.data.of(account.token).products;
+    const registros = entries.map((entry, index): TinyRegistro => {
+      const sequencia = String(index + 1);
+      const item = isRecord(entry) ? entry : {};
+      const product = products.find((candidate) => String(candidate.id) === text(item['id']));
+      if (!product) return registroError(sequencia, 32, ['Produto não localizado']);
+      const preco = decimal(item['preco']);
+      const promotional = item['preco_promocional'] === undefined ? undefined : decimal(item['preco_promocional']);
+      if (preco === undefined || (item['preco_promocional'] !== undefined && promotional === undefined)) {
+        return registroError(sequencia, 31, ['campo preco deve ser decimal, separado por ponto']);
+      }
+      product.preco = money(preco);
+      if (promotional !== undefined) product.precoPromocional = money(promotional);
+      this.backoffice.priceChanged(account.token, product);
+      return registroOk(sequencia, { id: product.id, preco: product.preco, preco_promocional: product.precoPromocional });
+    });
+    return batchAnswer(registros);
+  }
+
+  private searchPriceLists({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const term = text(params['pesquisa'])?.toLowerCase();
+    const lists = this.data.of(account.token).priceLists.filter((list) => !term || list.descricao.toLowerCase().includes(term));
+    const { items } = page(lists, params);
+    return tinyOk({ registros: items.map((list) => ({ registro: { id: list.id, descricao: list.descricao, acrescimo_desconto: list.acrescimoDesconto } })) }, 3);
+  }
+
+  /** Official: records returned are removed from the queue (consume once); a crashed reader loses them. */
+  private stockUpdates({ account, params }: TinyScriptContext): TinyRetornoBody {
+    const since = parseTinyDate(requiredParam(params, 'dataAlteracao'));
+    if (since === undefined) throw new TinyBusinessError(31, ['dataAlteracao deve estar no formato dd/mm/aaaa [hh:mm:ss]']);
+    const accountData = this.data.of(account.token);
+    const pending = [...accountData.pendingStockUpdates.entries()]
+      .filter(([, at]) => at >= since)
+      .sort((a, b) => a[1] - b[1])
+      .flatMap(([id, at]) => {
+        const product = accountData.products.find((candidate) => candidate.id === id);
+        return product ? [{ product, at }] : [];
+      });
+    const { items, pagina, numeroPaginas } = page(pending, params);
+    for (const { product } of items) accountData.pendingStockUpdates.delete(product.id);
+    const produtos = items.map(({ product, at }) => ({ produto: { ...stockView(product, account.razaoSocial), data_alteracao: tinyDate(at, true) } }));
+    return tinyOk({ pagina, numero_paginas: numeroPaginas, produtos }, 3);
   }
 
   private find(token: string, id: string): TinyProduct {
@@ -106,6 +224,16 @@ export class TinyProductScripts {
   }
 }
 
-function totalBalance(product: TinyProduct): number {
-  return product.depositos.filter((deposit) => !deposit.desconsiderar).reduce((sum, deposit) => sum + deposit.saldo, 0);
+function stockView(product: TinyProduct, company: string): Record<string, unknown> {
+  return {
+    id: String(product.id),
+    nome: product.nome,
+    codigo: product.codigo,
+    unidade: product.unidade,
+    saldo: totalBalance(product),
+    saldoReservado: product.saldoReservado,
+    depositos: product.depositos.map((deposit) => ({
+      deposito: { nome: deposit.nome, desconsiderar: deposit.desconsiderar ? 'S' : 'N', saldo: deposit.saldo, empresa: company },
+    })),
+  };
 }

@@ -21,6 +21,7 @@ export const TINY_MESSAGES: Record<number, string> = {
   30: 'Registro em duplicidade',
   31: 'Erros de validação',
   32: 'Registro não localizado',
+  34: 'Nota fiscal não autorizada',
   35: 'Erro inesperado, tente novamente mais tarde',
   99: 'Sistema em manutenção',
 };

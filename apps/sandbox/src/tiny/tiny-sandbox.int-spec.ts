@@ -106,4 +106,28 @@ describe('sandbox: Tiny API v2 wire behaviour', () => {
     const calls = (await (await fetch(`${base}/control/calls`)).json()) as { tiny: Record<string, any> };
     expect(calls.tiny['tok-a']).toMatchObject({ blocks: 1 });
   });
+
+  it('refuses produto.incluir with more than 20 records with code 22, spending a batch call', async () => {
+    const produtos = Array.from({ length: 21 }, (_, index) => ({ produto: { sequencia: index + 1, nome: `P${index}`, unidade: 'UN', preco: '1.00', origem: '0', situacao: 'A', tipo: 'P' } }));
+    const body = await retorno(await fetch(`${base}/tiny/api2/produto.incluir.php`, form({ token: 'tok-a', produto: JSON.stringify({ produtos }) })));
+    expect(body).toMatchObject({ status: 'Erro', codigo_erro: 22 });
+    const calls = (await (await fetch(`${base}/control/calls`)).json()) as { tiny: Record<string, any> };
+    expect(calls.tiny['tok-a'].endpoints['produto.incluir']).toMatchObject({ calls: 1, errors: 1 });
+  });
+
+  it('links an order to the contact holding the same CPF however it is formatted', async () => {
+    const contato = JSON.stringify({ contatos: [{ contato: { sequencia: 1, nome: 'Maria', cpf_cnpj: '123.456.789-09', situacao: 'A' } }] });
+    const created = await retorno(await fetch(`${base}/tiny/api2/contato.incluir.php`, form({ token: 'tok-a', contato })));
+    const pedido = JSON.stringify({ pedido: { cliente: { nome: 'Maria S.', cpf_cnpj: '12345678909' }, itens: [{ item: { descricao: 'X', unidade: 'UN', quantidade: '1', valor_unitario: '1.00' } }] } });
+    await fetch(`${base}/tiny/api2/pedido.incluir.php`, form({ token: 'tok-a', pedido }));
+    const state = (await (await fetch(`${base}/control/tiny/state?token=tok-a`)).json()) as { orders: Array<{ idContato: number }>; contacts: unknown[] };
+    expect(state.contacts).toHaveLength(1);
+    expect(state.orders[0].idContato).toBe(created['registros'][0].registro.id);
+  });
+
+  it('answers nota.fiscal.obter.xml in XML even with formato=json', async () => {
+    const response = await fetch(`${base}/tiny/api2/nota.fiscal.obter.xml.php`, form({ token: 'tok-a', formato: 'json', id: '1' }));
+    expect(response.headers.get('content-type')).toContain('application/xml');
+    expect(await response.text()).toContain('<codigo_erro>32</codigo_erro>');
+  });
 });

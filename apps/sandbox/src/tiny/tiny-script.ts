@@ -10,8 +10,16 @@ export interface TinyScriptContext {
 export interface TinyScript {
   /** Counted in the 5/min batch bucket on top of the per-minute limit. */
   batch?: boolean;
-  handle(context: TinyScriptContext): TinyRetornoBody | Promise<TinyRetornoBody>;
+  handle(context: TinyScriptContext): TinyScriptResult | Promise<TinyScriptResult>;
 }
+
+/** A few services answer something other than the JSON envelope (e.g. nota.fiscal.obter.xml answers XML). */
+export interface TinyRawBody {
+  raw: string;
+  contentType: string;
+}
+
+export type TinyScriptResult = TinyRetornoBody | TinyRawBody;
 
 export type TinyScriptMap = Record<string, TinyScript>;
 

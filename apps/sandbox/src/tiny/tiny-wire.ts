@@ -1,5 +1,5 @@
 import { isRecord } from '../common/request-params';
-import { TinyBusinessError } from './tiny-retorno';
+import { TinyBusinessError, type TinyRetornoBody } from './tiny-retorno';
 
 /** Parses a form field holding a JSON document and returns the object under `root`. */
 export function jsonField(params: Record<string, string>, field: string, root: string): Record<string, unknown> {
@@ -59,4 +59,54 @@ export function parseTinyDate(value: string | undefined): number | undefined {
   const [, day, month, year, hour = '00', minute = '00', second = '00'] = match;
   const instant = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}-03:00`);
   return Number.isNaN(instant) ? undefined : instant;
+}
+
+export const MAX_BATCH = 20;
+
+export type TinyRegistro = { registro: Record<string, unknown> & { sequencia: string; status: 'OK' | 'Erro' } };
+
+/** `{"contatos":[{"contato":{…}}]}`-style batch documents; more than 20 records is code 22. */
+export function batchEntries(params: Record<string, string>, field: string, listKey: string, itemKey: string): Record<string, unknown>[] {
+  const list = jsonDocument(params, field)[listKey];
+  const entries = Array.isArray(list) ? list : [];
+  if (entries.length === 0) throw new TinyBusinessError(3, [`JSON sem o elemento "${listKey}"`], 1);
+  if (entries.length > MAX_BATCH) throw new TinyBusinessError(22, ['O lote tem mais registros que o permitido por envio']);
+  return entries.map((entry) => (isRecord(entry) && isRecord(entry[itemKey]) ? entry[itemKey] : {}));
+}
+
+export function registroOk(sequencia: string, fields: Record<string, unknown>): TinyRegistro {
+  return { registro: { sequencia, status: 'OK', ...fields } };
+}
+
+export function registroError(sequencia: string, codigo: number, messages: string[]): TinyRegistro {
+  return { registro: { sequencia, status: 'Erro', codigo_erro: String(codigo), erros: messages.map((erro) => ({ erro })) } };
+}
+
+/**
+ * All records failed → outer status 2 "Erro" (official example). ASSUMPTION: a mix answers status_processamento
+ * 4 with status "Parcial", the way produto.atualizar.precos documents it; the real answer for batches is unknown.
+ */
+export function batchAnswer(registros: TinyRegistro[]): TinyRetornoBody {
+  const failed = registros.filter((entry) => entry.registro.status === 'Erro').length;
+  if (failed === registros.length) return { retorno: { status_processamento: 2, status: 'Erro', registros } };
+  if (failed > 0) return { retorno: { status_processamento: 4, status: 'Parcial', registros } };
+  return { retorno: { status_processamento: 3, status: 'OK', registros } };
+}
+
+/** Every scalar of a wire object as a trimmed string (nested objects and lists are dropped). */
+export function scalarFields(source: Record<string, unknown>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const scalar = text(value);
+    if (scalar !== undefined) fields[key] = scalar;
+  }
+  return fields;
+}
+
+export function page<T>(items: T[], params: Record<string, string>, pageSize = 100): { items: T[]; pagina: number; numeroPaginas: number } {
+  if (items.length === 0) throw new TinyBusinessError(20, ['A consulta não retornou registros'], 2);
+  const pagina = Number(params['pagina'] ?? '1') || 1;
+  const numeroPaginas = Math.ceil(items.length / pageSize);
+  if (pagina > numeroPaginas) throw new TinyBusinessError(23, ['A página que você está tentando obter não existe'], 2);
+  return { items: items.slice((pagina - 1) * pageSize, pagina * pageSize), pagina, numeroPaginas };
 }

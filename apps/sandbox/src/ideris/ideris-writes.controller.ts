@@ -1,0 +1,164 @@
+import { Body, Controller, Headers, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { isRecord } from '../common/request-params';
+import { sendIderisAnswer } from './ideris-answer';
+import { IderisCallService } from './ideris-call.service';
+import { IderisDataStore, type IderisAccountData, type IderisListingModel, type IderisOrder } from './ideris-data.store';
+import { IderisHttpError } from './ideris-http.error';
+import { IDERIS_SYSTEM_STATUSES } from './ideris-statuses';
+
+/**
+ * ASSUMPTION (all routes here): the v3 bodies of these writes are not public. Each follows the legacy
+ * contract it replaces, renamed to v3's English camelCase (`PUT /PedidoStatus {idPedidos, idNovoStatus}` →
+ * `PUT /order/status {orderId, statusId}`; `POST /NotaFiscal` → `POST /order/invoice`), answers `{obj}`
+ * like the reads, and refuses a bad body with ASP.NET's 400 `ModelState`. libs/ideris sends exactly these.
+ */
+@Controller('ideris')
+export class IderisWritesController {
+  constructor(
+    private readonly calls: IderisCallService,
+    private readonly data: IderisDataStore,
+  ) {}
+
+  @Put('order/status')
+  async changeStatus(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('order/status', auth, (account) => {
+        const fields = requireFields(body, { orderId: 'number', statusId: 'number' });
+        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === fields['statusId']);
+        if (!status) throw badRequest('statusId', `Status ${String(fields['statusId'])} não encontrado.`);
+        order.statusId = status.id;
+        order.statusDescription = status.description;
+        return { obj: { orderId: order.id, statusId: order.statusId, statusDescription: order.statusDescription } };
+      }),
+    );
+  }
+
+  @Post('order/invoice')
+  async invoice(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('order/invoice', auth, (account) => {
+        const fields = requireFields(body, { orderId: 'number', key: 'string', number: 'string', series: 'string', issuedAt: 'string' });
+        if (!/^\d{44}$/.test(String(fields['key']))) throw badRequest('key', 'A chave da nota fiscal deve ter 44 dígitos.');
+        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        const danfeUrl = isRecord(body) && typeof body['danfeUrl'] === 'string' ? body['danfeUrl'] : undefined;
+        order.invoice = { key: String(fields['key']), number: String(fields['number']), series: String(fields['series']), issuedAt: String(fields['issuedAt']), danfeUrl };
+        return { obj: { orderId: order.id, ...order.invoice } };
+      }),
+    );
+  }
+
+  @Post('order/tracking')
+  async tracking(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('order/tracking', auth, (account) => {
+        const fields = requireFields(body, { orderId: 'number', trackingCode: 'string' });
+        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        order.deliveryTrackingCode = String(fields['trackingCode']);
+        order.trackingUrl = isRecord(body) && typeof body['trackingUrl'] === 'string' ? body['trackingUrl'] : undefined;
+        order.carrier = isRecord(body) && typeof body['carrier'] === 'string' ? body['carrier'] : undefined;
+        return { obj: { orderId: order.id, trackingCode: order.deliveryTrackingCode, trackingUrl: order.trackingUrl, carrier: order.carrier } };
+      }),
+    );
+  }
+
+  /** Price lives on the listing model (v3 reads it per variant at `/listingModel/{id}/price`). */
+  @Put('listingModel/price')
+  async price(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('listingModel/price', auth, (account) => {
+        const fields = requireFields(body, { listingModelId: 'number', value: 'number' });
+        const model = findModel(this.data.of(account.privateKey), fields['listingModelId']);
+        if (Number(fields['value']) <= 0) throw badRequest('value', 'O valor deve ser maior que zero.');
+        model.value = Number(fields['value']);
+        return { obj: { listingModelId: model.id, value: model.value } };
+      }),
+    );
+  }
+
+  /** Creates the SKU (and one per variant) and its listing model. Synchronous here (legacy was asynchronous). */
+  @Post('listingModel')
+  async createModel(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('listingModel', auth, (account) => {
+        const fields = requireFields(body, { sku: 'string', title: 'string', value: 'number' });
+        const accountData = this.data.of(account.privateKey);
+        const variants = isRecord(body) && Array.isArray(body['variant']) ? body['variant'].filter(isRecord) : [];
+        const allSkus = [String(fields['sku']), ...variants.map((variant) => String(variant['sku'] ?? ''))];
+        if (allSkus.some((sku) => !sku || accountData.skus.some((existing) => existing.sku === sku))) {
+          throw new IderisHttpError(409, { Message: 'SKU já cadastrado ou inválido.' });
+        }
+        if (String(fields['title']).length > 60) throw badRequest('title', 'O título deve ter no máximo 60 caracteres.');
+        const skuOf = (sku: string, quantity: number): number => {
+          const id = this.data.newCatalogId();
+          accountData.skus.push({ id, sku, title: String(fields['title']), ean: '', ncmId: null, originId: 0, currentStock: quantity });
+          return id;
+        };
+        const quantity = isRecord(body) && typeof body['quantity'] === 'number' ? body['quantity'] : 0;
+        const model: IderisListingModel = {
+          id: this.data.newCatalogId(),
+          sku: String(fields['sku']),
+          skuId: skuOf(String(fields['sku']), quantity),
+          title: String(fields['title']),
+          value: Number(fields['value']),
+          cost: isRecord(body) && typeof body['cost'] === 'number' ? body['cost'] : 0,
+          statusId: 1,
+          variant: variants.map((variant) => {
+            const variantQuantity = typeof variant['quantity'] === 'number' ? variant['quantity'] : 0;
+            return { id: this.data.newCatalogId(), sku: String(variant['sku']), skuId: skuOf(String(variant['sku']), variantQuantity), quantity: variantQuantity };
+          }),
+        };
+        accountData.listingModels.push(model);
+        return { obj: model };
+      }),
+    );
+  }
+
+  @Put('listingModel')
+  async updateModel(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('listingModel', auth, (account) => {
+        const fields = requireFields(body, { id: 'number' });
+        const model = findModel(this.data.of(account.privateKey), fields['id']);
+        if (isRecord(body) && typeof body['title'] === 'string') model.title = body['title'];
+        if (isRecord(body) && typeof body['cost'] === 'number') model.cost = body['cost'];
+        if (isRecord(body) && typeof body['value'] === 'number') model.value = body['value'];
+        return { obj: model };
+      }),
+    );
+  }
+}
+
+function requireFields(body: unknown, spec: Record<string, 'string' | 'number'>): Record<string, string | number> {
+  if (!isRecord(body)) throw badRequest('body', 'The request is invalid.');
+  const fields: Record<string, string | number> = {};
+  for (const [name, type] of Object.entries(spec)) {
+    const value = body[name];
+    if (typeof value !== type || (type === 'string' && String(value).trim() === '')) throw badRequest(name, `The ${name} field is required.`);
+    fields[name] = value as string | number;
+  }
+  return fields;
+}
+
+function badRequest(field: string, message: string): IderisHttpError {
+  return new IderisHttpError(400, { Message: 'The request is invalid.', ModelState: { [field]: [message] } });
+}
+
+function findOrder(accountData: IderisAccountData, id: string | number): IderisOrder {
+  const order = accountData.orders.find((candidate) => candidate.id === Number(id));
+  if (!order) throw new IderisHttpError(404, { Message: 'Pedido não encontrado.' });
+  return order;
+}
+
+function findModel(accountData: IderisAccountData, id: string | number): IderisListingModel {
+  const model = accountData.listingModels.find((candidate) => candidate.id === Number(id));
+  if (!model) throw new IderisHttpError(404, { Message: 'Modelo de anúncio não encontrado.' });
+  return model;
+}

@@ -1,0 +1,37 @@
+import { IderisApiError } from './ideris-api.error';
+import type { IderisInvoiceSubmission, IderisTrackingSubmission } from './ideris-catalog.models';
+import type { IderisClient } from './ideris-client';
+
+/**
+ * Order writes whose v3 bodies are not public. Each method is one documented ASSUMPTION, and the sandbox
+ * implements the same contract, so switching to the real one is a change here only.
+ */
+export class IderisOrderWritesApi {
+  constructor(private readonly client: IderisClient) {}
+
+  // ASSUMPTION: PUT /order/status is seen in a v3 client but its body is not; the legacy body was
+  // {idPedidos, idNovoStatus}, renamed here to v3's English camelCase {orderId, statusId}.
+  async changeOrderStatus(orderId: number, statusId: number): Promise<void> {
+    await this.client.sendJson('PUT', '/order/status', { orderId, statusId });
+  }
+
+  // ASSUMPTION: no v3 invoice endpoint was found anywhere; the legacy POST /NotaFiscal carried
+  // {idPedido, chaveNota, numeroNota, serieNota, dataEmissaoNota, urlDanfe}, renamed and moved under /order.
+  async submitInvoice(invoice: IderisInvoiceSubmission): Promise<void> {
+    if (!/^\d{44}$/.test(invoice.key)) throw new IderisApiError({ kind: 'validation', path: '/order/invoice', detail: 'the access key must have 44 digits' });
+    await this.client.sendJson('POST', '/order/invoice', {
+      orderId: invoice.orderId,
+      key: invoice.key,
+      number: invoice.number,
+      series: invoice.series,
+      issuedAt: invoice.issuedAt.toISOString(),
+      danfeUrl: invoice.danfeUrl,
+    });
+  }
+
+  // ASSUMPTION: no endpoint to send tracking was found (real setups let Tiny push it to a URL from Ideris
+  // support); we model it as POST /order/tracking {orderId, trackingCode, trackingUrl?, carrier?}.
+  async submitTracking(tracking: IderisTrackingSubmission): Promise<void> {
+    await this.client.sendJson('POST', '/order/tracking', tracking);
+  }
+}

@@ -1,0 +1,48 @@
+import { TinyApiError, tinyErrorKindForCode, type TinyErrorKind, type TinyErrorMessage } from './tiny-api.error';
+import { parseRegistros, type TinyEnvelope } from './tiny-envelope.parser';
+
+/** Official: at most 20 records per submission of a batch service. */
+export const TINY_MAX_BATCH_RECORDS = 20;
+
+export interface TinyBatchRecordResult {
+  sequence: number;
+  ok: boolean;
+  id?: string;
+  kind?: TinyErrorKind;
+  code?: number;
+  messages: TinyErrorMessage[];
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A batch answers one registro per record. When every record fails the whole call is an error (the client
+ * throws with the first record's code); a mix answers status 4 "Parcial" and the failures are read here.
+ */
+export function toBatchResults(envelope: TinyEnvelope): TinyBatchRecordResult[] {
+  return parseRegistros(envelope.retorno['registros']).map((registro, index) => {
+    const ok = registro.status.toUpperCase() === 'OK' && registro.codigoErro === undefined;
+    return {
+      sequence: registro.sequencia ?? index + 1,
+      ok,
+      id: ok ? registro.id : undefined,
+      kind: ok ? undefined : registro.codigoErro !== undefined ? tinyErrorKindForCode(registro.codigoErro) : 'validation',
+      code: registro.codigoErro,
+      messages: registro.erros,
+      fields: registro.fields,
+    };
+  });
+}
+
+/** Refuses oversized batches before spending one of the 5 batch calls a minute on a certain code 22. */
+export function assertBatchSize(script: string, count: number): void {
+  if (count === 0) throw new TinyApiError({ kind: 'request', script, messages: [{ erro: 'empty batch' }] });
+  if (count > TINY_MAX_BATCH_RECORDS) {
+    throw new TinyApiError({ kind: 'request', script, code: 22, messages: [{ erro: `batch of ${count} records; Tiny takes at most ${TINY_MAX_BATCH_RECORDS}` }] });
+  }
+}
+
+export function chunkForTinyBatch<T>(records: T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let index = 0; index < records.length; index += TINY_MAX_BATCH_RECORDS) chunks.push(records.slice(index, index + TINY_MAX_BATCH_RECORDS));
+  return chunks;
+}
