@@ -1,0 +1,131 @@
+// Benchmark: a peak of Ideris orders imported into Tiny by the running services (sandbox, gateway, orders as
+// real processes), with injected faults and optionally a kill -9 of the orders service in the middle.
+// Prints one JSON line. Usage:
+//   node tools/bench/orders.mjs [--orders 1000] [--tiny-limit 100000] [--ideris-limit 100000] [--faults 0.05] [--kill 1]
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ensureNats, ensurePostgres } from '../infra.mjs';
+import { freePort, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const total = arg('orders', 1000);
+const tinyLimit = arg('tiny-limit', 100_000);
+const iderisLimit = arg('ideris-limit', 100_000);
+const faultRate = arg('faults', 0.05);
+const kill = arg('kill', 0) === 1;
+const timeoutS = arg('timeout', 900);
+
+execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
+const [db, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
+const run = Date.now().toString(36);
+const [gwPort, sbPort, ordersPort] = await Promise.all([freePort(), freePort(), freePort()]);
+const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
+const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
+const procs = {};
+procs.sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
+procs.gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: `bench_gw_${run}`, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
+const startOrders = () => startApp('orders', { ...common, PORT: String(ordersPort), DB_SCHEMA: `bench_orders_${run}` });
+procs.orders = startOrders();
+const peaks = {};
+const sample = () => {
+  for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
+};
+const sampler = setInterval(sample, 1000);
+process.on('exit', () => Object.values(procs).forEach((p) => p.kill('SIGKILL')));
+
+const sb = `http://127.0.0.1:${sbPort}`;
+const gw = `http://127.0.0.1:${gwPort}`;
+const call = async (method, url, body, headers = {}) => {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+};
+await Promise.all([waitOk(`${gw}/health/ready`), waitOk(`http://127.0.0.1:${ordersPort}/health/ready`), waitOk(`${sb}/health/live`)]);
+const seller = { token: `bench-tiny-${run}`, key: randomBytes(48).toString('hex'), cnpj: '12345678000195' };
+await call('POST', `${sb}/control/tiny/accounts`, { token: seller.token, cnpj: seller.cnpj, limitPerMinute: tinyLimit });
+await call('POST', `${sb}/control/ideris/accounts`, { privateKey: seller.key, limitPerMinute: iderisLimit });
+for (const name of ['Mercado Livre', 'Shopee', 'Amazon']) await call('POST', `${sb}/control/ideris/marketplaces`, { privateKey: seller.key, marketplaceName: name });
+const auth = { authorization: `Bearer ${secrets.ADMIN_API_KEYS}` };
+const connection = await call('POST', `${gw}/api/v1/connections`, {
+  name: `bench ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: 1,
+  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit },
+}, auth);
+await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
+
+// Faults, each applied to a share of the calls: Tiny code 6, Tiny 5xx, Tiny timeouts after commit, an Ideris 500 page.
+const faultCount = Math.round(total * faultRate);
+const faults = [
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', tinyCodigoErro: 6, times: Math.ceil(faultCount / 3), skip: 5 },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', httpStatus: 503, times: Math.ceil(faultCount / 3), skip: 40 },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenTimeout: true, times: Math.ceil(faultCount / 3), skip: 80 },
+  { system: 'ideris', account: seller.key, endpoint: 'order/search', httpStatus: 500, times: 1, skip: 1 },
+];
+const appliedFaults = [];
+for (const f of faults) appliedFaults.push(await call('POST', `${sb}/control/faults`, f).then(() => f, (e) => ({ ...f, rejected: e.message })));
+
+const started = Date.now();
+const peak = await call('POST', `${sb}/control/ideris/orders`, { privateKey: seller.key, count: total, peak: true });
+const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+const schema = `bench_orders_${run}`;
+const states = async () => Object.fromEntries((await pool.query(`SELECT state, count(*)::int AS n FROM "${schema}".order_sync GROUP BY state`).catch(() => ({ rows: [] }))).rows.map((r) => [r.state, r.n]));
+let killedAt = null;
+for (;;) {
+  const s = await states();
+  const settled = (s.imported ?? 0) + (s.needs_mapping ?? 0) + (s.invalid ?? 0) + (s.refused ?? 0) + (s.cancelled_before_import ?? 0);
+  if (kill && !killedAt && (s.imported ?? 0) >= total / 3) {
+    procs.orders.kill('SIGKILL');
+    killedAt = Date.now();
+    procs.orders = startOrders();
+  }
+  if (settled >= peak.length || Date.now() - started > timeoutS * 1000) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+const seconds = (Date.now() - started) / 1000;
+sample();
+clearInterval(sampler);
+
+const tinyState = await call('GET', `${sb}/control/tiny/state?token=${encodeURIComponent(seller.token)}`);
+const byCode = new Map();
+for (const o of tinyState.orders) byCode.set(o.numeroEcommerce, (byCode.get(o.numeroEcommerce) ?? 0) + 1);
+const rows = (await pool.query(`SELECT state, marketplace_order_code, extract(epoch FROM imported_at - discovered_at) AS d2c, extract(epoch FROM imported_at - visible_at) AS v2c FROM "${schema}".order_sync`)).rows;
+const importable = rows.filter((r) => r.state === 'imported');
+const duplicates = [...byCode.values()].filter((n) => n > 1).length;
+const lost = peak.filter((o) => !/cancel/i.test(o.statusDescription ?? '')).filter((o) => !rows.some((r) => r.marketplace_order_code === o.code)).length + importable.filter((r) => !byCode.has(r.marketplace_order_code)).length;
+const pct = (values, p) => {
+  const v = values.map(Number).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))] * 1000) / 1000 : null;
+};
+const stats = await call('GET', `${sb}/control/calls`);
+const tinyAcc = stats.tiny[seller.token] ?? Object.values(stats.tiny)[0] ?? { calls: 0, blocks: 0, endpoints: {} };
+const iderisAcc = Object.values(stats.ideris).find((a) => a.calls > 0) ?? { calls: 0, blocks: 0, endpoints: {} };
+const poll = (await pool.query(`SELECT interval_ms, polls FROM "${schema}".poll_state`)).rows[0] ?? {};
+const s = await states();
+const result = {
+  benchmark: 'orders',
+  orders: peak.length,
+  imported: s.imported ?? 0,
+  parked: { needs_mapping: s.needs_mapping ?? 0, invalid: s.invalid ?? 0, refused: s.refused ?? 0 },
+  cancelledBeforeImport: s.cancelled_before_import ?? 0,
+  duplicates,
+  lost,
+  tiny: { calls: tinyAcc.calls, perOrder: importable.length ? Math.round((tinyAcc.calls / importable.length) * 1000) / 1000 : null, blocks: tinyAcc.blocks, endpoints: Object.fromEntries(Object.entries(tinyAcc.endpoints).map(([k, v]) => [k, v.calls])) },
+  ideris: { calls: iderisAcc.calls, perOrder: Math.round((iderisAcc.calls / Math.max(1, peak.length)) * 1000) / 1000, blocks: iderisAcc.blocks, endpoints: Object.fromEntries(Object.entries(iderisAcc.endpoints).map(([k, v]) => [k, v.calls])) },
+  blocks: (tinyAcc.blocks ?? 0) + (iderisAcc.blocks ?? 0),
+  seconds: Math.round(seconds * 10) / 10,
+  ordersPerMinute: Math.round((importable.length / seconds) * 60),
+  pollIntervalMs: poll.interval_ms ?? null,
+  polls: Number(poll.polls ?? 0),
+  latencySeconds: { discoveredToCreated: { p50: pct(importable.map((r) => r.d2c), 0.5), p95: pct(importable.map((r) => r.d2c), 0.95) }, visibleToCreated: { p50: pct(importable.map((r) => r.v2c), 0.5), p95: pct(importable.map((r) => r.v2c), 0.95) } },
+  limits: { tinyPerMinute: tinyLimit, iderisPerMinute: iderisLimit },
+  faults: appliedFaults,
+  killedOrdersService: kill ? { atSecond: killedAt ? Math.round((killedAt - started) / 1000) : null } : false,
+  memoryPeakMB: peaks,
+};
+await pool.end();
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
