@@ -62,14 +62,15 @@ const faultCount = Math.round(total * faultRate);
 const faults = [
   { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', tinyCodigoErro: 6, times: Math.ceil(faultCount / 3), skip: 5 },
   { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', httpStatus: 503, times: Math.ceil(faultCount / 3), skip: 40 },
-  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenTimeout: true, times: Math.ceil(faultCount / 3), skip: 80 },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenDrop: true, times: Math.ceil(faultCount / 3), skip: 80 },
   { system: 'ideris', account: seller.key, endpoint: 'order/search', httpStatus: 500, times: 1, skip: 1 },
 ];
 const appliedFaults = [];
 for (const f of faults) appliedFaults.push(await call('POST', `${sb}/control/faults`, f).then(() => f, (e) => ({ ...f, rejected: e.message })));
 
 const started = Date.now();
-const peak = await call('POST', `${sb}/control/ideris/orders`, { privateKey: seller.key, count: total, peak: true });
+const peak = await call('POST', `${sb}/control/ideris/orders/peak`, { privateKey: seller.key, orders: total, accounts: 3, spreadSeconds: 0, seed: (parseInt(run.slice(-6), 36) % 100000) || 1 });
+const expected = peak.lastId - peak.firstId + 1;
 const pool = new pg.Pool({ connectionString: db.url, max: 2 });
 const schema = `bench_orders_${run}`;
 const states = async () => Object.fromEntries((await pool.query(`SELECT state, count(*)::int AS n FROM "${schema}".order_sync GROUP BY state`).catch(() => ({ rows: [] }))).rows.map((r) => [r.state, r.n]));
@@ -82,7 +83,20 @@ for (;;) {
     killedAt = Date.now();
     procs.orders = startOrders();
   }
-  if (settled >= peak.length || Date.now() - started > timeoutS * 1000) break;
+  if (settled >= expected || Date.now() - started > timeoutS * 1000) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+// Orders parked for an unknown listing code (null SKU): the operator maps each code, and they import by themselves.
+const parkedBeforeMapping = (await states()).needs_mapping ?? 0;
+const unknown = (await pool.query(`SELECT DISTINCT unnest(unknown_skus) AS code FROM "${schema}".order_sync WHERE state = 'needs_mapping'`)).rows.map((r) => r.code);
+for (const code of unknown) {
+  const m = /^MLB10*(\d+)([A-Z])$/.exec(code);
+  const tinyCode = m ? `SKU-${Number(m[1]) - (Number(m[1]) >= 1000 ? 1000 : 0)}-${m[2]}` : code;
+  await call('PUT', `${gw}/api/v1/connections/${connection.id}/sku-mappings/listing/${encodeURIComponent(code)}`, { tinyProductCode: tinyCode }, auth);
+}
+for (;;) {
+  const s = await states();
+  if ((s.needs_mapping ?? 0) === 0 || Date.now() - started > timeoutS * 1000) break;
   await new Promise((r) => setTimeout(r, 500));
 }
 const seconds = (Date.now() - started) / 1000;
@@ -90,12 +104,14 @@ sample();
 clearInterval(sampler);
 
 const tinyState = await call('GET', `${sb}/control/tiny/state?token=${encodeURIComponent(seller.token)}`);
+const contacts = tinyState.contacts?.length ?? null;
 const byCode = new Map();
 for (const o of tinyState.orders) byCode.set(o.numeroEcommerce, (byCode.get(o.numeroEcommerce) ?? 0) + 1);
 const rows = (await pool.query(`SELECT state, marketplace_order_code, extract(epoch FROM imported_at - discovered_at) AS d2c, extract(epoch FROM imported_at - visible_at) AS v2c FROM "${schema}".order_sync`)).rows;
 const importable = rows.filter((r) => r.state === 'imported');
 const duplicates = [...byCode.values()].filter((n) => n > 1).length;
-const lost = peak.filter((o) => !/cancel/i.test(o.statusDescription ?? '')).filter((o) => !rows.some((r) => r.marketplace_order_code === o.code)).length + importable.filter((r) => !byCode.has(r.marketplace_order_code)).length;
+// Lost: an order of the peak never recorded, or recorded as imported but absent from Tiny.
+const lost = expected - rows.length + importable.filter((r) => !byCode.has(r.marketplace_order_code)).length;
 const pct = (values, p) => {
   const v = values.map(Number).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))] * 1000) / 1000 : null;
@@ -107,14 +123,18 @@ const poll = (await pool.query(`SELECT interval_ms, polls FROM "${schema}".poll_
 const s = await states();
 const result = {
   benchmark: 'orders',
-  orders: peak.length,
+  orders: expected,
+  buyers: peak.buyers,
   imported: s.imported ?? 0,
+  parkedForMappingThenImported: parkedBeforeMapping - (s.needs_mapping ?? 0),
+  mappingsAdded: unknown.length,
   parked: { needs_mapping: s.needs_mapping ?? 0, invalid: s.invalid ?? 0, refused: s.refused ?? 0 },
   cancelledBeforeImport: s.cancelled_before_import ?? 0,
   duplicates,
+  tinyContacts: contacts,
   lost,
   tiny: { calls: tinyAcc.calls, perOrder: importable.length ? Math.round((tinyAcc.calls / importable.length) * 1000) / 1000 : null, blocks: tinyAcc.blocks, endpoints: Object.fromEntries(Object.entries(tinyAcc.endpoints).map(([k, v]) => [k, v.calls])) },
-  ideris: { calls: iderisAcc.calls, perOrder: Math.round((iderisAcc.calls / Math.max(1, peak.length)) * 1000) / 1000, blocks: iderisAcc.blocks, endpoints: Object.fromEntries(Object.entries(iderisAcc.endpoints).map(([k, v]) => [k, v.calls])) },
+  ideris: { calls: iderisAcc.calls, perOrder: Math.round((iderisAcc.calls / Math.max(1, expected)) * 1000) / 1000, blocks: iderisAcc.blocks, endpoints: Object.fromEntries(Object.entries(iderisAcc.endpoints).map(([k, v]) => [k, v.calls])) },
   blocks: (tinyAcc.blocks ?? 0) + (iderisAcc.blocks ?? 0),
   seconds: Math.round(seconds * 10) / 10,
   ordersPerMinute: Math.round((importable.length / seconds) * 60),

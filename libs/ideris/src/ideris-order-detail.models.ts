@@ -220,8 +220,8 @@ function mapPayment(payment: Record<string, unknown>): IderisOrderPayment {
 
 /**
  * Money as integer cents. JSON numbers are read through their shortest decimal text, so `49.9` is
- * exactly 4990. Strings are parsed defensively: a comma means Brazilian format (`"1.234,56"`),
- * otherwise the dot is the decimal separator. Rounds half away from zero at the third decimal.
+ * exactly 4990. Strings are parsed defensively: a comma means Brazilian format (`"1.234,56"`), so do
+ * several dots (`"1.234.567"`); otherwise a single dot is the decimal separator (`"1.234"` is 1.23). Rounds half away from zero at the third decimal.
  */
 export function parseIderisMoneyCents(value: unknown): number | undefined {
   let text: string;
@@ -232,6 +232,7 @@ export function parseIderisMoneyCents(value: unknown): number | undefined {
   } else if (typeof value === 'string') {
     text = value.replace(/R\$|\s/g, '');
     if (text.includes(',')) text = text.replace(/\./g, '').replace(',', '.');
+    else if ((text.match(/\./g) ?? []).length > 1) text = text.replace(/\./g, '');
   } else {
     return undefined;
   }

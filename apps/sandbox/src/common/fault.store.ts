@@ -10,6 +10,8 @@ export interface FaultSpec {
   latencyMs?: number;
   httpStatus?: number;
   tinyCodigoErro?: number;
+  /** Tiny only: the call is processed (an order is created) and then the connection is cut before the answer. */
+  commitThenDrop?: boolean;
   /** How many matching calls the fault applies to; absent = until cleared. */
   times?: number;
   /** Matching calls to let through before the fault starts (e.g. fail only the second page). */

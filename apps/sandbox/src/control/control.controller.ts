@@ -101,6 +101,7 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
     latencyMs: optionalPositiveInt(body, 'latencyMs'),
     httpStatus,
     tinyCodigoErro: optionalPositiveInt(body, 'tinyCodigoErro'),
+    commitThenDrop: body['commitThenDrop'] === true,
     times: optionalPositiveInt(body, 'times'),
     skip: optionalPositiveInt(body, 'skip'),
   };

@@ -54,7 +54,7 @@ export class IderisControlController {
         customerLastName: `Sandbox ${index + 1}`,
         customerEmail: index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
         documentType: 'CPF',
-        documentValue: String(10_000_000_000 + index).slice(0, 11),
+        documentValue: validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
         valueWithShipping: 69.8,
         feeShipment: 19.9,
         items: [item],
@@ -118,13 +118,14 @@ export class IderisControlController {
     for (let index = 0; index < total; index += 1) {
       const marketplace = accountData.marketplaces[index % accountCount];
       const repeat = buyers.length > 0 && random() < repeatRate;
-      const document = repeat ? buyers[Math.floor(random() * buyers.length)] : String(10_000_000_000 + Math.floor(random() * 89_999_999_999)).slice(0, 11);
+      const document = repeat ? buyers[Math.floor(random() * buyers.length)]! : validCpf(String(100_000_000 + Math.floor(random() * 899_999_999)));
       if (!repeat) buyers.push(document);
       const itemCount = random() < kitRate ? 2 + Math.floor(random() * 3) : 1;
       const items: IderisOrderItem[] = Array.from({ length: itemCount }, () => {
         const product = 1 + Math.floor(random() * 20);
         const size = ['P', 'M', 'G'][Math.floor(random() * 3)];
-        return { sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`, title: `Produto ${product} ${size}`, quantity: 1 + Math.floor(random() * 2), price: 29.9 + product };
+        // A listing code (the marketplace's ad id) is always there; the SKU is null when the seller left it empty.
+        return { sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`, listingCode: `MLB${1000 + product}${size}`, title: `Produto ${product} ${size}`, quantity: 1 + Math.floor(random() * 2), price: 29.9 + product };
       });
       const id = this.data.newOrderId();
       const order: IderisOrder = {
@@ -156,6 +157,17 @@ export class IderisControlController {
     if (!this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
     return privateKey;
   }
+}
+
+/** A CPF with valid check digits from its first nine digits, so generated buyers pass document validation. */
+function validCpf(base9: string): string {
+  const digits = base9.split('').map(Number);
+  for (const weightStart of [10, 11]) {
+    const sum = digits.reduce((acc, d, i) => acc + d * (weightStart - i), 0);
+    const rest = (sum * 10) % 11;
+    digits.push(rest === 10 ? 0 : rest);
+  }
+  return digits.join('');
 }
 
 /** Ideris order dates are ISO-8601 with the -03:00 offset. */

@@ -8,6 +8,8 @@ export interface IderisMarketplaceAccount {
 
 export interface IderisOrderItem {
   sku: string | null;
+  /** ASSUMPTION: the v3 name of the marketplace listing id (legacy `codigoProdutoItem`) is unknown; we call it listingCode. */
+  listingCode?: string;
   title: string;
   /** A string only when seeded as a corrupt panel value (e.g. `300O`), which breaks every page holding it. */
   quantity: number | string;

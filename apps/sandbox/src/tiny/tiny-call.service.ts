@@ -14,7 +14,9 @@ import { normaliseScriptName, type TinyScript, type TinyScriptMap } from './tiny
 
 export type TinyHttpAnswer =
   | { kind: 'json'; status: number; headers: Record<string, string>; body: TinyRetornoBody }
-  | { kind: 'raw'; status: number; headers: Record<string, string>; body: string; contentType: string };
+  | { kind: 'raw'; status: number; headers: Record<string, string>; body: string; contentType: string }
+  /** The call was processed (committed) but the connection is cut before the answer: the outcome is unknown to the caller. */
+  | { kind: 'drop'; status: number; headers: Record<string, string> };
 
 const NOT_FOUND_PAGE = '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>File not found.</p></body></html>';
 
@@ -99,6 +101,7 @@ export class TinyCallService {
     }
     try {
       const result = await script.handle({ account, params, now });
+      if (fault?.commitThenDrop) return { kind: 'drop', status: 0, headers: {} };
       if ('raw' in result) return { kind: 'raw', status: 200, headers: {}, body: result.raw, contentType: result.contentType };
       return json({}, result);
     } catch (error: unknown) {
@@ -110,6 +113,7 @@ export class TinyCallService {
 
 /** Injected 6/11 answers count as blocks too, so benchmarks see every block the clients saw. */
 function outcomeOf(answer: TinyHttpAnswer): CallOutcome {
+  if (answer.kind === 'drop') return 'ok';
   if (answer.kind === 'raw') return answer.status === 200 && !answer.body.includes('<status>Erro</status>') ? 'ok' : 'error';
   const code = String(answer.body.retorno['codigo_erro'] ?? '');
   if (code === '6' || code === '11') return 'blocked';

@@ -10,6 +10,10 @@ export class TinyController {
   @All(':script')
   async handle(@Param('script') script: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const answer = await this.calls.call(script, mergedParams(req));
+    if (answer.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
     res.status(answer.status).set(answer.headers);
     if (answer.kind === 'json') res.json(answer.body);
     else res.type(answer.contentType).send(answer.body);
