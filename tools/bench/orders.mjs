@@ -13,8 +13,8 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const total = arg('orders', 1000);
-const tinyLimit = arg('tiny-limit', 100_000);
-const iderisLimit = arg('ideris-limit', 100_000);
+const tinyLimit = arg('tiny-limit', 6000);
+const iderisLimit = arg('ideris-limit', 6000);
 const faultRate = arg('faults', 0.05);
 const kill = arg('kill', 0) === 1;
 const timeoutS = arg('timeout', 900);
@@ -59,10 +59,12 @@ await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefin
 
 // Faults, each applied to a share of the calls: Tiny code 6, Tiny 5xx, Tiny timeouts after commit, an Ideris 500 page.
 const faultCount = Math.round(total * faultRate);
+const each = Math.max(1, Math.ceil(faultCount / 3));
+const spread = Math.max(2, Math.floor(total / each));
 const faults = [
-  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', tinyCodigoErro: 6, times: Math.ceil(faultCount / 3), skip: 5 },
-  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', httpStatus: 503, times: Math.ceil(faultCount / 3), skip: 40 },
-  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenDrop: true, times: Math.ceil(faultCount / 3), skip: 80 },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', tinyCodigoErro: 6, times: each, skip: 3, every: spread },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', httpStatus: 503, times: each, skip: 7, every: spread },
+  { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenDrop: true, times: each, skip: 11, every: spread },
   { system: 'ideris', account: seller.key, endpoint: 'order/search', httpStatus: 500, times: 1, skip: 1 },
 ];
 const appliedFaults = [];

@@ -10,6 +10,7 @@ import { OrderImportHandler } from './import/order-import.handler';
 import { OrderImportService } from './import/order-import.service';
 import { OrderSyncRepository } from './import/order-sync.repository';
 import { Orders1764200000400 } from './migrations/1764200000400-orders';
+import { OrderDetailCache1764200000401 } from './migrations/1764200000401-order-detail-cache';
 import { SkuMappingService } from './sku-mapping/sku-mapping.service';
 
 @Module({})
@@ -24,7 +25,7 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

@@ -16,6 +16,7 @@ const waits = histogram('hub_api_budget_wait_seconds', 'Time a call waited for i
 
 /** Consecutive block signals on one call before it is given back to its job (which retries it later). */
 const MAX_BLOCKS_PER_CALL = 20;
+const MAX_PAUSE_MS = 60_000;
 
 /**
  * One provider account's budget as seen from this process: callers queue by lane here, and a single loop
@@ -26,6 +27,7 @@ export class AccountBudget implements CallGate {
   private looping = false;
   private closed = false;
   private batch?: AccountBudget;
+  private consecutiveBlocks = 0;
 
   constructor(
     private readonly store: BudgetStore,
@@ -52,13 +54,16 @@ export class AccountBudget implements CallGate {
       if (attempt === 1) waits.observe({ provider: this.provider, lane }, (Date.now() - enqueuedAt) / 1000);
       try {
         const result = await call();
+        this.consecutiveBlocks = 0;
         await this.learn(request);
         return result;
       } catch (error) {
         const block = request.blockOf?.(error);
         if (!block || attempt >= MAX_BLOCKS_PER_CALL) throw error;
         blocks.inc({ provider: this.provider });
-        await this.store.pause(this.key, block.pauseMs);
+        // Repeated blocks double the pause (the provider is still counting calls we cannot see); a success resets it.
+        this.consecutiveBlocks++;
+        await this.store.pause(this.key, Math.min(MAX_PAUSE_MS, block.pauseMs * 2 ** (this.consecutiveBlocks - 1)));
       } finally {
         await this.store.release(lease.leaseId).catch(() => undefined);
         if (batchLease) await this.store.release(batchLease.leaseId).catch(() => undefined);

@@ -242,7 +242,9 @@ export function isBatchScript(script: string): boolean {
 /** Code 6 (minute exceeded) and 11 (too many at once) pause the account; they are never a job's failure. */
 export function tinyBlockOf(error: unknown): { pauseMs: number; reason: string } | undefined {
   if (!(error instanceof TinyApiError)) return undefined;
-  if (error.kind === 'rate-limited') return { pauseMs: 15_000, reason: 'Tiny: too many calls in the last minute' };
+  // The first pause is short (our own budget keeps within the limit, so a block is someone else's burst); the
+  // budget doubles it while blocks repeat.
+  if (error.kind === 'rate-limited') return { pauseMs: 2_000, reason: 'Tiny: too many calls in the last minute' };
   if (error.kind === 'concurrency-limited') return { pauseMs: 2_000, reason: 'Tiny: too many concurrent calls' };
   return undefined;
 }

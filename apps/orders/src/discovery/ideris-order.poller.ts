@@ -127,7 +127,7 @@ export class IderisOrderPoller implements OnApplicationBootstrap, OnModuleDestro
       discovered.inc(found);
       const interval = nextPollInterval(claim.interval_ms, found, connection.settings.iderisCallsPerMinute ?? 50);
       await this.dataSource.query(
-        `UPDATE poll_state SET watermark = $2, interval_ms = $3, next_poll_at = now() + make_interval(secs => $3 / 1000.0), last_poll_at = now(),
+        `UPDATE poll_state SET watermark = $2, interval_ms = $3::int, next_poll_at = now() + make_interval(secs => $3::int / 1000.0), last_poll_at = now(),
             last_sweep_at = CASE WHEN $4 THEN now() ELSE last_sweep_at END, last_found = $5, polls = polls + 1, problems = $6,
             lease_holder = NULL, lease_until = NULL
           WHERE connection_id = $1`,

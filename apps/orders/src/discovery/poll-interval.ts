@@ -4,10 +4,13 @@ export const POLL_DEFAULTS = {
   busyIntervalMs: 3_000,
   /** Idle: one search a minute is 2 % of a 50/min Ideris budget (the ceiling is a fifth). */
   idleIntervalMs: 60_000,
-  /** Orders become visible in Ideris a little after their approval date: each poll re-reads this much. */
-  overlapMs: 60_000,
-  /** A deeper re-read for late arrivals, in the bulk lane. */
-  sweepEveryMs: 15 * 60_000,
+  /**
+   * Orders become visible in Ideris a little after their approval date: each poll re-reads this much. Kept
+   * short because every re-read page costs budget during a peak; the sweep below catches the stragglers.
+   */
+  overlapMs: 15_000,
+  /** A deeper re-read for late arrivals. */
+  sweepEveryMs: 5 * 60_000,
   sweepOverlapMs: 30 * 60_000,
   /** A poller's claim on a connection; another replica takes over when it lapses (crash). */
   leaseMs: 30_000,

@@ -42,7 +42,10 @@ export class OrderImportService {
     const clients = await this.clients.forActive(connectionId);
     await this.orders.update(this.orders.manager, row.id, { work_status: 'running', attempts: row.attempts + 1 });
 
-    const detail = mapIderisOrderDetail((await clients.ideris.getOrder(iderisOrderId)).raw);
+    // Retries reuse the order as first read (one Ideris call per order); an operator's reprocess reads it afresh.
+    const raw = row.ideris_detail && trigger !== 'operator' ? row.ideris_detail : (await clients.ideris.getOrder(iderisOrderId)).raw;
+    if (raw !== row.ideris_detail) await this.orders.update(this.orders.manager, row.id, { ideris_detail: JSON.stringify(raw) as unknown as Record<string, unknown> });
+    const detail = mapIderisOrderDetail(raw);
     if (!detail) throw new PermanentError(`Ideris order ${iderisOrderId} has an unreadable shape`, 'invalid-order');
     if (CANCELLED.test(detail.statusDescription ?? '')) return this.finish(row, 'cancelled_before_import', 'cancelled in the marketplace before import');
 

@@ -28,6 +28,7 @@ export interface OrderSyncRow {
   imported_at: Date | null;
   stock_posted_at: Date | null;
   updated_at: Date;
+  ideris_detail: Record<string, unknown> | null;
 }
 
 export interface DiscoveredOrder {

@@ -16,12 +16,16 @@ export interface FaultSpec {
   times?: number;
   /** Matching calls to let through before the fault starts (e.g. fail only the second page). */
   skip?: number;
+  /** Fires on every n-th matching call after `skip` (spreads a fault rate over a peak); default 1. */
+  every?: number;
 }
 
 export interface ActiveFault extends FaultSpec {
   id: number;
   applied: number;
   skipped: number;
+  /** Matching calls seen since `skip` was used up. */
+  seen?: number;
 }
 
 @Injectable()
@@ -39,22 +43,27 @@ export class FaultStore {
     return [...this.faults];
   }
 
-  /** Returns the first matching fault and counts it as applied (expiring it once `times` is reached). */
+  /**
+   * Counts the call against every matching fault and returns the first that fires: after its `skip`, on every
+   * `every`-th matching call (default each), until it has fired `times` times.
+   */
   take(system: ApiSystem, account: string, endpoint: string): ActiveFault | undefined {
-    const fault = this.faults.find(
-      (candidate) =>
-        candidate.system === system &&
-        (candidate.account === undefined || candidate.account === account) &&
-        (candidate.endpoint === undefined || candidate.endpoint === endpoint),
-    );
-    if (!fault) return undefined;
-    if (fault.skipped < (fault.skip ?? 0)) {
-      fault.skipped += 1;
-      return undefined;
+    let fired: ActiveFault | undefined;
+    for (const fault of this.faults) {
+      const matches =
+        fault.system === system && (fault.account === undefined || fault.account === account) && (fault.endpoint === undefined || fault.endpoint === endpoint);
+      if (!matches) continue;
+      if (fault.skipped < (fault.skip ?? 0)) {
+        fault.skipped += 1;
+        continue;
+      }
+      fault.seen = (fault.seen ?? 0) + 1;
+      if (fired || (fault.seen - 1) % (fault.every ?? 1) !== 0) continue;
+      fault.applied += 1;
+      fired = fault;
     }
-    fault.applied += 1;
-    if (fault.times !== undefined && fault.applied >= fault.times) this.faults = this.faults.filter((f) => f !== fault);
-    return fault;
+    this.faults = this.faults.filter((f) => f.times === undefined || f.applied < f.times);
+    return fired;
   }
 
   clear(): void {

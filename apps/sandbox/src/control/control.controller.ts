@@ -104,5 +104,6 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
     commitThenDrop: body['commitThenDrop'] === true,
     times: optionalPositiveInt(body, 'times'),
     skip: optionalPositiveInt(body, 'skip'),
+    every: optionalPositiveInt(body, 'every'),
   };
 }
