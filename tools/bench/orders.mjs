@@ -119,6 +119,9 @@ const pct = (values, p) => {
   return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))] * 1000) / 1000 : null;
 };
 const stats = await call('GET', `${sb}/control/calls`);
+// Injected code-6 answers are counted as blocks by the sandbox; what matters is a block the hub provoked itself.
+const stillActive = await call('GET', `${sb}/control/faults`);
+const injectedBlocks = faults.filter((f) => f.tinyCodigoErro === 6).reduce((sum, f) => sum + (stillActive.find((a) => a.skip === f.skip && a.tinyCodigoErro === 6)?.applied ?? f.times), 0);
 const tinyAcc = stats.tiny[seller.token] ?? Object.values(stats.tiny)[0] ?? { calls: 0, blocks: 0, endpoints: {} };
 const iderisAcc = Object.values(stats.ideris).find((a) => a.calls > 0) ?? { calls: 0, blocks: 0, endpoints: {} };
 const poll = (await pool.query(`SELECT interval_ms, polls FROM "${schema}".poll_state`)).rows[0] ?? {};
@@ -137,7 +140,7 @@ const result = {
   lost,
   tiny: { calls: tinyAcc.calls, perOrder: importable.length ? Math.round((tinyAcc.calls / importable.length) * 1000) / 1000 : null, blocks: tinyAcc.blocks, endpoints: Object.fromEntries(Object.entries(tinyAcc.endpoints).map(([k, v]) => [k, v.calls])) },
   ideris: { calls: iderisAcc.calls, perOrder: Math.round((iderisAcc.calls / Math.max(1, expected)) * 1000) / 1000, blocks: iderisAcc.blocks, endpoints: Object.fromEntries(Object.entries(iderisAcc.endpoints).map(([k, v]) => [k, v.calls])) },
-  blocks: (tinyAcc.blocks ?? 0) + (iderisAcc.blocks ?? 0),
+  blocks: { injected: injectedBlocks, provokedByHub: (tinyAcc.blocks ?? 0) + (iderisAcc.blocks ?? 0) - injectedBlocks },
   seconds: Math.round(seconds * 10) / 10,
   ordersPerMinute: Math.round((importable.length / seconds) * 60),
   pollIntervalMs: poll.interval_ms ?? null,

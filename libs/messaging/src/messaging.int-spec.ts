@@ -62,7 +62,7 @@ class WorkHandler {
   static calls: string[] = [];
   static failing = new Set<string>();
 
-  @JetStreamHandler(consumer, workEvent, { concurrency: 4 })
+  @JetStreamHandler(consumer, workEvent, { concurrency: 4, keepAlive: false })
   async handle(ctx: MessageContext<WorkItem>): Promise<void> {
     WorkHandler.calls.push(ctx.payload.key);
     if (ctx.payload.key.startsWith('permanent')) throw new PermanentError('the marketplace refused it');

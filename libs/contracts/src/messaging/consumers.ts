@@ -16,14 +16,14 @@ export function connectionsConsumer(owner: Exclude<ServiceName, 'gateway'>): Con
 }
 
 export const Consumers = {
-  /** Order import jobs; ack wait covers a Tiny call at the back of a saturated budget queue. */
+  /** Order import jobs. The runner heart-beats running jobs, so the ack wait only bounds how soon a crashed replica's jobs come back. */
   ordersImport: {
     ...CONSUMER_DEFAULTS,
     stream: Streams.ORDERS_WORK,
     durable: 'orders-import',
     filterSubject: 'orders.import-job.>',
     owner: 'orders',
-    ackWaitMs: 120_000,
+    ackWaitMs: 15_000,
     maxAttempts: 8,
     retryDelaysMs: [2_000, 10_000, 30_000, 60_000, 120_000, 300_000],
     maxAckPending: 512,

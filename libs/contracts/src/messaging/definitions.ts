@@ -48,8 +48,8 @@ export const Durations = { SECOND, MINUTE, DAY } as const;
 
 /**
  * Defaults for consumers, named so the reasons stay with them:
- * - ack wait 30 s: long enough for a Tiny call at the back of its budget queue, short enough that a
- *   crashed replica's work is picked up quickly (handlers that wait longer call `working()`).
+ * - ack wait 30 s: the runner heart-beats (`working()`) every half ack wait while a handler runs, so this
+ *   only bounds how soon a crashed replica's work is delivered again.
  * - retries with nak(delay) and growing delays, not consumer `backoff` (which replaces ack_wait with its
  *   first value on nats-server 2.9).
  */

@@ -132,6 +132,9 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const connectionId = headers[MessageHeaders.connectionId]?.[0];
     await runWithContext({ correlationId, connectionId }, async () => {
       const timer = duration.startTimer({ consumer: definition.durable });
+      // Work in progress keeps its claim (a handler waiting for API budget can take a while); a crashed
+      // process stops heart-beating and JetStream redelivers after one short ack wait.
+      const heartbeat = handler.metadata.options.keepAlive ? setInterval(() => msg.working(), Math.max(500, definition.ackWaitMs / 2)) : undefined;
       try {
         const outcome = await this.process(definition, handler, msg, messageId, headers);
         handled.inc({ consumer: definition.durable, outcome });
@@ -139,6 +142,7 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         await this.fail(definition, msg, messageId, error);
       } finally {
+        clearInterval(heartbeat);
         timer();
       }
     });

@@ -13,6 +13,11 @@ export interface JetStreamHandlerOptions {
    * once. Turn off only for handlers that are naturally idempotent and do no database work.
    */
   inbox?: boolean;
+  /**
+   * Default true: the runner calls `working()` while the handler runs, so slow work keeps its delivery.
+   * Off, a handler slower than the ack wait is delivered again while it still runs (the inbox absorbs it).
+   */
+  keepAlive?: boolean;
 }
 
 export interface HandlerMetadata {
@@ -50,7 +55,7 @@ export function JetStreamHandler<T extends object>(consumer: ConsumerDefinition,
   const metadata: HandlerMetadata = {
     consumer,
     event: event as EventContract<object>,
-    options: { concurrency: options.concurrency ?? 4, inbox: options.inbox ?? true },
+    options: { concurrency: options.concurrency ?? 4, inbox: options.inbox ?? true, keepAlive: options.keepAlive ?? true },
   };
   return SetMetadata(JETSTREAM_HANDLER, metadata);
 }
