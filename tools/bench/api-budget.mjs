@@ -29,7 +29,7 @@ await fetch(`${sb}/control/tiny/accounts`, { method: 'POST', headers: { 'content
 const started = Date.now();
 const workers = Array.from({ length: processes }, (_, i) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'tools/bench/budget-worker.cjs')], {
+    const child = spawn(process.execPath, [join(root, 'tools/bench/budget-worker.mjs')], {
       env: { ...process.env, DATABASE_URL: pg.url, TINY_BASE_URL: `${sb}/tiny/api2`, TINY_TOKEN: token, SECONDS: String(seconds), CONCURRENCY: String(concurrency), REALTIME_EVERY_MS: i === 0 ? '7000' : '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,7 +1,11 @@
 // One "process" of the API budget benchmark: saturates one Tiny account with bulk calls through the shared
 // budget; the first worker also makes a real-time call every few seconds and times its wait.
-const { ApiBudget, runInLane } = require('../../dist/libs/budget/src');
-const { TinyClient } = require('../../dist/libs/tiny/src');
+import { readFileSync } from 'node:fs';
+import budgetLib from '../../dist/libs/budget/src/index.js';
+import tinyLib from '../../dist/libs/tiny/src/index.js';
+
+const { ApiBudget, runInLane } = budgetLib;
+const { TinyClient } = tinyLib;
 
 async function main() {
   const { DATABASE_URL, TINY_BASE_URL, TINY_TOKEN, SECONDS, CONCURRENCY, REALTIME_EVERY_MS } = process.env;
@@ -39,8 +43,7 @@ async function main() {
     }
   };
   await Promise.all([...Array.from({ length: Number(CONCURRENCY) }, bulk), realtime()]);
-  const fs = require('node:fs');
-  const status = fs.readFileSync(`/proc/${process.pid}/status`, 'utf8');
+  const status = readFileSync(`/proc/${process.pid}/status`, 'utf8');
   result.peakMemoryMB = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
   process.stdout.write(JSON.stringify(result) + '\n');
   await budget.close();
