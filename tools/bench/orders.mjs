@@ -17,6 +17,8 @@ const tinyLimit = arg('tiny-limit', 6000);
 const iderisLimit = arg('ideris-limit', 6000);
 const faultRate = arg('faults', 0.05);
 const kill = arg('kill', 0) === 1;
+/** Orders created per second (0: the whole peak at once). */
+const rate = arg('rate', 0);
 const timeoutS = arg('timeout', 900);
 
 execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
@@ -71,7 +73,20 @@ const appliedFaults = [];
 for (const f of faults) appliedFaults.push(await call('POST', `${sb}/control/faults`, f).then(() => f, (e) => ({ ...f, rejected: e.message })));
 
 const started = Date.now();
-const peak = await call('POST', `${sb}/control/ideris/orders/peak`, { privateKey: seller.key, orders: total, accounts: 3, spreadSeconds: 0, seed: (parseInt(run.slice(-6), 36) % 100000) || 1 });
+const seed = (parseInt(run.slice(-6), 36) % 100000) || 1;
+const createPeak = (orders, n) => call('POST', `${sb}/control/ideris/orders/peak`, { privateKey: seller.key, orders, accounts: 3, spreadSeconds: 0, seed: seed + n });
+let peak;
+if (rate > 0) {
+  // A steady flow: `rate` orders every second until the total is reached.
+  const chunks = [];
+  for (let n = 0; n * rate < total; n++) {
+    chunks.push(await createPeak(Math.min(rate, total - n * rate), n));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  peak = { firstId: chunks[0].firstId, lastId: chunks.at(-1).lastId, buyers: chunks.reduce((s, c) => s + c.buyers, 0) };
+} else {
+  peak = await createPeak(total, 0);
+}
 const expected = peak.lastId - peak.firstId + 1;
 const pool = new pg.Pool({ connectionString: db.url, max: 2 });
 const schema = `bench_orders_${run}`;
@@ -148,6 +163,7 @@ const result = {
   latencySeconds: { discoveredToCreated: { p50: pct(importable.map((r) => r.d2c), 0.5), p95: pct(importable.map((r) => r.d2c), 0.95) }, visibleToCreated: { p50: pct(importable.map((r) => r.v2c), 0.5), p95: pct(importable.map((r) => r.v2c), 0.95) } },
   limits: { tinyPerMinute: tinyLimit, iderisPerMinute: iderisLimit },
   faults: appliedFaults,
+  ratePerSecond: rate || 'all at once',
   killedOrdersService: kill ? { atSecond: killedAt ? Math.round((killedAt - started) / 1000) : null } : false,
   memoryPeakMB: peaks,
 };
