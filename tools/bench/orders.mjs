@@ -105,6 +105,8 @@ for (;;) {
 }
 // Orders parked for an unknown listing code (null SKU): the operator maps each code, and they import by themselves.
 const parkedBeforeMapping = (await states()).needs_mapping ?? 0;
+// Latency is measured on orders that could go straight in; the ones waiting for an operator's mapping are counted apart.
+const waitedForMapping = new Set((await pool.query(`SELECT marketplace_order_code FROM "${schema}".order_sync WHERE state = 'needs_mapping'`)).rows.map((r) => r.marketplace_order_code));
 const unknown = (await pool.query(`SELECT DISTINCT unnest(unknown_skus) AS code FROM "${schema}".order_sync WHERE state = 'needs_mapping'`)).rows.map((r) => r.code);
 for (const code of unknown) {
   const m = /^MLB10*(\d+)([A-Z])$/.exec(code);
@@ -126,9 +128,15 @@ const byCode = new Map();
 for (const o of tinyState.orders) byCode.set(o.numeroEcommerce, (byCode.get(o.numeroEcommerce) ?? 0) + 1);
 const rows = (await pool.query(`SELECT state, marketplace_order_code, extract(epoch FROM imported_at - discovered_at) AS d2c, extract(epoch FROM imported_at - visible_at) AS v2c FROM "${schema}".order_sync`)).rows;
 const importable = rows.filter((r) => r.state === 'imported');
+const direct = importable.filter((r) => !waitedForMapping.has(r.marketplace_order_code));
 const duplicates = [...byCode.values()].filter((n) => n > 1).length;
 // Lost: an order of the peak never recorded, or recorded as imported but absent from Tiny.
 const lost = expected - rows.length + importable.filter((r) => !byCode.has(r.marketplace_order_code)).length;
+/** Share of the per-minute limit used in the calendar minutes fully inside the drain (first and last left out). */
+const wholeMinuteUse = (perMinute, limit) => {
+  const whole = Object.entries(perMinute).sort(([a], [b]) => a.localeCompare(b)).slice(1, -1).map(([, n]) => n);
+  return whole.length ? Math.round((whole.reduce((x, y) => x + y, 0) / (whole.length * limit)) * 1000) / 1000 : null;
+};
 const pct = (values, p) => {
   const v = values.map(Number).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))] * 1000) / 1000 : null;
@@ -153,14 +161,14 @@ const result = {
   duplicates,
   tinyContacts: contacts,
   lost,
-  tiny: { calls: tinyAcc.calls, perOrder: importable.length ? Math.round((tinyAcc.calls / importable.length) * 1000) / 1000 : null, blocks: tinyAcc.blocks, endpoints: Object.fromEntries(Object.entries(tinyAcc.endpoints).map(([k, v]) => [k, v.calls])) },
+  tiny: { perMinute: Object.values(tinyAcc.acceptedPerMinute ?? {}), budgetUsedWholeMinutes: wholeMinuteUse(tinyAcc.acceptedPerMinute ?? {}, tinyLimit), calls: tinyAcc.calls, perOrder: importable.length ? Math.round((tinyAcc.calls / importable.length) * 1000) / 1000 : null, blocks: tinyAcc.blocks, endpoints: Object.fromEntries(Object.entries(tinyAcc.endpoints).map(([k, v]) => [k, v.calls])) },
   ideris: { calls: iderisAcc.calls, perOrder: Math.round((iderisAcc.calls / Math.max(1, expected)) * 1000) / 1000, blocks: iderisAcc.blocks, endpoints: Object.fromEntries(Object.entries(iderisAcc.endpoints).map(([k, v]) => [k, v.calls])) },
   blocks: { injected: injectedBlocks, provokedByHub: (tinyAcc.blocks ?? 0) + (iderisAcc.blocks ?? 0) - injectedBlocks },
   seconds: Math.round(seconds * 10) / 10,
   ordersPerMinute: Math.round((importable.length / seconds) * 60),
   pollIntervalMs: poll.interval_ms ?? null,
   polls: Number(poll.polls ?? 0),
-  latencySeconds: { discoveredToCreated: { p50: pct(importable.map((r) => r.d2c), 0.5), p95: pct(importable.map((r) => r.d2c), 0.95) }, visibleToCreated: { p50: pct(importable.map((r) => r.v2c), 0.5), p95: pct(importable.map((r) => r.v2c), 0.95) } },
+  latencySeconds: { orders: direct.length, discoveredToCreated: { p50: pct(direct.map((r) => r.d2c), 0.5), p95: pct(direct.map((r) => r.d2c), 0.95) }, visibleToCreated: { p50: pct(direct.map((r) => r.v2c), 0.5), p95: pct(direct.map((r) => r.v2c), 0.95) } },
   limits: { tinyPerMinute: tinyLimit, iderisPerMinute: iderisLimit },
   faults: appliedFaults,
   ratePerSecond: rate || 'all at once',
