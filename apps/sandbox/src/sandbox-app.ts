@@ -15,7 +15,8 @@ export async function createSandboxApp(options: SandboxOptions = {}): Promise<Ne
     logger: config.logRequests ? new JsonLogger() : false,
   });
   // Ideris v3's login body is a bare JSON string, which the default (strict) JSON parser refuses.
-  app.useBodyParser('json', { strict: false });
+  // The limit leaves room for benchmark bursts (`/control/tiny/stock/burst` with thousands of changes).
+  app.useBodyParser('json', { strict: false, limit: '20mb' });
   app.useBodyParser('urlencoded', { extended: false });
   if (config.logRequests) app.use(requestLogMiddleware);
   return app;

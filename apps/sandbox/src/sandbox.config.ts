@@ -5,6 +5,8 @@ export interface SandboxConfig {
   iderisJwtSecret: string;
   /** Writes one JSON line per request to stdout. */
   logRequests: boolean;
+  /** Default multiplier of Tiny's webhook retry delays (1 = real time; tests use e.g. 0.001). */
+  webhookTimeScale: number;
   now: () => number;
 }
 
@@ -14,5 +16,6 @@ export const DEFAULT_SANDBOX_CONFIG: SandboxConfig = {
   iderisTokenTtlSeconds: 24 * 60 * 60,
   iderisJwtSecret: 'sandbox-ideris-secret',
   logRequests: true,
+  webhookTimeScale: 1,
   now: () => Date.now(),
 };

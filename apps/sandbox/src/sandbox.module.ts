@@ -25,13 +25,16 @@ import { TinyDataStore } from './tiny/tiny-data.store';
 import { TinyOrderScripts } from './tiny/tiny-order.scripts';
 import { TinyProductScripts } from './tiny/tiny-product.scripts';
 import { TinyController } from './tiny/tiny.controller';
+import { TinyWebhookSender } from './tiny/webhooks/tiny-webhook.sender';
+import { TinyWebhookStore } from './tiny/webhooks/tiny-webhook.store';
+import { TinyWebhookControlController } from './control/tiny-webhook-control.controller';
 
 @Module({})
 export class SandboxModule {
   static forRoot(config: SandboxConfig): DynamicModule {
     return {
       module: SandboxModule,
-      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, ControlController, TinyControlController, IderisControlController],
+      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, ControlController, TinyControlController, TinyWebhookControlController, IderisControlController],
       providers: [
         { provide: SANDBOX_CONFIG, useValue: config },
         CallStatsStore,
@@ -46,6 +49,8 @@ export class SandboxModule {
         TinyExpeditionScripts,
         TinyBackofficeService,
         TinyCallService,
+        TinyWebhookStore,
+        TinyWebhookSender,
         IderisAccountStore,
         IderisDataStore,
         IderisAuthService,

@@ -6,6 +6,8 @@ import { IderisAuthService } from '../ideris/ideris-auth.service';
 import { IderisDataStore } from '../ideris/ideris-data.store';
 import { TinyAccountStore } from '../tiny/tiny-account.store';
 import { TinyDataStore } from '../tiny/tiny-data.store';
+import { TinyWebhookSender } from '../tiny/webhooks/tiny-webhook.sender';
+import { TinyWebhookStore } from '../tiny/webhooks/tiny-webhook.store';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
 @Controller('control')
@@ -18,6 +20,8 @@ export class ControlController {
     private readonly iderisAuth: IderisAuthService,
     private readonly stats: CallStatsStore,
     private readonly faults: FaultStore,
+    private readonly webhookStore: TinyWebhookStore,
+    private readonly webhookSender: TinyWebhookSender,
   ) {}
 
   @Post('reset')
@@ -29,6 +33,8 @@ export class ControlController {
     this.iderisData.reset();
     this.stats.reset();
     this.faults.clear();
+    this.webhookSender.reset();
+    this.webhookStore.reset();
   }
 
   @Post('tiny/accounts')

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Post } from '@nestjs/common';
 import { IderisAccountStore } from '../ideris/ideris-account.store';
 import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
 import { iderisStatusDescription } from '../ideris/ideris-statuses';
+import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
 @Controller('control/ideris')
@@ -173,16 +174,4 @@ function validCpf(base9: string): string {
 /** Ideris order dates are ISO-8601 with the -03:00 offset. */
 function toBrasiliaIso(instant: number): string {
   return `${new Date(instant - 3 * 3600_000).toISOString().slice(0, 19)}-03:00`;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a peak is reproducible from its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
