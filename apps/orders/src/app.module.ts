@@ -11,6 +11,7 @@ import { OrderImportService } from './import/order-import.service';
 import { OrderSyncRepository } from './import/order-sync.repository';
 import { Orders1764200000400 } from './migrations/1764200000400-orders';
 import { OrderDetailCache1764200000401 } from './migrations/1764200000401-order-detail-cache';
+import { OrderClaim1764200000402 } from './migrations/1764200000402-order-claim';
 import { SkuMappingService } from './sku-mapping/sku-mapping.service';
 
 @Module({})
@@ -25,7 +26,7 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400, OrderDetailCache1764200000401],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

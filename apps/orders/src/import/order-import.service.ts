@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
 import { mapIderisOrderDetail } from '@hub/ideris';
@@ -13,6 +15,8 @@ const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['o
 const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 const CANCELLED = /cancel/i;
+/** How long a worker's claim on an order lasts without renewal (renewed every third of it while it works). */
+const CLAIM_MS = 60_000;
 /** Tiny answers that mean "this order can never go in as it is": the order is parked with Tiny's words. */
 const REFUSALS = new Set(['validation', 'request']);
 
@@ -24,6 +28,7 @@ const REFUSALS = new Set(['validation', 'request']);
 @Injectable()
 export class OrderImportService {
   private readonly logger = new Logger(OrderImportService.name);
+  private readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   constructor(
     private readonly orders: OrderSyncRepository,
@@ -32,13 +37,33 @@ export class OrderImportService {
     private readonly outbox: Outbox,
   ) {}
 
-  async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state']> {
+  async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state'] | 'busy'> {
     const row = await this.orders.find(connectionId, iderisOrderId);
     if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
     if (row.state === 'imported' || row.state === 'cancelled_before_import') {
       await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
       return row.state;
     }
+    // Two deliveries of one order (a redelivery, an operator's reprocess) never import it side by side: the
+    // one without the claim stands down; the claimant's own delivery comes back if it dies.
+    if (!(await this.orders.claim(row.id, this.worker, CLAIM_MS))) {
+      await this.orders.history(this.orders.manager, row.id, 'job-skipped', { trigger, reason: 'another worker holds the order' });
+      return 'busy';
+    }
+    const renew = setInterval(() => void this.orders.claim(row.id, this.worker, CLAIM_MS).catch(() => undefined), CLAIM_MS / 3);
+    try {
+      const fresh = (await this.orders.find(connectionId, iderisOrderId))!;
+      if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import') return fresh.state;
+      return await this.importClaimed(fresh, trigger);
+    } finally {
+      clearInterval(renew);
+      await this.orders.release(row.id, this.worker).catch(() => undefined);
+    }
+  }
+
+  private async importClaimed(row: OrderSyncRow, trigger: string): Promise<OrderSyncRow['state']> {
+    const connectionId = row.connection_id;
+    const iderisOrderId = Number(row.ideris_order_id);
     const clients = await this.clients.forActive(connectionId);
     await this.orders.update(this.orders.manager, row.id, { work_status: 'running', attempts: row.attempts + 1 });
 

@@ -82,6 +82,20 @@ export class OrderSyncRepository {
     await m.query('INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $2, $3)', [orderSyncId, kind, JSON.stringify(detail)]);
   }
 
+  /** Claims the order for `worker` until `ms` from now, unless another worker holds a live claim. */
+  async claim(id: string, worker: string, ms: number): Promise<boolean> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE order_sync SET claimed_by = $2, claimed_until = now() + make_interval(secs => $3::int / 1000.0)
+        WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2) RETURNING id`,
+      [id, worker, ms],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  async release(id: string, worker: string): Promise<void> {
+    await this.dataSource.query('UPDATE order_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
+  }
+
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(fn);
   }

@@ -15,6 +15,9 @@ import { JETSTREAM_HANDLER, subjectMatches, type HandlerMetadata, type MessageCo
 
 type HandlerFn = (ctx: MessageContext<object>) => Promise<unknown>;
 
+/** A pull waits this long for messages before asking again (and before noticing a shutdown). */
+const PULL_EXPIRES_MS = 2000;
+
 interface BoundHandler {
   metadata: HandlerMetadata;
   fn: HandlerFn;
@@ -92,18 +95,27 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * Pulls only as many messages as there are free handler slots: a message never waits in a client-side
+   * buffer (where nothing heart-beats it) long enough for its ack wait to run out and be delivered twice.
+   */
   private async pull(running: RunningConsumer, concurrency: number): Promise<void> {
     const { definition } = running;
     while (!this.stopping) {
       try {
         const consumer = await this.connection.js.consumers.get(definition.stream.name, definition.durable);
-        const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 8) });
-        running.messages = messages;
-        if (this.stopping) messages.stop();
-        for await (const msg of messages) {
-          const task = this.handle(definition, msg).finally(() => running.inFlight.delete(task));
-          running.inFlight.add(task);
-          if (running.inFlight.size >= concurrency) await Promise.race(running.inFlight);
+        while (!this.stopping) {
+          const free = concurrency - running.inFlight.size;
+          if (free <= 0) {
+            await Promise.race(running.inFlight);
+            continue;
+          }
+          const batch = await consumer.fetch({ max_messages: free, expires: PULL_EXPIRES_MS });
+          running.messages = batch;
+          for await (const msg of batch) {
+            const task = this.handle(definition, msg).finally(() => running.inFlight.delete(task));
+            running.inFlight.add(task);
+          }
         }
       } catch (error) {
         if (this.stopping) break;
