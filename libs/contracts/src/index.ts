@@ -7,3 +7,4 @@ export * from './connections/connection-events';
 export * from './tiny-notifications/tiny-notification';
 export * from './rpc/rpc-subjects';
 export * from './orders/order-events';
+export * from './catalog/catalog-rpc';

@@ -32,4 +32,16 @@ export const Consumers = {
   catalogConnections: connectionsConsumer('catalog'),
   fiscalShippingConnections: connectionsConsumer('fiscal-shipping'),
   statusSyncConnections: connectionsConsumer('status-sync'),
+  /**
+   * Tiny stock notifications for catalog. Stock values are absolute and coalesced per SKU by stream
+   * sequence, so a retry or a redelivery is harmless; the handler only records the latest value.
+   */
+  catalogStock: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'catalog-stock',
+    filterSubject: 'gateway.tiny-notification.estoque.v1',
+    owner: 'catalog',
+    maxAckPending: 512,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;

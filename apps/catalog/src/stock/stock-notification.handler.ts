@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { ConnectionDirectory } from '@hub/connections';
+import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
+import { bindConnection, counter } from '@hub/platform';
+import { parseTinyNotification } from '@hub/tiny';
+import { stockChangeFromNotification } from './domain/stock-notification.mapper';
+import { planStock } from './domain/stock-rule';
+import { StockPusher } from './stock-pusher';
+import { StockRepository } from './stock.repository';
+
+/** Deliveries (retried after 1 s and 5 s, per the consumer's delays) before a notification of a non-active connection is dropped. */
+const READ_MODEL_RETRIES = 3;
+/** Older notifications of a non-active connection are dropped at once: no read model lags this much. */
+const READ_MODEL_LAG_MS = 60_000;
+
+const notifications = counter('hub_catalog_stock_notifications_total', 'Tiny stock notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
+
+/**
+ * Tiny `estoque` notifications → at most one pending value per SKU. No inbox: the stream sequence is the
+ * natural key, so a repeated delivery finds its value already recorded (or replaced) and changes nothing.
+ */
+@Injectable()
+export class StockNotificationHandler {
+  private readonly logger = new Logger(StockNotificationHandler.name);
+
+  constructor(
+    private readonly directory: ConnectionDirectory,
+    private readonly stock: StockRepository,
+    private readonly pusher: StockPusher,
+  ) {}
+
+  @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
+  async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
+    const { connectionId, rawBody, receivedAt } = ctx.payload;
+    bindConnection(connectionId);
+    const connection = await this.directory.get(connectionId);
+    if (!connection || connection.deleted || connection.situation !== 'active') {
+      // The gateway stores notifications of active connections only, so a fresh one may be our read model
+      // lagging behind an activation: give it a couple of retries before letting the notification go.
+      const fresh = Date.now() - new Date(receivedAt).getTime() < READ_MODEL_LAG_MS;
+      if (!connection?.deleted && fresh && ctx.attempt < READ_MODEL_RETRIES) throw new Error(`connection ${connectionId} is not active here (yet)`);
+      notifications.inc({ outcome: 'ignored' });
+      this.logger.log({ msg: 'stock notification ignored: connection not active', connectionId, situation: connection?.deleted ? 'deleted' : (connection?.situation ?? 'unknown'), seq: ctx.streamSequence });
+      return;
+    }
+    const parsed = parseTinyNotification(rawBody);
+    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
+    if (parsed.notification.kind !== 'estoque') {
+      notifications.inc({ outcome: 'ignored' });
+      return;
+    }
+    const change = stockChangeFromNotification(parsed.notification.dados);
+    if (!change) throw new PermanentError(`estoque notification for Tiny product ${parsed.notification.dados.idProduto} names no SKU`, 'invalid-notification');
+    const plan = planStock(change, connection.settings);
+    const received = new Date(receivedAt);
+    const outcome = await this.stock.coalesce({
+      connectionId,
+      sku: change.sku,
+      tinyProductId: change.tinyProductId,
+      value: plan.kind === 'known' ? { balance: plan.balance, desired: plan.desired } : undefined,
+      sourceSeq: ctx.streamSequence,
+      receivedAt: Number.isNaN(received.getTime()) ? null : received,
+    });
+    notifications.inc({ outcome });
+    if (outcome === 'accepted') this.pusher.wake(connectionId);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { IderisCatalogApi } from '@hub/ideris';
+import { counter, histogram } from '@hub/platform';
+import type { TinyClient } from '@hub/tiny';
+import { ConnectionClients } from '../clients/connection-clients';
+import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain/stock-rule';
+import { classifyStockPushError, retryDelayMs } from './stock-push.errors';
+import { StockRepository, type PendingStock } from './stock.repository';
+
+const pushes = counter('hub_catalog_stock_pushes_total', 'Pending stock values by outcome: pushed, unchanged (Ideris already held it), problem, retry', ['outcome']);
+const latency = histogram('hub_catalog_stock_push_latency_seconds', 'From the gateway receiving a stock notification to Ideris confirming the value', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
+
+/** SKUs taken per round: one Ideris SKU search (pages of 50) learns what Ideris holds for the new ones. */
+export const STOCK_BATCH = 50;
+/** Pushes in flight per connection; the API budget spaces them and caps Ideris concurrency anyway. */
+const PUSHES_IN_FLIGHT = 4;
+
+interface BatchContext {
+  tiny: TinyClient;
+  catalog: IderisCatalogApi;
+  settings: StockRuleSettings;
+  known: Map<string, number>;
+}
+
+/** One round of stock pushes for one connection, in the real-time lane of its API budget. */
+@Injectable()
+export class StockPushService {
+  private readonly logger = new Logger(StockPushService.name);
+
+  constructor(private readonly clients: ConnectionClients, private readonly stock: StockRepository) {}
+
+  /** Pushes up to one batch of due SKUs; returns how many were taken (0: nothing due). */
+  async pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number> {
+    const rows = await this.stock.due(connectionId, STOCK_BATCH);
+    if (rows.length === 0) return 0;
+    const { tiny, ideris, connection } = await this.clients.forActive(connectionId);
+    const catalog = new IderisCatalogApi(ideris);
+    await runInLane('realtime', async () => {
+      const known = await this.learnIderisQuantities(connectionId, catalog, rows.map((row) => row.sku));
+      const context: BatchContext = { tiny, catalog, settings: connection.settings, known };
+      await eachWithLimit(rows, PUSHES_IN_FLIGHT, async (row) => {
+        if (await keepLease()) await this.pushOne(row, context);
+      });
+    });
+    return rows.length;
+  }
+
+  /**
+   * What Ideris holds, for the SKUs the hub has never pushed or read, so the first push of a SKU is not a
+   * no-op either. One search call per batch; on failure the pushes go ahead without it.
+   */
+  private async learnIderisQuantities(connectionId: string, catalog: IderisCatalogApi, skus: string[]): Promise<Map<string, number>> {
+    const known = await this.stock.knownQuantities(connectionId, skus);
+    const unknown = skus.filter((sku) => !known.has(sku));
+    if (unknown.length === 0) return known;
+    try {
+      const read = new Map<string, number>();
+      for (const found of await catalog.searchSkus(unknown)) if (unknown.includes(found.sku)) read.set(found.sku, found.currentStock);
+      await this.stock.recordIderisQuantities(connectionId, read);
+      for (const [sku, quantity] of read) known.set(sku, quantity);
+    } catch (error) {
+      this.logger.warn({ msg: 'Ideris SKU read failed; pushing without it', connectionId, err: (error as Error).message });
+    }
+    return known;
+  }
+
+  private async pushOne(row: PendingStock, context: BatchContext): Promise<void> {
+    let desired = row.desired_qty;
+    try {
+      if (desired === null) {
+        const balance = balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType);
+        desired = desiredQuantity(balance, context.settings.safetyBuffer);
+        await this.stock.resolveFromTiny(row, balance, desired);
+      }
+      const previous = context.known.get(row.sku) ?? null;
+      if (previous === desired) {
+        await this.stock.recordUnchanged(row);
+        pushes.inc({ outcome: 'unchanged' });
+        return;
+      }
+      await context.catalog.setSkuStock(row.sku, desired);
+      context.known.set(row.sku, desired);
+      await this.stock.recordPushed(row, desired, previous);
+      pushes.inc({ outcome: 'pushed' });
+      if (row.latency_ms !== null) latency.observe(row.latency_ms / 1000);
+    } catch (error) {
+      const failure = classifyStockPushError(error);
+      if (failure.kind === 'problem') {
+        pushes.inc({ outcome: 'problem' });
+        this.logger.warn({ msg: 'stock push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.problem, detail: failure.detail });
+        await this.stock.recordProblem(row, failure.problem, failure.detail, desired);
+      } else {
+        pushes.inc({ outcome: 'retry' });
+        await this.stock.recordRetry(row, failure.detail, retryDelayMs(row.attempts + 1));
+      }
+    }
+  }
+}
+
+async function eachWithLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
