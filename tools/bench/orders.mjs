@@ -147,7 +147,9 @@ const stillActive = await call('GET', `${sb}/control/faults`);
 const injectedBlocks = faults.filter((f) => f.tinyCodigoErro === 6).reduce((sum, f) => sum + (stillActive.find((a) => a.skip === f.skip && a.tinyCodigoErro === 6)?.applied ?? f.times), 0);
 const tinyAcc = stats.tiny[seller.token] ?? Object.values(stats.tiny)[0] ?? { calls: 0, blocks: 0, endpoints: {} };
 const iderisAcc = Object.values(stats.ideris).find((a) => a.calls > 0) ?? { calls: 0, blocks: 0, endpoints: {} };
-const poll = (await pool.query(`SELECT interval_ms, polls FROM "${schema}".poll_state`)).rows[0] ?? {};
+const poll = (await pool.query(`SELECT interval_ms, polls FROM "${schema}".poll_state WHERE connection_id = $1`, [connection.id])).rows[0] ?? {};
+// Deleting the connection announces it: no other run's read model keeps polling a sandbox that is gone.
+await call('DELETE', `${gw}/api/v1/connections/${connection.id}`, undefined, auth).catch(() => undefined);
 const s = await states();
 const result = {
   benchmark: 'orders',
