@@ -16,7 +16,12 @@ const latency = histogram('hub_orders_discovered_to_created_seconds', 'From disc
 
 const CANCELLED = /cancel/i;
 /** How long a worker's claim on an order lasts without renewal (renewed every third of it while it works). */
-const CLAIM_MS = 60_000;
+const CLAIM_MS = 20_000;
+
+/** Another worker holds the order: retried (with the consumer's delays) until the claim is released or lapses. */
+export class OrderBusyError extends Error {
+  readonly kind = 'transient';
+}
 /** Tiny answers that mean "this order can never go in as it is": the order is parked with Tiny's words. */
 const REFUSALS = new Set(['validation', 'request']);
 
@@ -37,18 +42,18 @@ export class OrderImportService {
     private readonly outbox: Outbox,
   ) {}
 
-  async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state'] | 'busy'> {
+  async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state']> {
     const row = await this.orders.find(connectionId, iderisOrderId);
     if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
     if (row.state === 'imported' || row.state === 'cancelled_before_import') {
       await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
       return row.state;
     }
-    // Two deliveries of one order (a redelivery, an operator's reprocess) never import it side by side: the
-    // one without the claim stands down; the claimant's own delivery comes back if it dies.
+    // Two deliveries of one order (a redelivery, an operator's reprocess) never import it side by side.
     if (!(await this.orders.claim(row.id, this.worker, CLAIM_MS))) {
-      await this.orders.history(this.orders.manager, row.id, 'job-skipped', { trigger, reason: 'another worker holds the order' });
-      return 'busy';
+      // Not acknowledged: if the holder died, this very delivery may be its job come back; it retries until
+      // the claim lapses (or finds the order imported).
+      throw new OrderBusyError(`order ${iderisOrderId} is being imported by another worker`);
     }
     const renew = setInterval(() => void this.orders.claim(row.id, this.worker, CLAIM_MS).catch(() => undefined), CLAIM_MS / 3);
     try {
