@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureNats, ensurePostgres } from '../infra.mjs';
+import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
 import { freePort, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
@@ -22,7 +22,8 @@ const rate = arg('rate', 0);
 const timeoutS = arg('timeout', 900);
 
 execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
-const [db, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
+// A NATS of its own: the services use the real stream and consumer names, which nothing else may share.
+const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const run = Date.now().toString(36);
 const [gwPort, sbPort, ordersPort] = await Promise.all([freePort(), freePort(), freePort()]);
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
@@ -37,7 +38,10 @@ const sample = () => {
   for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
 };
 const sampler = setInterval(sample, 1000);
-process.on('exit', () => Object.values(procs).forEach((p) => p.kill('SIGKILL')));
+process.on('exit', () => {
+  Object.values(procs).forEach((p) => p.kill('SIGKILL'));
+  nats.stop?.();
+});
 
 const sb = `http://127.0.0.1:${sbPort}`;
 const gw = `http://127.0.0.1:${gwPort}`;

@@ -4,7 +4,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ensureNats, ensurePostgres } from '../infra.mjs';
+import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
 import { freePort, load, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
@@ -15,7 +15,7 @@ const seconds = arg('seconds', 10);
 const concurrency = arg('concurrency', 64);
 
 execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
-const [pg, nats] = await Promise.all([ensurePostgres('test'), ensureNats()]);
+const [pg, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const schema = `bench_${Date.now().toString(36)}`;
 const adminKey = `bench-${randomBytes(12).toString('hex')}`;
 const [gwPort, sbPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -23,7 +23,10 @@ const common = { DATABASE_URL: pg.url, NATS_URL: nats.url };
 const sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 const gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: schema, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: adminKey, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 const bare = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { env: { PORT: String(barePort) }, stdio: 'ignore' });
-const stopAll = () => [sandbox, gateway, bare].forEach((p) => p.kill('SIGTERM'));
+const stopAll = () => {
+  [sandbox, gateway, bare].forEach((p) => p.kill('SIGTERM'));
+  nats.stop?.();
+};
 process.on('exit', stopAll);
 
 try {

@@ -1,14 +1,52 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Consumers } from '@hub/contracts';
+import { ApiBudgetModule } from '@hub/budget';
+import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
+import { FiscalAdminController } from './admin/fiscal-admin.controller';
+import { OrderBindingRepository } from './bindings/order-binding.repository';
+import { OrderImportedHandler } from './bindings/order-imported.handler';
+import { ConnectionClients } from './clients/connection-clients';
+import { DEFAULT_FISCAL_SHIPPING_OPTIONS, FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from './fiscal-shipping.options';
+import { InvoiceNotificationHandler } from './invoices/invoice-notification.handler';
+import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';
+import { InvoiceSyncService } from './invoices/invoice-sync.service';
+import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
+import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
+import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
+import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
+import { TrackingSyncService } from './tracking/tracking-sync.service';
 
 @Module({})
 export class FiscalShippingAppModule {
-  static forConfig(config: EncryptionConfig): DynamicModule {
+  static forConfig(config: EncryptionConfig, options: Partial<FiscalShippingOptions> = {}): DynamicModule {
     return {
       module: FiscalShippingAppModule,
-      imports: [ServiceFoundationModule.forService({ service: 'fiscal-shipping', config, connectionsConsumer: Consumers.fiscalShippingConnections })],
+      imports: [
+        ServiceFoundationModule.forService({
+          service: 'fiscal-shipping',
+          config,
+          connectionsConsumer: Consumers.fiscalShippingConnections,
+          consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
+          streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
+          migrations: [FiscalShipping1764200000600],
+        }),
+        ApiBudgetModule.forRoot(config.DATABASE_URL),
+      ],
+      controllers: [FiscalAdminController],
+      providers: [
+        { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
+        ConnectionClients,
+        OrderBindingRepository,
+        OrderImportedHandler,
+        InvoiceSyncRepository,
+        InvoiceSyncService,
+        InvoiceNotificationHandler,
+        TrackingSyncRepository,
+        TrackingSyncService,
+        TrackingNotificationHandler,
+        FiscalRecheckScheduler,
+      ],
     };
   }
 }

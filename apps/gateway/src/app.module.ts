@@ -7,6 +7,8 @@ import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsControlle
 import { ParkedMessagesController } from './admin/parked-messages.controller';
 import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
 import { OrdersController } from './orders/orders.controller';
+import { FiscalController } from './fiscal/fiscal.controller';
+import { StatusController } from './status/status.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
@@ -41,7 +43,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, MetricsController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, MetricsController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },

@@ -8,3 +8,5 @@ export * from './tiny-notifications/tiny-notification';
 export * from './rpc/rpc-subjects';
 export * from './orders/order-events';
 export * from './catalog/catalog-rpc';
+export * from './fiscal/fiscal-views';
+export * from './status/status-sync';

@@ -1,4 +1,4 @@
-import { CONSUMER_DEFAULTS, type ConsumerDefinition } from './definitions';
+import { CONSUMER_DEFAULTS, Durations, type ConsumerDefinition } from './definitions';
 import { Streams } from './streams';
 
 export const SERVICES = ['gateway', 'orders', 'catalog', 'fiscal-shipping', 'status-sync'] as const;
@@ -43,5 +43,70 @@ export const Consumers = {
     filterSubject: 'gateway.tiny-notification.estoque.v1',
     owner: 'catalog',
     maxAckPending: 512,
+  },
+  /** Orders imported by the orders service → fiscal-shipping's read model of bindings (Tiny order ⇄ Ideris order). */
+  fiscalShippingOrders: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.ORDERS_EVENTS,
+    durable: 'fiscal-shipping-orders',
+    filterSubject: 'orders.order.imported.v1',
+    owner: 'fiscal-shipping',
+  },
+  /**
+   * Tiny `nota_fiscal` notifications. An invoice may arrive before its order's binding: the handler asks for
+   * a retry, so the delays grow to ~20 min in all before the message is parked.
+   */
+  fiscalShippingInvoices: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'fiscal-shipping-invoices',
+    filterSubject: 'gateway.tiny-notification.nota_fiscal.v1',
+    owner: 'fiscal-shipping',
+    maxAttempts: 8,
+    retryDelaysMs: [5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE, 2 * Durations.MINUTE, 5 * Durations.MINUTE, 10 * Durations.MINUTE],
+  },
+  /** Tiny `rastreio` notifications; missing prerequisites (carrier, concluded grouping) are re-checked by a scheduler, not by retries. */
+  fiscalShippingTracking: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'fiscal-shipping-tracking',
+    filterSubject: 'gateway.tiny-notification.rastreio.v1',
+    owner: 'fiscal-shipping',
+    maxAttempts: 8,
+    retryDelaysMs: [5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE, 2 * Durations.MINUTE, 5 * Durations.MINUTE, 10 * Durations.MINUTE],
+  },
+  /** Orders imported by the orders service → status-sync's read model of order statuses (both sides). */
+  statusSyncOrders: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.ORDERS_EVENTS,
+    durable: 'status-sync-orders',
+    filterSubject: 'orders.order.imported.v1',
+    owner: 'status-sync',
+  },
+  /**
+   * Tiny `situacao_pedido` and `atualizacao_pedido` → Ideris status. Two durables because nats-server 2.9 has
+   * no multi-filter consumers; both carry the same change and the second one finds it applied. Only new
+   * notifications: replaying days of stale situations on a first deployment would be noise. A notification
+   * for an order whose binding has not arrived yet is retried for a while, then ignored.
+   */
+  statusSyncSituations: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'status-sync-situations',
+    filterSubject: 'gateway.tiny-notification.situacao_pedido.v1',
+    owner: 'status-sync',
+    deliverPolicy: 'new',
+    maxAttempts: 6,
+    retryDelaysMs: [2 * Durations.SECOND, 5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE],
+  },
+  statusSyncOrderUpdates: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'status-sync-order-updates',
+    filterSubject: 'gateway.tiny-notification.atualizacao_pedido.v1',
+    owner: 'status-sync',
+    deliverPolicy: 'new',
+    maxAttempts: 6,
+    retryDelaysMs: [2 * Durations.SECOND, 5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE],
   },
 } as const satisfies Record<string, ConsumerDefinition>;

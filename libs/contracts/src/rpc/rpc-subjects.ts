@@ -16,6 +16,14 @@ export const RpcSubjects = {
   skuMappingPut: 'rpc.orders.sku-mapping.put.v1',
   skuMappingDelete: 'rpc.orders.sku-mapping.delete.v1',
   pollState: 'rpc.orders.poll-state.get.v1',
+  fiscalOrderGet: 'rpc.fiscal-shipping.order.get.v1',
+  fiscalSendTracking: 'rpc.fiscal-shipping.order.send-tracking.v1',
+  fiscalResendInvoice: 'rpc.fiscal-shipping.order.resend-invoice.v1',
+  statusMapGet: 'rpc.status-sync.status-map.get.v1',
+  statusMapPut: 'rpc.status-sync.status-map.put.v1',
+  statusOrdersList: 'rpc.status-sync.order.list.v1',
+  statusOrderGet: 'rpc.status-sync.order.get.v1',
+  statusOrderResolve: 'rpc.status-sync.order.resolve.v1',
 } as const;
 
 /** An error a service answers over RPC, mapped to an HTTP status by the gateway. */

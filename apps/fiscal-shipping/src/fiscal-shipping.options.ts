@@ -1,0 +1,24 @@
+/** Timings of the re-check scheduler; tests shorten them. */
+export interface FiscalShippingOptions {
+  /** How often the scheduler looks for due rows. */
+  schedulerTickMs: number;
+  /** Delay before the n-th re-check of a waiting item (the last value repeats). */
+  recheckDelaysMs: readonly number[];
+  /** After this long waiting, automatic re-checks stop; a notification or an admin action checks again. */
+  recheckForMs: number;
+}
+
+const MINUTE = 60_000;
+
+export const DEFAULT_FISCAL_SHIPPING_OPTIONS: FiscalShippingOptions = {
+  schedulerTickMs: 15_000,
+  recheckDelaysMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, 60 * MINUTE, 3 * 60 * MINUTE],
+  recheckForMs: 14 * 24 * 60 * MINUTE,
+};
+
+export const FISCAL_SHIPPING_OPTIONS = Symbol('FISCAL_SHIPPING_OPTIONS');
+
+export function recheckDelay(options: FiscalShippingOptions, checks: number): number {
+  const delays = options.recheckDelaysMs;
+  return delays[Math.min(Math.max(checks - 1, 0), delays.length - 1)] ?? MINUTE;
+}

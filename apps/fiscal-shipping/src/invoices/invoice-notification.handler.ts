@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { ConnectionDirectory } from '@hub/connections';
+import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
+import { bindConnection } from '@hub/platform';
+import { parseTinyNotification } from '@hub/tiny';
+import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
+import { checkNotificationConnection } from '../notification-connection';
+import { InvoiceSyncRepository } from './invoice-sync.repository';
+import { InvoiceSyncService, waitingForBindingReason } from './invoice-sync.service';
+
+/**
+ * Tiny `nota_fiscal` notifications. No inbox: the invoice's own row (unique per connection and Tiny invoice)
+ * is the idempotency key, and sending makes its own commits around the Ideris call.
+ */
+@Injectable()
+export class InvoiceNotificationHandler {
+  private readonly logger = new Logger(InvoiceNotificationHandler.name);
+
+  constructor(
+    private readonly directory: ConnectionDirectory,
+    private readonly invoices: InvoiceSyncRepository,
+    private readonly service: InvoiceSyncService,
+  ) {}
+
+  @JetStreamHandler(Consumers.fiscalShippingInvoices, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
+  async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
+    const { connectionId, rawBody, receivedAt } = ctx.payload;
+    bindConnection(connectionId);
+    const check = await checkNotificationConnection(this.directory, connectionId, receivedAt, ctx.attempt);
+    if (!check.active) {
+      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
+      this.logger.log({ msg: 'invoice notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
+      return;
+    }
+    const parsed = parseTinyNotification(rawBody);
+    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
+    if (parsed.notification.kind !== 'nota_fiscal') return;
+    const { dados } = parsed.notification;
+    if (!dados.idVendaTiny && !dados.idPedidoEcommerce) {
+      this.logger.log({ msg: 'invoice notification ignored: it names no order', connectionId, tinyInvoiceId: dados.idNotaFiscalTiny });
+      return;
+    }
+    const row = await this.invoices.noticed({
+      connectionId,
+      tinyInvoiceId: dados.idNotaFiscalTiny,
+      tinyOrderId: dados.idVendaTiny,
+      marketplaceOrderCode: dados.idPedidoEcommerce,
+      danfeUrl: dados.urlDanfe,
+    });
+    const outcome = await this.service.process(row, 'notification');
+    if (outcome !== 'waiting_binding') return;
+
+    const reason = waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code);
+    if (ctx.attempt === 1 && row.tiny_order_id && (await this.service.isForeignOrder(connectionId, row.tiny_order_id))) {
+      await this.invoices.update(row.id, { state: 'ignored', reason: `Tiny order ${row.tiny_order_id} did not come from an e-commerce: not imported by this hub` });
+      this.logger.log({ msg: 'invoice ignored: its order was not imported by this hub', connectionId, tinyInvoiceId: row.tiny_invoice_id, tinyOrderId: row.tiny_order_id });
+      return;
+    }
+    if (ctx.attempt >= Consumers.fiscalShippingInvoices.maxAttempts) {
+      // Parked by the runner with this reason; a binding that shows up later still sends it (see OrderImportedHandler).
+      await this.invoices.update(row.id, { state: 'ignored', reason: `${reason} after ${ctx.attempt} attempts: not imported by this hub, or its import has not finished` });
+      this.logger.warn({ msg: 'invoice ignored: no imported order matches', connectionId, tinyInvoiceId: row.tiny_invoice_id, attempts: ctx.attempt });
+    }
+    throw new BindingNotYetKnownError(`${reason} (attempt ${ctx.attempt} of ${Consumers.fiscalShippingInvoices.maxAttempts})`);
+  }
+}

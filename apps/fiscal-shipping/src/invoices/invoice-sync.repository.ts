@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import type { InvoiceSyncState, InvoiceSyncView } from '@hub/contracts';
+import { DataSource } from 'typeorm';
+import { returningRows } from '../returning-rows';
+
+export interface InvoiceSyncRow {
+  id: string;
+  connection_id: string;
+  tiny_invoice_id: string;
+  tiny_order_id: string | null;
+  marketplace_order_code: string | null;
+  ideris_order_id: string | null;
+  state: InvoiceSyncState;
+  reason: string | null;
+  number: string | null;
+  series: string | null;
+  access_key: string | null;
+  issued_at: Date | null;
+  value_cents: string | null;
+  danfe_url: string | null;
+  xml_bytes: number | null;
+  tiny_situation: number | null;
+  ideris_answer: unknown;
+  notifications: number;
+  sends: number;
+  next_check_at: Date | null;
+  first_seen_at: Date;
+  sent_at: Date | null;
+}
+
+export type InvoiceSyncPatch = Partial<{
+  tiny_order_id: string | null;
+  ideris_order_id: number | null;
+  state: InvoiceSyncState;
+  reason: string | null;
+  number: string | null;
+  series: string | null;
+  access_key: string | null;
+  issued_at: Date | null;
+  value_cents: number | null;
+  danfe_url: string | null;
+  xml_bytes: number | null;
+  tiny_situation: number | null;
+  ideris_answer: string | null;
+  next_check_at: Date | null;
+  sent_at: Date | null;
+}>;
+
+/** States after which nothing more happens to an invoice (a duplicate notification finds it here). */
+export const INVOICE_FINAL_STATES: readonly InvoiceSyncState[] = ['sent', 'refused', 'failed'];
+
+export interface InvoiceNotice {
+  connectionId: string;
+  tinyInvoiceId: string;
+  tinyOrderId?: string;
+  marketplaceOrderCode?: string;
+  danfeUrl?: string;
+}
+
+@Injectable()
+export class InvoiceSyncRepository {
+  constructor(readonly dataSource: DataSource) {}
+
+  /** Records a notification of the invoice (the first creates the row); returns the row. */
+  async noticed(notice: InvoiceNotice): Promise<InvoiceSyncRow> {
+    const rows: InvoiceSyncRow[] = await this.dataSource.query(
+      `INSERT INTO invoice_sync (connection_id, tiny_invoice_id, tiny_order_id, marketplace_order_code, danfe_url, notifications)
+       VALUES ($1, $2, $3, $4, $5, 1)
+       ON CONFLICT (connection_id, tiny_invoice_id) DO UPDATE SET notifications = invoice_sync.notifications + 1,
+         tiny_order_id = COALESCE(invoice_sync.tiny_order_id, EXCLUDED.tiny_order_id),
+         marketplace_order_code = COALESCE(invoice_sync.marketplace_order_code, EXCLUDED.marketplace_order_code),
+         danfe_url = COALESCE(invoice_sync.danfe_url, EXCLUDED.danfe_url),
+         updated_at = now()
+       RETURNING *`,
+      [notice.connectionId, notice.tinyInvoiceId, notice.tinyOrderId ?? null, notice.marketplaceOrderCode ?? null, notice.danfeUrl ?? null],
+    );
+    return rows[0]!;
+  }
+
+  /** An invoice known from Tiny's order (admin resend) rather than from a notification. */
+  async ensure(connectionId: string, tinyInvoiceId: string, tinyOrderId: string): Promise<InvoiceSyncRow> {
+    await this.dataSource.query(
+      `INSERT INTO invoice_sync (connection_id, tiny_invoice_id, tiny_order_id) VALUES ($1, $2, $3) ON CONFLICT (connection_id, tiny_invoice_id) DO NOTHING`,
+      [connectionId, tinyInvoiceId, tinyOrderId],
+    );
+    return (await this.find(connectionId, tinyInvoiceId))!;
+  }
+
+  async find(connectionId: string, tinyInvoiceId: string): Promise<InvoiceSyncRow | undefined> {
+    const rows: InvoiceSyncRow[] = await this.dataSource.query('SELECT * FROM invoice_sync WHERE connection_id = $1 AND tiny_invoice_id = $2', [connectionId, tinyInvoiceId]);
+    return rows[0];
+  }
+
+  async forOrder(connectionId: string, tinyOrderId: string, iderisOrderId: number): Promise<InvoiceSyncRow[]> {
+    return this.dataSource.query('SELECT * FROM invoice_sync WHERE connection_id = $1 AND (tiny_order_id = $2 OR ideris_order_id = $3) ORDER BY id', [
+      connectionId,
+      tinyOrderId,
+      iderisOrderId,
+    ]);
+  }
+
+  /** Only one worker works on an invoice at a time; a crashed worker's claim runs out. */
+  async claim(id: string, worker: string, forMs: number): Promise<InvoiceSyncRow | undefined> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE invoice_sync SET claimed_by = $2, claimed_until = now() + ($3::int * interval '1 millisecond'), updated_at = now()
+       WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2) RETURNING *`,
+      [id, worker, forMs],
+    );
+    return returningRows<InvoiceSyncRow>(result)[0];
+  }
+
+  async release(id: string, worker: string): Promise<void> {
+    await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
+  }
+
+  async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean } = {}): Promise<void> {
+    const entries = Object.entries(patch);
+    const sets = entries.map(([column], index) => `${column} = $${index + 2}`);
+    if (extra.countSend) sets.push('sends = sends + 1');
+    sets.push('updated_at = now()');
+    await this.dataSource.query(`UPDATE invoice_sync SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
+  }
+
+  /** Rows the scheduler should look at again. */
+  async due(limit: number): Promise<InvoiceSyncRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM invoice_sync WHERE next_check_at <= now() AND state NOT IN ('sent', 'refused', 'failed')
+         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at LIMIT $1`,
+      [limit],
+    );
+  }
+}
+
+export function toInvoiceView(row: InvoiceSyncRow): InvoiceSyncView {
+  return {
+    tinyInvoiceId: row.tiny_invoice_id,
+    state: row.state,
+    reason: row.reason,
+    number: row.number,
+    series: row.series,
+    accessKey: row.access_key,
+    issuedAt: row.issued_at ? new Date(row.issued_at).toISOString() : null,
+    valueCents: row.value_cents === null ? null : Number(row.value_cents),
+    danfeUrl: row.danfe_url,
+    tinySituation: row.tiny_situation,
+    iderisAnswer: row.ideris_answer ?? null,
+    notifications: row.notifications,
+    sends: row.sends,
+    sentAt: row.sent_at ? new Date(row.sent_at).toISOString() : null,
+  };
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { IderisApiError } from '@hub/ideris';
+import { counter } from '@hub/platform';
+import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
+import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
+import { ConnectionClients } from '../clients/connection-clients';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { IderisFiscalWrites } from '../ideris/ideris-fiscal-writes';
+import { CLAIM_MS, WORKER_ID } from '../worker-id';
+import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
+import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
+
+const outcomes = counter('hub_fiscal_invoices_total', 'Invoice outcomes: sent, duplicate, refused, failed, waiting_binding, waiting_authorisation, busy', ['outcome']);
+
+export type InvoiceProcessOutcome = 'sent' | 'duplicate' | 'refused' | 'failed' | 'waiting_binding' | 'waiting_authorisation' | 'busy';
+
+/**
+ * Sends one Tiny invoice to its Ideris order, once: the row is claimed by one worker, the invoice is read
+ * from Tiny (a cancelled or denied one is recorded and never sent as valid), and the state `sent` with
+ * Ideris's answer closes it. A later notification of the same invoice finds it sent and does nothing.
+ */
+@Injectable()
+export class InvoiceSyncService {
+  private readonly logger = new Logger(InvoiceSyncService.name);
+
+  constructor(
+    private readonly invoices: InvoiceSyncRepository,
+    private readonly bindings: OrderBindingRepository,
+    private readonly clients: ConnectionClients,
+    @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
+  ) {}
+
+  async process(row: InvoiceSyncRow, trigger: string): Promise<InvoiceProcessOutcome> {
+    if (INVOICE_FINAL_STATES.includes(row.state)) return this.count(row.state === 'sent' ? 'duplicate' : row.state === 'refused' ? 'refused' : 'failed');
+    const binding = await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
+    if (!binding) {
+      await this.invoices.update(row.id, { state: 'waiting_binding', reason: waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code), next_check_at: null });
+      return this.count('waiting_binding');
+    }
+    const claimed = await this.invoices.claim(row.id, WORKER_ID, CLAIM_MS);
+    if (!claimed) return this.count('busy');
+    try {
+      if (INVOICE_FINAL_STATES.includes(claimed.state)) return this.count('duplicate');
+      return this.count(await runInLane('normal', () => this.sendClaimed(claimed, binding, trigger)));
+    } finally {
+      await this.invoices.release(row.id, WORKER_ID).catch(() => undefined);
+    }
+  }
+
+  /** Tiny says the order came from no e-commerce at all: certainly not one this hub imported. */
+  async isForeignOrder(connectionId: string, tinyOrderId: string): Promise<boolean> {
+    const { tiny } = await this.clients.forActive(connectionId);
+    try {
+      const order = await runInLane('normal', () => tiny.getOrder(tinyOrderId));
+      return !order.ecommerceOrderNumber;
+    } catch (error) {
+      if (error instanceof TinyApiError && error.kind === 'not-found') return true;
+      throw error;
+    }
+  }
+
+  private async sendClaimed(row: InvoiceSyncRow, binding: OrderBinding, trigger: string): Promise<InvoiceProcessOutcome> {
+    const { tiny, ideris } = await this.clients.forActive(row.connection_id);
+    const fulfilment = new TinyFulfilmentApi(tiny);
+    try {
+      const invoice = await fulfilment.getInvoice(row.tiny_invoice_id);
+      const facts = {
+        tiny_order_id: row.tiny_order_id ?? invoice.orderId ?? binding.tinyOrderId,
+        ideris_order_id: binding.iderisOrderId,
+        number: invoice.number || null,
+        series: invoice.series ?? null,
+        access_key: invoice.accessKey ?? null,
+        issued_at: invoice.issuedAt ?? null,
+        value_cents: invoice.totalCents ?? null,
+        tiny_situation: invoice.situation ?? null,
+      };
+      const standing = invoiceStanding(invoice.situation);
+      if (standing.kind === 'refused') {
+        await this.invoices.update(row.id, { ...facts, state: 'refused', reason: standing.reason, next_check_at: null });
+        this.logger.warn({ msg: 'invoice not sent: not valid in Tiny', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, reason: standing.reason });
+        return 'refused';
+      }
+      if (standing.kind === 'pending') {
+        const checks = row.sends + row.notifications;
+        await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)) });
+        return 'waiting_authorisation';
+      }
+      // The notification's DANFE link saves a call; Tiny's XML is the only form of it the v2 API gives.
+      const danfeUrl = row.danfe_url ?? (await fulfilment.getInvoiceLink(row.tiny_invoice_id));
+      const xml = await fulfilment.getInvoiceXml(row.tiny_invoice_id);
+      const built = invoiceForIderis({ iderisOrderId: binding.iderisOrderId, invoice, danfeUrl, xml });
+      if (!built.ok) {
+        await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null });
+        return 'failed';
+      }
+      // Journaled before the call: a crash after Ideris accepted shows as a send without an answer.
+      await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: null }, { countSend: true });
+      const answer = await new IderisFiscalWrites(ideris).submitInvoice(built.value);
+      await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date() });
+      this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
+      return 'sent';
+    } catch (error) {
+      if (isRefusal(error)) {
+        await this.invoices.update(row.id, { state: 'failed', reason: (error as Error).message, next_check_at: null });
+        this.logger.warn({ msg: 'invoice refused', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: (error as Error).message });
+        return 'failed';
+      }
+      await this.invoices.update(row.id, { state: 'received', reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.sends + 1)) });
+      throw error;
+    }
+  }
+
+  private count(outcome: InvoiceProcessOutcome): InvoiceProcessOutcome {
+    outcomes.inc({ outcome });
+    return outcome;
+  }
+}
+
+export function waitingForBindingReason(tinyOrderId: string | null, marketplaceOrderCode: string | null): string {
+  return `no order imported by this hub matches Tiny order ${tinyOrderId ?? '?'} / marketplace order ${marketplaceOrderCode ?? '?'} yet`;
+}
+
+/** Answers that no retry changes: Ideris refusing the body or not knowing the order, Tiny not knowing the invoice. */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof IderisApiError) return !error.retryable && error.kind !== 'auth';
+  if (error instanceof TinyApiError) return ['not-found', 'validation'].includes(error.kind);
+  return false;
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { describeError } from '@hub/messaging';
+import { runWithContext } from '@hub/platform';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { InvoiceSyncRepository } from '../invoices/invoice-sync.repository';
+import { InvoiceSyncService } from '../invoices/invoice-sync.service';
+import { TrackingSyncRepository } from '../tracking/tracking-sync.repository';
+import { TrackingSyncService } from '../tracking/tracking-sync.service';
+
+/** Rows looked at per tick and kind; the API budget, not this, bounds the pace. */
+const BATCH = 50;
+
+/**
+ * Looks again at what waits: tracking whose prerequisites did not hold (growing delays), invoices not
+ * authorised yet or whose order's binding arrived late, markers not left yet. Every replica runs it; the
+ * row claims keep two replicas from sending the same thing.
+ */
+@Injectable()
+export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FiscalRecheckScheduler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly invoices: InvoiceSyncRepository,
+    private readonly invoiceService: InvoiceSyncService,
+    private readonly tracking: TrackingSyncRepository,
+    private readonly trackingService: TrackingSyncService,
+    @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running || this.stopping) return;
+      this.running = this.tick().then(() => undefined).finally(() => (this.running = undefined));
+    }, this.options.schedulerTickMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over what is due; returns how many rows it looked at. */
+  async tick(): Promise<number> {
+    let seen = 0;
+    try {
+      const invoices = await this.invoices.due(BATCH);
+      for (const row of invoices) {
+        if (this.stopping) return seen;
+        seen += 1;
+        await runWithContext({ connectionId: row.connection_id }, () =>
+          this.invoiceService.process(row, 'recheck').catch(async (error: unknown) => {
+            this.logger.warn({ msg: 'invoice re-check failed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: describeError(error).message });
+            await this.invoices.update(row.id, { next_check_at: new Date(Date.now() + recheckDelay(this.options, row.sends + 2)) });
+          }),
+        );
+      }
+      const tracking = await this.tracking.due(BATCH);
+      for (const row of tracking) {
+        if (this.stopping) return seen;
+        seen += 1;
+        await runWithContext({ connectionId: row.connection_id }, () =>
+          this.trackingService.process(row, 'recheck').catch(async (error: unknown) => {
+            this.logger.warn({ msg: 'tracking re-check failed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, err: describeError(error).message });
+            await this.tracking.update(row.id, { next_check_at: new Date(Date.now() + recheckDelay(this.options, row.checks + 2)) });
+          }),
+        );
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 're-check pass failed', err: describeError(error).message });
+    }
+    return seen;
+  }
+}

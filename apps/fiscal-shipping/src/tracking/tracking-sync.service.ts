@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { IderisApiError } from '@hub/ideris';
+import { counter } from '@hub/platform';
+import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
+import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
+import { ConnectionClients } from '../clients/connection-clients';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { IderisFiscalWrites } from '../ideris/ideris-fiscal-writes';
+import { CLAIM_MS, WORKER_ID } from '../worker-id';
+import { trackingReadiness } from './domain/tracking-readiness';
+import { markTrackingSent } from './tiny-tracking-marker';
+import { MARKER_ATTEMPTS, TrackingSyncRepository, type TrackingSyncRow } from './tracking-sync.repository';
+
+const outcomes = counter('hub_fiscal_tracking_total', 'Tracking outcomes: sent, duplicate, waiting, waiting_binding, failed, busy', ['outcome']);
+
+export type TrackingProcessOutcome = 'sent' | 'duplicate' | 'waiting' | 'waiting_binding' | 'failed' | 'busy';
+
+/**
+ * Sends an order's tracking to Ideris once its prerequisites hold (see `trackingReadiness`), then leaves the
+ * marker in Tiny. A waiting order keeps its reason and is re-checked with growing delays by the scheduler;
+ * a notification or an admin's "send tracking now" checks it at once.
+ */
+@Injectable()
+export class TrackingSyncService {
+  private readonly logger = new Logger(TrackingSyncService.name);
+
+  constructor(
+    private readonly tracking: TrackingSyncRepository,
+    private readonly bindings: OrderBindingRepository,
+    private readonly clients: ConnectionClients,
+    @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
+  ) {}
+
+  async process(row: TrackingSyncRow, trigger: string): Promise<TrackingProcessOutcome> {
+    const binding = row.state === 'sent' ? undefined : await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
+    if (row.state !== 'sent' && !binding) {
+      const reason = `no order imported by this hub matches Tiny order ${row.tiny_order_id} yet`;
+      await this.tracking.update(row.id, { state: 'waiting_binding', reason_code: 'no-binding', reason, next_check_at: null });
+      return this.count('waiting_binding');
+    }
+    const claimed = await this.tracking.claim(row.id, WORKER_ID, CLAIM_MS);
+    if (!claimed) return this.count('busy');
+    try {
+      return this.count(
+        await runInLane('normal', async () => {
+          const { tiny, ideris } = await this.clients.forActive(row.connection_id);
+          if (claimed.state === 'sent') {
+            if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, tiny);
+            return 'duplicate';
+          }
+          return this.checkAndSend(claimed, binding!, tiny, new IderisFiscalWrites(ideris), trigger);
+        }),
+      );
+    } finally {
+      await this.tracking.release(row.id, WORKER_ID).catch(() => undefined);
+    }
+  }
+
+  private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, tiny: TinyClient, ideris: IderisFiscalWrites, trigger: string): Promise<TrackingProcessOutcome> {
+    try {
+      const expedition = await this.expeditionOf(tiny, row.tiny_order_id);
+      const readiness = trackingReadiness(expedition, row.notice ?? {});
+      const grouping = { grouping_id: readiness.groupingId ?? null, grouping_type: readiness.groupingType ?? null };
+      if (!readiness.ready) {
+        const nextCheck = this.nextCheck(row);
+        const reason = nextCheck ? readiness.reason : `${readiness.reason}; automatic re-checks stopped, a new notification or "send tracking now" checks again`;
+        await this.tracking.update(row.id, { ...grouping, ideris_order_id: binding.iderisOrderId, state: 'waiting', reason_code: readiness.code, reason, next_check_at: nextCheck }, { countCheck: true });
+        return 'waiting';
+      }
+      const { shipment } = readiness;
+      await this.tracking.update(
+        row.id,
+        {
+          ...grouping,
+          ideris_order_id: binding.iderisOrderId,
+          state: 'sending',
+          reason_code: null,
+          reason: null,
+          tracking_code: shipment.trackingCode,
+          tracking_url: shipment.trackingUrl ?? null,
+          carrier: shipment.carrier ?? null,
+          shipping_method: shipment.shippingMethod,
+          freight_service: shipment.freightService ?? null,
+          next_check_at: null,
+        },
+        { countCheck: true, countSend: true },
+      );
+      const answer = await ideris.submitTracking({ orderId: binding.iderisOrderId, ...shipment });
+      await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending' });
+      this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, trigger });
+    } catch (error) {
+      if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
+        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null });
+        return 'failed';
+      }
+      await this.tracking.update(row.id, { state: 'received', reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.checks + 1)) });
+      throw error;
+    }
+    await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);
+    return 'sent';
+  }
+
+  /** The marker never holds the tracking back: its failures are recorded and retried a few times. */
+  private async leaveMarker(row: TrackingSyncRow, tiny: TinyClient): Promise<void> {
+    const attempt = row.marker_attempts + 1;
+    const retryAt = attempt < MARKER_ATTEMPTS ? new Date(Date.now() + recheckDelay(this.options, attempt)) : null;
+    try {
+      const marked = await markTrackingSent(tiny, row.tiny_order_id);
+      await this.tracking.update(
+        row.id,
+        { marker_state: marked.state, marker_error: marked.error ?? null, marked_at: marked.state === 'marked' ? new Date() : null, next_check_at: marked.state === 'failed' ? retryAt : null },
+        { countMarker: true },
+      );
+      if (marked.state !== 'marked') this.logger.warn({ msg: 'tracking marker not left in Tiny', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, state: marked.state, err: marked.error });
+    } catch (error) {
+      await this.tracking.update(row.id, { marker_state: 'pending', marker_error: (error as Error).message, next_check_at: retryAt }, { countMarker: true });
+    }
+  }
+
+  private async expeditionOf(tiny: TinyClient, tinyOrderId: string): Promise<TinyExpedition | undefined> {
+    try {
+      return await new TinyFulfilmentApi(tiny).getExpedition({ orderId: tinyOrderId });
+    } catch (error) {
+      if (error instanceof TinyApiError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
+  private nextCheck(row: TrackingSyncRow): Date | null {
+    if (Date.now() - new Date(row.first_seen_at).getTime() > this.options.recheckForMs) return null;
+    return new Date(Date.now() + recheckDelay(this.options, row.checks + 1));
+  }
+
+  private count(outcome: TrackingProcessOutcome): TrackingProcessOutcome {
+    outcomes.inc({ outcome });
+    return outcome;
+  }
+}

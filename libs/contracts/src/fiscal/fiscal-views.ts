@@ -1,0 +1,70 @@
+/** Core NATS request/reply payloads and answers of the fiscal-shipping admin calls (subjects in `RpcSubjects`). */
+export interface FiscalOrderQuery {
+  connectionId: string;
+  iderisOrderId: number;
+}
+
+/**
+ * `received` → `waiting_binding` (the order's import is not known here yet) → `sending` → `sent`;
+ * `refused` (cancelled/denied/rejected in Tiny: never sent as valid), `failed` (Ideris refused it),
+ * `ignored` (no order imported by this hub matches), `waiting_authorisation` (not authorised yet).
+ */
+export type InvoiceSyncState = 'received' | 'waiting_binding' | 'waiting_authorisation' | 'sending' | 'sent' | 'refused' | 'failed' | 'ignored';
+
+export interface InvoiceSyncView {
+  tinyInvoiceId: string;
+  state: InvoiceSyncState;
+  reason: string | null;
+  number: string | null;
+  series: string | null;
+  accessKey: string | null;
+  issuedAt: string | null;
+  valueCents: number | null;
+  danfeUrl: string | null;
+  tinySituation: number | null;
+  /** What Ideris answered when it accepted the invoice. */
+  iderisAnswer: unknown;
+  notifications: number;
+  sends: number;
+  sentAt: string | null;
+}
+
+/** `waiting` carries a reason code: `no-carrier`, `no-grouping`, `grouping-not-concluded`, `no-expedition`, `no-tracking-code`. */
+export type TrackingSyncState = 'received' | 'waiting_binding' | 'waiting' | 'sending' | 'sent' | 'failed';
+
+/** The marker left in Tiny once Ideris has the tracking: `unsupported` = Tiny does not know the call. */
+export type TrackingMarkerState = 'pending' | 'marked' | 'failed' | 'unsupported';
+
+export interface TrackingSyncView {
+  state: TrackingSyncState;
+  reasonCode: string | null;
+  reason: string | null;
+  trackingCode: string | null;
+  trackingUrl: string | null;
+  carrier: string | null;
+  shippingMethod: string | null;
+  groupingId: string | null;
+  groupingType: string | null;
+  iderisAnswer: unknown;
+  notifications: number;
+  checks: number;
+  sends: number;
+  nextCheckAt: string | null;
+  sentAt: string | null;
+  marker: { state: TrackingMarkerState | null; error: string | null; markedAt: string | null };
+}
+
+export interface FiscalOrderView {
+  iderisOrderId: number;
+  tinyOrderId: string;
+  marketplaceOrderCode: string | null;
+  invoices: InvoiceSyncView[];
+  tracking: TrackingSyncView | null;
+}
+
+/** Answer of "resend invoice" and "send tracking now": what Ideris holds, and whether this call sent it. */
+export interface FiscalActionResult<T> {
+  sentNow: boolean;
+  alreadySent: boolean;
+  result: T;
+}
