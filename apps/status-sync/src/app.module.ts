@@ -1,14 +1,36 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Consumers } from '@hub/contracts';
+import { ApiBudgetModule } from '@hub/budget';
+import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
+import { StatusAdminController } from './admin/status-admin.controller';
+import { ConnectionClients } from './clients/connection-clients';
+import { IderisStatusPoller } from './ideris-to-tiny/ideris-status.poller';
+import { StatusSync1764200000700 } from './migrations/1764200000700-status-sync';
+import { OrderStatusSyncService } from './order-status/order-status-sync.service';
+import { OrderStatusRepository } from './order-status/order-status.repository';
+import { ImportedOrderHandler } from './read-model/imported-order.handler';
+import { StatusMapService } from './status-map/status-map.service';
+import { TinySituationHandler } from './tiny-to-ideris/tiny-situation.handler';
 
 @Module({})
 export class StatusSyncAppModule {
   static forConfig(config: EncryptionConfig): DynamicModule {
     return {
       module: StatusSyncAppModule,
-      imports: [ServiceFoundationModule.forService({ service: 'status-sync', config, connectionsConsumer: Consumers.statusSyncConnections })],
+      imports: [
+        ServiceFoundationModule.forService({
+          service: 'status-sync',
+          config,
+          connectionsConsumer: Consumers.statusSyncConnections,
+          consumers: [Consumers.statusSyncOrders, Consumers.statusSyncSituations, Consumers.statusSyncOrderUpdates],
+          streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
+          migrations: [StatusSync1764200000700],
+        }),
+        ApiBudgetModule.forRoot(config.DATABASE_URL),
+      ],
+      controllers: [StatusAdminController],
+      providers: [ConnectionClients, OrderStatusRepository, StatusMapService, OrderStatusSyncService, ImportedOrderHandler, TinySituationHandler, IderisStatusPoller],
     };
   }
 }

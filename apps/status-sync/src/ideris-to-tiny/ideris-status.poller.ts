@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { ConnectionDirectory } from '@hub/connections';
+import { counter, runWithContext } from '@hub/platform';
+import { DataSource } from 'typeorm';
+import { ConnectionClients } from '../clients/connection-clients';
+import { OrderBusyError, OrderStatusSyncService } from '../order-status/order-status-sync.service';
+import { OrderStatusRepository } from '../order-status/order-status.repository';
+import { watchedIderisStatuses } from '../status-map/status-map';
+import { StatusMapService } from '../status-map/status-map.service';
+import { statusPollInterval, STATUS_POLL_DEFAULTS } from './status-poll-interval';
+
+interface ClaimedPoll {
+  problems: unknown[];
+}
+
+const polls = counter('hub_status_polls_total', 'Ideris status feed reads by outcome', ['outcome']);
+
+/**
+ * Ideris → Tiny. Ideris sends no webhooks, so its statuses are polled, one poller per connection across all
+ * replicas (a lease that lapses if its holder dies). The feed is cheap: one `/order/search` filtered by the
+ * statuses the map gives a Tiny meaning (cancelled, delivered, seller-mapped), over the approval window of
+ * the orders that can still change, read in the bulk lane; 50 orders per call instead of one call per order.
+ * What it finds is applied in the normal lane.
+ */
+@Injectable()
+export class IderisStatusPoller implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(IderisStatusPoller.name);
+  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: ConnectionDirectory,
+    private readonly clients: ConnectionClients,
+    private readonly orders: OrderStatusRepository,
+    private readonly maps: StatusMapService,
+    private readonly sync: OrderStatusSyncService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (process.env['STATUS_POLLING'] === 'off') return;
+    this.timer = setInterval(() => void this.tick(), 500);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    const connections = await this.directory.listActive().catch(() => []);
+    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
+  }
+
+  async pollIfDue(connectionId: string): Promise<boolean> {
+    this.running.add(connectionId);
+    try {
+      const claim = await this.claim(connectionId);
+      if (!claim) return false;
+      await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
+      return true;
+    } catch (error) {
+      this.logger.warn({ msg: 'status poll failed', connectionId, err: (error as Error).message });
+      return false;
+    } finally {
+      this.running.delete(connectionId);
+    }
+  }
+
+  private async claim(connectionId: string): Promise<ClaimedPoll | undefined> {
+    await this.dataSource.query(`INSERT INTO status_poll_state (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE status_poll_state SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
+        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
+        RETURNING problems`,
+      [connectionId, this.holder, STATUS_POLL_DEFAULTS.leaseMs / 1000],
+    )) as [ClaimedPoll[], number];
+    return rows[0];
+  }
+
+  private async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+    const problems = [...(claim.problems ?? [])];
+    let calls = 0;
+    let seen = 0;
+    try {
+      const { ideris, connection } = await this.clients.forActive(connectionId);
+      const { map } = await this.maps.get(connectionId);
+      const statusIds = watchedIderisStatuses(map);
+      const until = new Date();
+      const oldest = await this.orders.oldestOpenImport(connectionId, new Date(until.getTime() - STATUS_POLL_DEFAULTS.lookbackMs));
+      if (oldest && statusIds.length > 0) {
+        // Approval precedes import by up to the orders poller's first look-back (a day); a margin covers it.
+        const from = new Date(Math.max(oldest.getTime() - STATUS_POLL_DEFAULTS.approvalMarginMs, until.getTime() - STATUS_POLL_DEFAULTS.lookbackMs));
+        const walk = await runInLane('bulk', () => ideris.walkOrders({ startDate: from, endDate: until, statusIds }));
+        calls = Math.max(1, Math.ceil(walk.total / 50));
+        for (const range of walk.unreadable) problems.push({ at: new Date().toISOString(), kind: 'unreadable-range', ...range });
+        for (const order of walk.orders) {
+          if (order.statusId === undefined) continue;
+          seen++;
+          const statusId = order.statusId;
+          await runInLane('normal', () => this.sync.applyIderisStatus(connectionId, order.id, statusId, 'poll')).catch((error: Error) => {
+            // A busy order is seen again next round; anything else is recorded and does not stop the others.
+            if (!(error instanceof OrderBusyError)) problems.push({ at: new Date().toISOString(), kind: 'apply-failed', iderisOrderId: order.id, detail: error.message });
+          });
+        }
+      }
+      polls.inc({ outcome: 'ok' });
+      const interval = statusPollInterval(calls, connection.settings.iderisCallsPerMinute ?? 50);
+      await this.release(connectionId, interval, { seen, calls, problems });
+    } catch (error) {
+      polls.inc({ outcome: 'error' });
+      problems.push({ at: new Date().toISOString(), kind: 'poll-failed', detail: (error as Error).message });
+      await this.release(connectionId, STATUS_POLL_DEFAULTS.intervalMs(), { seen, calls, problems });
+      throw error;
+    }
+  }
+
+  private async release(connectionId: string, intervalMs: number, result: { seen: number; calls: number; problems: unknown[] }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE status_poll_state SET next_poll_at = now() + make_interval(secs => $2::int / 1000.0), last_poll_at = now(), polls = polls + 1,
+          last_seen = $3, last_calls = $4, problems = $5, lease_holder = NULL, lease_until = NULL
+        WHERE connection_id = $1`,
+      [connectionId, intervalMs, result.seen, result.calls, JSON.stringify(result.problems.slice(-20))],
+    );
+  }
+}
