@@ -51,7 +51,7 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$'], depConstraints: testDepConstraints }],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$', '^(\\.\\./)+(apps/)?orders/src/app\\.module$'], depConstraints: testDepConstraints }],
     },
   },
 ];

@@ -7,7 +7,6 @@ import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
 import { EncryptionConfig, loadConfig } from '@hub/platform';
 import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
 import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the scenario needs the orders service in-process, as Tiny orders come from it
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { FiscalShippingAppModule } from '../src/app.module';
 
@@ -144,7 +143,7 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
     const before = await iderisCalls('order/tracking');
     const grouping = await sandbox('POST', '/control/tiny/groupings', { token: SELLER.tinyToken, orderIds: [Number(order.tinyOrderId)], formaEnvio: 'C' });
     await sandbox('POST', `/control/tiny/groupings/${grouping.id}/conclude`, { token: SELLER.tinyToken });
-    await waitFor(async () => (await fiscalView(order)).body.tracking?.marker?.state === 'unsupported', 30_000, 200);
+    await waitFor(async () => (await fiscalView(order)).body.tracking?.marker?.state === 'marked', 30_000, 200);
     await postAgain('rastreio', await delivered('rastreio', order.tinyOrderId));
     await waitFor(async () => (await fiscalView(order)).body.tracking.notifications === 2, 15_000, 200);
 
@@ -161,9 +160,9 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
     });
     expect(tracking.iderisAnswer).toMatchObject({ orderId: order.iderisOrderId, trackingCode: tracking.trackingCode, carrier: 'Correios' });
     expect(await iderisCalls('order/tracking')).toBe(before + 1);
-    // The sandbox has no order markers yet (apps/sandbox README, "Not built yet"): the hub made the ASSUMED
-    // call once and recorded why no marker is there; with the script in place this reads 'marked'.
-    expect(tracking.marker.error).toMatch(/script not found/);
+    // The marker the seller sees in Tiny, where the native integration shows "tracking sent".
+    const tinyOrder = (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(SELLER.tinyToken)}`)).orders.find((o: { id: number }) => String(o.id) === order.tinyOrderId);
+    expect(tinyOrder.marcadores).toEqual(['Rastreio enviado ao Ideris']);
 
     const again = await h.api('POST', `/api/v1/connections/${connectionId}/fiscal/orders/${order.iderisOrderId}/send-tracking`);
     expect(again).toMatchObject({ status: 200, body: { sentNow: false, alreadySent: true, result: { trackingCode: tracking.trackingCode } } });

@@ -88,16 +88,23 @@ export async function sandboxPost(h: GatewayHarness, path: string, body: unknown
   if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}: ${await res.text()}`);
 }
 
+/**
+ * The test seller. Its credentials are unique per test process: the shared API budget (PostgreSQL) is keyed
+ * by a hash of the credential, so suites must not share an account's budget by accident.
+ */
+const RUN = randomBytes(6).toString('hex');
 export const SELLER = {
   cnpj: '12345678000195',
-  tinyToken: 'tiny-token-' + 'a'.repeat(40),
-  iderisPrivateKey: 'b'.repeat(96),
+  tinyToken: `tiny-token-${RUN}-${'a'.repeat(28)}`,
+  iderisPrivateKey: `${RUN}${'b'.repeat(84)}`,
+  /** Generous limits: the suites test behaviour, not the budget (libs/budget has its own tests). */
+  callsPerMinute: 600,
 };
 
 /** Registers the seller's accounts in the sandbox and creates a connection pointing at it. */
 export async function createSandboxConnection(h: GatewayHarness, name = uniqueSuffix('seller')): Promise<any> {
-  await sandboxPost(h, '/control/tiny/accounts', { token: SELLER.tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Exemplo LTDA' });
-  await sandboxPost(h, '/control/ideris/accounts', { privateKey: SELLER.iderisPrivateKey });
+  await sandboxPost(h, '/control/tiny/accounts', { token: SELLER.tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Exemplo LTDA', limitPerMinute: SELLER.callsPerMinute });
+  await sandboxPost(h, '/control/ideris/accounts', { privateKey: SELLER.iderisPrivateKey, limitPerMinute: SELLER.callsPerMinute });
   const res = await h.api('POST', '/api/v1/connections', {
     name,
     tinyToken: SELLER.tinyToken,
@@ -106,6 +113,7 @@ export async function createSandboxConnection(h: GatewayHarness, name = uniqueSu
     tinyIntegrationId: 777,
     tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
     iderisBaseUrl: `${h.sandboxUrl}/ideris`,
+    settings: { tinyCallsPerMinute: SELLER.callsPerMinute, iderisCallsPerMinute: SELLER.callsPerMinute },
   });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

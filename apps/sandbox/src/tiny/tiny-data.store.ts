@@ -32,6 +32,8 @@ export interface TinyOrder {
   idNotaFiscal?: number;
   /** pedido.lancar.estoque already posted this order's items out of stock. */
   estoqueLancado?: boolean;
+  /** Order markers ("marcadores"), by description. */
+  marcadores?: string[];
   createdAt: number;
   updatedAt: number;
 }

@@ -6,7 +6,7 @@ import { buildOrder } from './tiny-order.builder';
 import { TinyBusinessError, tinyOk, tinyRegistroError, type TinyRetornoBody } from './tiny-retorno';
 import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
 import { TINY_SITUATIONS } from './tiny-situations';
-import { decimal, jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
+import { decimal, jsonDocument, jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
 
 const PAGE_SIZE = 100;
 
@@ -25,6 +25,7 @@ export class TinyOrderScripts {
       'pedido.alterar.situacao': { handle: (context) => this.changeSituation(context) },
       'pedido.lancar.estoque': { handle: (context) => this.postStock(context) },
       'cadastrar.codigo.rastreamento.pedido': { handle: (context) => this.registerTracking(context) },
+      'pedido.marcadores.incluir': { handle: (context) => this.addMarkers(context) },
     };
   }
 
@@ -111,6 +112,24 @@ export class TinyOrderScripts {
   }
 
   /** Official params: id, codigoRastreamento, urlRastreamento, formaEnvio (C/T…), formaFrete, transportadora, volumes… */
+  /**
+   * ASSUMPTION: `pedido.marcadores.incluir` (one of the two spellings in the reference, §2.7) takes `id` and
+   * `marcadores` as `{"marcadores":[{"marcador":{"descricao":…}}]}`; adding a marker twice keeps one.
+   */
+  private addMarkers({ account, params, now }: TinyScriptContext): TinyRetornoBody {
+    const order = this.find(account.token, requiredParam(params, 'id'));
+    const document = jsonDocument(params, 'marcadores')['marcadores'];
+    const list: unknown[] = Array.isArray(document) ? document : [];
+    const descriptions = list
+      .map((entry) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['marcador'] : undefined))
+      .map((marker: unknown) => (typeof marker === 'object' && marker !== null ? text((marker as Record<string, unknown>)['descricao']) : undefined))
+      .filter((d): d is string => !!d);
+    if (descriptions.length === 0) throw new TinyBusinessError(31, ['informe ao menos um marcador com descricao']);
+    order.marcadores = [...new Set([...(order.marcadores ?? []), ...descriptions])];
+    order.updatedAt = now;
+    return { retorno: { status_processamento: 3, status: 'OK' } };
+  }
+
   private registerTracking({ account, params, now }: TinyScriptContext): TinyRetornoBody {
     const order = this.find(account.token, requiredParam(params, 'id'));
     const codigo = requiredParam(params, 'codigoRastreamento');
@@ -194,6 +213,6 @@ function orderDetail(order: TinyOrder): Record<string, unknown> {
     forma_frete: order.formaFrete ?? '',
     nome_transportador: order.transportadora ?? '',
     ecommerce: order.ecommerce ? { id: '1', numeroPedidoEcommerce: order.numeroEcommerce ?? '', nomeEcommerce: order.ecommerce } : undefined,
-    marcadores: [],
+    marcadores: (order.marcadores ?? []).map((descricao) => ({ marcador: { descricao } })),
   };
 }
