@@ -56,6 +56,11 @@ export class OrderStatusSyncService {
       const decided = decideTinyChange(state, { situation, streamSequence }, map);
       if (decided.write !== undefined && state.pending) throw new OrderBusyError(row.ideris_order_id);
       if (decided.accept) await this.orders.update(m, row.id, { tiny_situation: situation, tiny_sequence: String(streamSequence) });
+      if (decided.accept && situation === 'cancelado' && needsAttention(locked)) {
+        // The seller cancelled it in Tiny themselves: what the attention asked for is done.
+        await this.orders.update(m, row.id, { attention_resolution: 'cancelled-in-tiny', attention_resolved_at: new Date() });
+        await this.orders.event(m, row.id, 'resolved', { action: 'cancelled in Tiny by the seller' });
+      }
       if (decided.write !== undefined) await this.announce(m, row.id, 'ideris', String(decided.write));
       await this.orders.event(m, row.id, 'tiny-change', { situation, streamSequence, source, outcome: decided.outcome, iderisStatusId: state.iderisStatusId });
       return decided;

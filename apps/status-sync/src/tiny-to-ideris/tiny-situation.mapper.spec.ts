@@ -1,0 +1,24 @@
+import { parseTinyNotification } from '@hub/tiny';
+import { situationChangeOf } from './tiny-situation.mapper';
+
+function changeOf(body: object) {
+  const parsed = parseTinyNotification(JSON.stringify(body));
+  if (!parsed.ok) throw parsed.error;
+  return situationChangeOf(parsed.notification);
+}
+
+const envelope = { versao: '1.0.0', cnpj: '12345678000195', idEcommerce: 777 };
+
+describe('situationChangeOf', () => {
+  it.each<[string, object, object | undefined]>([
+    ['situacao_pedido with a code', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: 55, situacao: 'faturado' } }, { tinyOrderId: '55', situation: 'faturado' }],
+    ['situacao_pedido with a description', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: '56', situacao: 'Faturado (atendido)' } }, { tinyOrderId: '56', situation: 'faturado' }],
+    ['situacao_pedido falling back to descricaoSituacao', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: 57, situacao: '?', descricaoSituacao: 'Pronto para envio' } }, { tinyOrderId: '57', situation: 'pronto_envio' }],
+    ['atualizacao_pedido with codigoSituacao', { versao: '1.0.0', cnpj: '12345678000195', tipo: 'atualizacao_pedido', dados: { id: 58, codigoSituacao: 'cancelado', descricaoSituacao: 'Cancelado' } }, { tinyOrderId: '58', situation: 'cancelado' }],
+    ['atualizacao_pedido with a description only', { versao: '1.0.0', cnpj: '12345678000195', tipo: 'atualizacao_pedido', dados: { id: '59', descricaoSituacao: 'Não entregue' } }, { tinyOrderId: '59', situation: 'nao_entregue' }],
+    ['an unknown situation', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: 60, situacao: 'Dados incompletos' } }, undefined],
+    ['another kind', { ...envelope, tipo: 'estoque', dados: { tipoEstoque: 'F', saldo: 1, idProduto: 1, sku: 'A', skuMapeamento: 'A', skuMapeamentoPai: '' } }, undefined],
+  ])('%s', (_name, body, expected) => {
+    expect(changeOf(body)).toEqual(expected);
+  });
+});
