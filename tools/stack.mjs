@@ -59,7 +59,11 @@ async function createDemoConnection(adminKey) {
   const demo = { token: 'demo-tiny-token-0000000000000000000000000000', cnpj: '12345678000195', key: 'd'.repeat(96) };
   await call('POST', `${sandbox}/control/tiny/accounts`, { token: demo.token, cnpj: demo.cnpj, razaoSocial: 'Loja Demo LTDA', limitPerMinute: 60 });
   await call('POST', `${sandbox}/control/ideris/accounts`, { privateKey: demo.key, limitPerMinute: 50 });
-  const existing = (await call('GET', `${gateway}/api/v1/connections`, undefined, auth)).find((c) => c.name === 'Demo (sandbox)');
+  let existing = (await call('GET', `${gateway}/api/v1/connections`, undefined, auth)).find((c) => c.name === 'Demo (sandbox)');
+  if (existing && !existing.secretsReadable) {
+    // Made under another HUB_ENCRYPTION_KEY (e.g. another checkout on this database): seal the demo credentials again.
+    existing = await call('PATCH', `${gateway}/api/v1/connections/${existing.id}`, { tinyToken: demo.token, iderisPrivateKey: demo.key }, auth);
+  }
   const connection =
     existing ??
     (await call('POST', `${gateway}/api/v1/connections`, {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -146,6 +147,26 @@ describe('connections API (gateway + sandbox + a service read model)', () => {
     expect(msg.header.get('Hub-Correlation-Id')).toBe('corr-abc-123');
     expect(msg.header.get('Hub-Connection-Id')).toBe(created.id);
     await nc.close();
+  });
+
+  it('lists connections sealed under another HUB_ENCRYPTION_KEY without failing, and re-seals them when credentials are set again', async () => {
+    const created = await createSandboxConnection(h);
+    const other = await startGateway({ schema: h.schema, encryptionKey: randomBytes(32).toString('base64') });
+    try {
+      const list = await other.api('GET', '/api/v1/connections');
+      expect(list.status).toBe(200);
+      expect(list.body.find((c: { id: string }) => c.id === created.id)).toMatchObject({ secretsReadable: false, webhookUrls: null });
+      const activate = await other.api('POST', `/api/v1/connections/${created.id}/activate`);
+      expect(activate.status).toBe(409);
+      expect(activate.body.message).toMatch(/sealed under another HUB_ENCRYPTION_KEY/);
+      const fixed = await other.api('PATCH', `/api/v1/connections/${created.id}`, { tinyToken: SELLER.tinyToken, iderisPrivateKey: SELLER.iderisPrivateKey });
+      expect(fixed.body).toMatchObject({ secretsReadable: true, situation: 'not_configured' });
+      expect(fixed.body.webhookUrls.estoque).not.toBe(created.webhookUrls.estoque);
+      expect((await other.api('POST', `/api/v1/connections/${created.id}/activate`)).body.situation).toBe('active');
+    } finally {
+      await other.app.close();
+      await other.sandbox.close();
+    }
   });
 
   it('serves the OpenAPI document and health', async () => {

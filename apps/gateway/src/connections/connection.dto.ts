@@ -77,8 +77,10 @@ export class ConnectionView {
   @ApiProperty({ nullable: true, description: 'Masked: only the last 4 characters' }) tinyToken: string | null;
   @ApiProperty({ nullable: true, description: 'Masked: only the last 4 characters' }) iderisPrivateKey: string | null;
   @ApiProperty({ type: ConnectionSettings }) settings: ConnectionSettings;
-  @ApiProperty({ description: 'Paste each into the matching field of the Tiny integration (aba Webhook) and the account webhooks' })
-  webhookUrls: Record<TinyNotificationKind, string>;
+  @ApiProperty({ nullable: true, description: 'Paste each into the matching field of the Tiny integration (aba Webhook) and the account webhooks; null when the secrets cannot be opened' })
+  webhookUrls: Record<TinyNotificationKind, string> | null;
+  @ApiProperty({ description: 'False when the stored secrets were sealed under another HUB_ENCRYPTION_KEY: set the credentials again' })
+  secretsReadable: boolean;
   @ApiProperty({ nullable: true, type: VerificationView }) lastVerification: VerificationResult | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;

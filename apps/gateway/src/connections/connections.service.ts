@@ -97,13 +97,12 @@ export class ConnectionsService {
     const current = await this.load(this.dataSource.manager, id);
     const complete = credentialsComplete(current);
     if (!complete) this.expect(nextSituation(current.situation, { type: 'activate', credentialsComplete: false, verificationPassed: false }));
-    const verification = await this.verifier.verify({
-      tinyBaseUrl: current.tinyBaseUrl,
-      tinyToken: this.secretBox.open(current.tinyTokenSealed!, `${id}:tiny`),
-      iderisBaseUrl: current.iderisBaseUrl,
-      iderisPrivateKey: this.secretBox.open(current.iderisKeySealed!, `${id}:ideris`),
-      cnpj: current.cnpj!,
-    });
+    const tinyToken = this.openOrUndefined(current.tinyTokenSealed, `${id}:tiny`);
+    const iderisPrivateKey = this.openOrUndefined(current.iderisKeySealed, `${id}:ideris`);
+    if (tinyToken === undefined || iderisPrivateKey === undefined) {
+      throw new ConflictException('the stored credentials were sealed under another HUB_ENCRYPTION_KEY; set tinyToken and iderisPrivateKey again');
+    }
+    const verification = await this.verifier.verify({ tinyBaseUrl: current.tinyBaseUrl, tinyToken, iderisBaseUrl: current.iderisBaseUrl, iderisPrivateKey, cnpj: current.cnpj! });
     const passed = verification.tiny.ok && verification.ideris.ok;
     const saved = await this.dataSource.transaction(async (m) => {
       const entity = await this.load(m, id, true);
@@ -173,6 +172,10 @@ export class ConnectionsService {
   }
 
   private applyCredentials(entity: ConnectionEntity, dto: UpdateConnectionDto): void {
+    if ((dto.tinyToken !== undefined || dto.iderisPrivateKey !== undefined) && this.openOrUndefined(entity.webhookSecretSealed, `${entity.id}:webhook`) === undefined) {
+      // The old webhook secret cannot be opened any more: a new one is issued (the URLs in Tiny must be updated).
+      entity.webhookSecretSealed = this.secretBox.seal(randomBytes(24).toString('base64url'), `${entity.id}:webhook`);
+    }
     if (dto.tinyToken !== undefined) {
       entity.tinyTokenSealed = this.secretBox.seal(dto.tinyToken, `${entity.id}:tiny`);
       entity.tinyTokenHint = maskSecret(dto.tinyToken);
@@ -186,11 +189,21 @@ export class ConnectionsService {
   private differs(entity: ConnectionEntity, field: (typeof VERIFIED_FIELDS)[number], value: string): boolean {
     switch (field) {
       case 'tinyToken':
-        return !entity.tinyTokenSealed || this.secretBox.open(entity.tinyTokenSealed, `${entity.id}:tiny`) !== value;
+        return this.openOrUndefined(entity.tinyTokenSealed, `${entity.id}:tiny`) !== value;
       case 'iderisPrivateKey':
-        return !entity.iderisKeySealed || this.secretBox.open(entity.iderisKeySealed, `${entity.id}:ideris`) !== value;
+        return this.openOrUndefined(entity.iderisKeySealed, `${entity.id}:ideris`) !== value;
       default:
         return entity[field] !== value;
+    }
+  }
+
+  /** Undefined when absent or sealed under another key (a changed HUB_ENCRYPTION_KEY). */
+  private openOrUndefined(sealed: string | null, purpose: string): string | undefined {
+    if (!sealed) return undefined;
+    try {
+      return this.secretBox.open(sealed, purpose);
+    } catch {
+      return undefined;
     }
   }
 
@@ -212,9 +225,15 @@ export class ConnectionsService {
   }
 
   view(entity: ConnectionEntity): ConnectionView {
-    const secret = this.secretBox.open(entity.webhookSecretSealed, `${entity.id}:webhook`);
-    const base = `${this.publicUrl.value.replace(/\/$/, '')}/webhooks/tiny/${entity.id}/${secret}`;
-    const webhookUrls = Object.fromEntries(TINY_NOTIFICATION_KINDS.map((k) => [k, `${base}/${k}`])) as Record<TinyNotificationKind, string>;
+    let webhookUrls: Record<TinyNotificationKind, string> | null = null;
+    try {
+      const secret = this.secretBox.open(entity.webhookSecretSealed, `${entity.id}:webhook`);
+      const base = `${this.publicUrl.value.replace(/\/$/, '')}/webhooks/tiny/${entity.id}/${secret}`;
+      webhookUrls = Object.fromEntries(TINY_NOTIFICATION_KINDS.map((k) => [k, `${base}/${k}`])) as Record<TinyNotificationKind, string>;
+    } catch {
+      // Sealed under another HUB_ENCRYPTION_KEY (a key changed without re-encryption): shown, not fatal to the list.
+      this.logger.error({ msg: 'connection secrets cannot be opened with the current HUB_ENCRYPTION_KEY', connectionId: entity.id });
+    }
     return {
       id: entity.id,
       name: entity.name,
@@ -227,6 +246,7 @@ export class ConnectionsService {
       iderisPrivateKey: entity.iderisKeyHint,
       settings: { ...DEFAULT_CONNECTION_SETTINGS, ...entity.settings },
       webhookUrls,
+      secretsReadable: webhookUrls !== null,
       lastVerification: entity.lastVerification,
       version: entity.version,
       createdAt: new Date(entity.createdAt).toISOString(),

@@ -22,6 +22,8 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
   const root = createRootLogger(options.service, options.config.LOG_LEVEL);
   const logger = new JsonLogger(root);
   const app = await NestFactory.create(module, { logger, bufferLogs: true, bodyParser: false });
+  // With bufferLogs, Nest keeps its own lines (the exceptions handler's included) until a logger is set.
+  app.useLogger(logger);
   app.enableShutdownHooks();
   app.use(correlationMiddleware);
   app.connectMicroservice<MicroserviceOptions>(
