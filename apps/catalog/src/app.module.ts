@@ -6,6 +6,12 @@ import type { EncryptionConfig } from '@hub/platform';
 import { StockAdminController } from './admin/stock-admin.controller';
 import { ConnectionClients } from './clients/connection-clients';
 import { Stock1764200000500 } from './migrations/1764200000500-stock';
+import { Prices1764200000501 } from './migrations/1764200000501-prices';
+import { PriceAdminController } from './prices/price-admin.controller';
+import { PriceNotificationHandler } from './prices/price-notification.handler';
+import { PricePushService } from './prices/price-push.service';
+import { PricePusher } from './prices/price-pusher';
+import { PricesRepository } from './prices/prices.repository';
 import { StockNotificationHandler } from './stock/stock-notification.handler';
 import { StockPushService } from './stock/stock-push.service';
 import { StockPusher } from './stock/stock-pusher';
@@ -21,14 +27,24 @@ export class CatalogAppModule {
           service: 'catalog',
           config,
           connectionsConsumer: Consumers.catalogConnections,
-          consumers: [Consumers.catalogStock],
+          consumers: [Consumers.catalogStock, Consumers.catalogPrices],
           streams: [Streams.TINY_NOTIFICATIONS],
-          migrations: [Stock1764200000500],
+          migrations: [Stock1764200000500, Prices1764200000501],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StockAdminController],
-      providers: [ConnectionClients, StockRepository, StockPushService, StockPusher, StockNotificationHandler],
+      controllers: [StockAdminController, PriceAdminController],
+      providers: [
+        ConnectionClients,
+        StockRepository,
+        StockPushService,
+        StockPusher,
+        StockNotificationHandler,
+        PricesRepository,
+        PricePushService,
+        PricePusher,
+        PriceNotificationHandler,
+      ],
     };
   }
 }

@@ -10,3 +10,4 @@ export * from './orders/order-events';
 export * from './catalog/catalog-rpc';
 export * from './fiscal/fiscal-views';
 export * from './status/status-sync';
+export * from './catalog/price-rpc';

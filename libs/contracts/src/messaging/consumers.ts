@@ -109,4 +109,15 @@ export const Consumers = {
     maxAttempts: 6,
     retryDelaysMs: [2 * Durations.SECOND, 5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE],
   },
+  /**
+   * Tiny price notifications for catalog. Coalesced per SKU by stream sequence like stock: a retry or a
+   * redelivery finds its value recorded (or replaced) and changes nothing.
+   */
+  catalogPrices: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'catalog-prices',
+    filterSubject: 'gateway.tiny-notification.precos.v1',
+    owner: 'catalog',
+  },
 } as const satisfies Record<string, ConsumerDefinition>;

@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { ConnectionDirectory } from '@hub/connections';
+import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
+import { bindConnection, counter } from '@hub/platform';
+import { parseTinyNotification } from '@hub/tiny';
+import { priceChangeFromNotification } from './domain/price-notification.mapper';
+import { PricePusher } from './price-pusher';
+import { PricesRepository } from './prices.repository';
+
+/** As for stock: a fresh notification of a non-active connection gets two retries (read model lag), then is dropped. */
+const READ_MODEL_RETRIES = 3;
+const READ_MODEL_LAG_MS = 60_000;
+
+const notifications = counter('hub_catalog_price_notifications_total', 'Tiny price notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
+
+/**
+ * Tiny `precos` notifications → at most one pending price per SKU, guarded by the stream sequence (no inbox).
+ * The rule is applied at push time, per listing model and its marketplace account's rule.
+ */
+@Injectable()
+export class PriceNotificationHandler {
+  private readonly logger = new Logger(PriceNotificationHandler.name);
+
+  constructor(
+    private readonly directory: ConnectionDirectory,
+    private readonly prices: PricesRepository,
+    private readonly pusher: PricePusher,
+  ) {}
+
+  @JetStreamHandler(Consumers.catalogPrices, TinyNotificationEvents.received, { concurrency: 4, inbox: false })
+  async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
+    const { connectionId, rawBody, receivedAt } = ctx.payload;
+    bindConnection(connectionId);
+    const connection = await this.directory.get(connectionId);
+    if (!connection || connection.deleted || connection.situation !== 'active') {
+      const fresh = Date.now() - new Date(receivedAt).getTime() < READ_MODEL_LAG_MS;
+      if (!connection?.deleted && fresh && ctx.attempt < READ_MODEL_RETRIES) throw new Error(`connection ${connectionId} is not active here (yet)`);
+      notifications.inc({ outcome: 'ignored' });
+      this.logger.log({ msg: 'price notification ignored: connection not active', connectionId, seq: ctx.streamSequence });
+      return;
+    }
+    const parsed = parseTinyNotification(rawBody);
+    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
+    if (parsed.notification.kind !== 'precos') {
+      notifications.inc({ outcome: 'ignored' });
+      return;
+    }
+    const change = priceChangeFromNotification(parsed.notification.dados);
+    if (!change) throw new PermanentError('precos notification names no SKU (skuMapeamento or codigo)', 'invalid-notification');
+    const received = new Date(receivedAt);
+    const outcome = await this.prices.coalesce({
+      connectionId,
+      sku: change.sku,
+      price: change.price,
+      promotionalPrice: change.promotionalPrice ?? null,
+      sourceSeq: ctx.streamSequence,
+      receivedAt: Number.isNaN(received.getTime()) ? null : received,
+    });
+    notifications.inc({ outcome });
+    if (outcome === 'accepted') this.pusher.wake(connectionId);
+  }
+}

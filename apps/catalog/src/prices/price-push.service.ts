@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { runInLane } from '@hub/budget';
+import { IderisCatalogApi, type IderisListingModel } from '@hub/ideris';
+import { counter } from '@hub/platform';
+import { TinyApiError, toDecimalString, toId, unwrapList, type TinyClient } from '@hub/tiny';
+import { ConnectionClients } from '../clients/connection-clients';
+import { centsToReais, computePriceCents, dropPercent, needsConfirmation, reaisToCents, ruleForListingModel } from './domain/price-rule';
+import { classifyPricePushError, PriceProblem, priceRetryDelayMs } from './price-push.errors';
+import { PricesRepository, type ConfirmationRow, type PendingPrice, type PriceRuleSet } from './prices.repository';
+
+const pushes = counter('hub_catalog_price_pushes_total', 'Listing model prices by outcome: pushed, unchanged, parked (drop guard), confirmed, problem, retry', ['outcome']);
+
+/** SKUs taken per round. */
+export const PRICE_BATCH = 20;
+
+interface RoundContext {
+  tiny: TinyClient;
+  catalog: IderisCatalogApi;
+  set: PriceRuleSet;
+  /** Tiny price list id → its percentage, read once per round when a rule names one. */
+  priceLists?: Map<string, string>;
+}
+
+export type ConfirmOutcome = { kind: 'pushed'; cents: number } | { kind: 'not-pending'; status: string };
+
+/** One round of price pushes for one connection, in the normal lane of its API budget. */
+@Injectable()
+export class PricePushService {
+  private readonly logger = new Logger(PricePushService.name);
+
+  constructor(private readonly clients: ConnectionClients, private readonly prices: PricesRepository) {}
+
+  /** Handles up to one batch of due SKUs; returns how many were taken (0: nothing due). */
+  async pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number> {
+    const rows = await this.prices.due(connectionId, PRICE_BATCH);
+    if (rows.length === 0) return 0;
+    const { tiny, ideris } = await this.clients.forActive(connectionId);
+    const context: RoundContext = { tiny, catalog: new IderisCatalogApi(ideris), set: await this.prices.rules(connectionId) };
+    await runInLane('normal', async () => {
+      for (const row of rows) {
+        if (!(await keepLease())) return;
+        await this.pushOne(row, context);
+      }
+    });
+    return rows.length;
+  }
+
+  /** An operator confirmed a parked drop: push it (the caller holds the connection's lease). */
+  async confirm(row: ConfirmationRow): Promise<ConfirmOutcome> {
+    const current = await this.prices.confirmation(row.connection_id, row.id);
+    if (!current || current.status !== 'pending') return { kind: 'not-pending', status: current?.status ?? 'unknown' };
+    const { ideris } = await this.clients.forActive(row.connection_id);
+    await runInLane('normal', () => new IderisCatalogApi(ideris).setListingModelPrice(Number(current.listing_model_id), centsToReais(current.new_cents)));
+    await this.prices.recordPushed(current.connection_id, current.sku, {
+      listingModelId: Number(current.listing_model_id),
+      marketplace: current.marketplace,
+      cents: current.new_cents,
+      previous: current.old_cents,
+      sourceSeq: current.source_seq,
+      confirmationId: current.id,
+    });
+    pushes.inc({ outcome: 'confirmed' });
+    return { kind: 'pushed', cents: current.new_cents };
+  }
+
+  private async pushOne(row: PendingPrice, context: RoundContext): Promise<void> {
+    try {
+      const models = await context.catalog.searchListingModels({ sku: row.sku });
+      if (models.length === 0) throw new PriceProblem('unknown-sku', `Ideris has no listing model for SKU ${row.sku}`);
+      const known = await this.prices.knownPrices(row.connection_id, models.map((model) => model.id));
+      for (const model of models) await this.priceModel(row, model, known.get(model.id), context);
+      await this.prices.recordDone(row);
+    } catch (error) {
+      const failure = classifyPricePushError(error);
+      if (failure.kind === 'problem') {
+        pushes.inc({ outcome: 'problem' });
+        this.logger.warn({ msg: 'price push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.problem, detail: failure.detail });
+        await this.prices.recordProblem(row, failure.problem, failure.detail);
+      } else {
+        pushes.inc({ outcome: 'retry' });
+        await this.prices.recordRetry(row, failure.detail, priceRetryDelayMs(row.attempts + 1));
+      }
+    }
+  }
+
+  private async priceModel(row: PendingPrice, model: IderisListingModel, pushedCents: number | undefined, context: RoundContext): Promise<void> {
+    const rule = ruleForListingModel(context.set.rules, model.id);
+    const listPercent = rule.priceListId ? await this.priceListPercent(rule.priceListId, context) : undefined;
+    const target = computePriceCents({ price: row.tiny_price, promotionalPrice: row.tiny_promotional_price }, rule, listPercent);
+    if (target === undefined || target <= 0) {
+      throw new PriceProblem('no-price', `the rule of ${rule.marketplace} gives no positive price for SKU ${row.sku} (Tiny ${row.tiny_price} / ${row.tiny_promotional_price ?? '-'})`);
+    }
+    // What Ideris holds: the hub's last push, else what the listing model read just now says.
+    let previous = pushedCents ?? null;
+    if (previous === null && model.value !== undefined) {
+      previous = reaisToCents(model.value);
+      await this.prices.recordIderisPrice(row.connection_id, row.sku, model.id, rule.marketplace, previous);
+    }
+    if (previous === target) {
+      await this.prices.recordUnchanged(row.connection_id, model.id);
+      pushes.inc({ outcome: 'unchanged' });
+      return;
+    }
+    if (needsConfirmation(previous, target, context.set.maxDropPercent)) {
+      await this.prices.park(row, { listingModelId: model.id, marketplace: rule.marketplace, oldCents: previous!, newCents: target, dropPercent: dropPercent(previous!, target) });
+      pushes.inc({ outcome: 'parked' });
+      this.logger.log({ msg: 'price drop parked for confirmation', connectionId: row.connection_id, sku: row.sku, listingModelId: model.id, oldCents: previous, newCents: target });
+      return;
+    }
+    await context.catalog.setListingModelPrice(model.id, centsToReais(target));
+    await this.prices.recordPushed(row.connection_id, row.sku, { listingModelId: model.id, marketplace: rule.marketplace, cents: target, previous, sourceSeq: row.source_seq });
+    pushes.inc({ outcome: 'pushed' });
+  }
+
+  private async priceListPercent(priceListId: string, context: RoundContext): Promise<string> {
+    context.priceLists ??= await readPriceLists(context.tiny);
+    const percent = context.priceLists.get(priceListId);
+    if (percent === undefined) throw new PriceProblem('price-list-unknown', `Tiny has no price list ${priceListId}`);
+    return percent;
+  }
+}
+
+/**
+ * `listas.precos.pesquisa.php` → id → `acrescimo_desconto` (percent, negative = discount). Read here because
+ * @hub/tiny does not export its products API; the same call and shape as `TinyProductsApi.searchPriceLists`.
+ */
+async function readPriceLists(tiny: TinyClient): Promise<Map<string, string>> {
+  try {
+    const envelope = await tiny.call('listas.precos.pesquisa.php', {});
+    const lists = new Map<string, string>();
+    for (const record of unwrapList(envelope.retorno['registros'], 'registro')) {
+      const id = toId(record['id']);
+      if (id) lists.set(id, toDecimalString(record['acrescimo_desconto']) ?? '0');
+    }
+    return lists;
+  } catch (error) {
+    if (error instanceof TinyApiError && error.kind === 'empty') return new Map();
+    throw error;
+  }
+}
