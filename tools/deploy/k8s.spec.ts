@@ -1,3 +1,4 @@
+import { Consumers } from '@hub/contracts';
 // Checks the manifests under k8s/: every YAML document parses; each Deployment has its probes,
 // limits, Service and PodDisruptionBudget; KEDA ScaledObjects target real Deployments and never
 // share one with an HPA; each kustomization lists exactly the files beside it.
@@ -28,12 +29,15 @@ const NODE_ENV_VARS = new Set(['NODE_OPTIONS']);
 const MAX_MEMORY_LIMIT = 320 * 1024 * 1024;
 
 /** Worker → the durable JetStream consumer KEDA scales it on. */
-const JETSTREAM_CONSUMERS: ReadonlyMap<string, { stream: string; consumer: string }> = new Map([
-  ['orders', { stream: 'ORDERS_WORK', consumer: 'orders-import' }],
-  ['catalog', { stream: 'TINY_NOTIFICATIONS', consumer: 'catalog-tiny-notifications' }],
-  ['fiscal-shipping', { stream: 'TINY_NOTIFICATIONS', consumer: 'fiscal-shipping-tiny-notifications' }],
-  ['status-sync', { stream: 'TINY_NOTIFICATIONS', consumer: 'status-sync-tiny-notifications' }],
-]);
+/**
+ * The consumers each service scales on: its work consumers (jobs and Tiny notifications), taken from
+ * libs/contracts so a renamed or added consumer cannot leave the manifests behind. Read models (connections,
+ * order bindings) are light and not scaled on.
+ */
+const WORK_STREAMS = new Set(['ORDERS_WORK', 'TINY_NOTIFICATIONS']);
+const JETSTREAM_CONSUMERS: ReadonlyMap<string, { stream: string; consumer: string }[]> = Object.values(Consumers)
+  .filter((c) => WORK_STREAMS.has(c.stream.name))
+  .reduce((byOwner, c) => byOwner.set(c.owner, [...(byOwner.get(c.owner) ?? []), { stream: c.stream.name, consumer: c.durable }]), new Map<string, { stream: string; consumer: string }[]>());
 
 interface Resource {
   /** Path relative to k8s/. */
@@ -262,15 +266,12 @@ describe('k8s/', () => {
       const target = scaleTargetName(scaledObject);
       expect(inDir(scaledObject.dir, 'Deployment').map((d) => d.name)).toContain(target);
       const triggers = list(spec(scaledObject)['triggers'], `${target} triggers`).map((t) => mapping(t, `${target} trigger`));
-      const nats = triggers.filter((t) => t['type'] === 'nats-jetstream');
-      expect(nats).toHaveLength(1);
-      const metadata = mapping(nats[0]?.['metadata'], `${target} nats-jetstream metadata`);
-      expect(metadata).toMatchObject({
-        natsServerMonitoringEndpoint: 'nats.nats.svc:8222',
-        account: '$G',
-        ...JETSTREAM_CONSUMERS.get(target),
-        lagThreshold: '100',
-      });
+      const nats = triggers.filter((t) => t['type'] === 'nats-jetstream').map((t) => mapping(t['metadata'], `${target} nats-jetstream metadata`));
+      const expected = JETSTREAM_CONSUMERS.get(target) ?? [];
+      expect(nats.map((m) => ({ stream: m['stream'], consumer: m['consumer'] }))).toEqual(expected);
+      for (const metadata of nats) {
+        expect(metadata).toMatchObject({ natsServerMonitoringEndpoint: expect.stringMatching(/:8222$/), account: '$G', lagThreshold: '100' });
+      }
       // The CPU trigger lives in the same ScaledObject: KEDA owns the only HPA.
       expect(triggers.filter((t) => t['type'] === 'cpu')).toHaveLength(1);
       expect(Number(spec(scaledObject)['minReplicaCount'])).toBeGreaterThanOrEqual(1);
