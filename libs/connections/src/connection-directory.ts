@@ -84,10 +84,14 @@ export class ConnectionDirectory {
     const rows: Row[] = await this.dataSource.query('SELECT id, tiny_token_sealed, ideris_key_sealed FROM connection_view WHERE id = $1', [id]);
     const row = rows[0];
     if (!row?.tiny_token_sealed || !row.ideris_key_sealed) return undefined;
-    return {
-      tinyToken: this.secretBox.open(row.tiny_token_sealed, `${id}:tiny`),
-      iderisPrivateKey: this.secretBox.open(row.ideris_key_sealed, `${id}:ideris`),
-    };
+    try {
+      return {
+        tinyToken: this.secretBox.open(row.tiny_token_sealed, `${id}:tiny`),
+        iderisPrivateKey: this.secretBox.open(row.ideris_key_sealed, `${id}:ideris`),
+      };
+    } catch {
+      throw new Error(`the credentials of connection ${id} cannot be opened with this service's HUB_ENCRYPTION_KEY (sealed under another key)`);
+    }
   }
 }
 

@@ -91,16 +91,28 @@ export class IderisOrderPoller implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
-    const { ideris, connection } = await this.clients.forActive(connectionId);
     // The window's end is taken before the read: an order approved while we read falls in the next window.
     const until = new Date();
+    const problems = [...(claim.problems ?? [])];
+    let clients: Awaited<ReturnType<ConnectionClients['forActive']>>;
+    try {
+      clients = await this.clients.forActive(connectionId);
+    } catch (error) {
+      // Unusable credentials (e.g. sealed under another key): recorded, and asked again at the idle pace.
+      problems.push({ at: until.toISOString(), kind: 'credentials', detail: (error as Error).message });
+      await this.dataSource.query(
+        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => $2::int / 1000.0), problems = $3, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1`,
+        [connectionId, POLL_DEFAULTS.idleIntervalMs, JSON.stringify(problems.slice(-20))],
+      );
+      throw error;
+    }
+    const { ideris, connection } = clients;
     const sweep = !claim.last_sweep_at || until.getTime() - new Date(claim.last_sweep_at).getTime() > POLL_DEFAULTS.sweepEveryMs;
     const from = claim.watermark
       ? new Date(Math.min(new Date(claim.watermark).getTime() - POLL_DEFAULTS.overlapMs, sweep ? until.getTime() - POLL_DEFAULTS.sweepOverlapMs : Infinity))
       : new Date(until.getTime() - FIRST_POLL_LOOKBACK_MS);
     const statusIds = connection.settings.importIderisStatusIds?.length ? connection.settings.importIderisStatusIds : undefined;
     let found = 0;
-    const problems = [...(claim.problems ?? [])];
     try {
       const walk = await ideris.walkOrders({ startDate: from, endDate: until, statusIds });
       for (const order of walk.orders) {
