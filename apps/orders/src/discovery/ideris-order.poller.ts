@@ -114,7 +114,9 @@ export class IderisOrderPoller implements OnApplicationBootstrap, OnModuleDestro
     const statusIds = connection.settings.importIderisStatusIds?.length ? connection.settings.importIderisStatusIds : undefined;
     let found = 0;
     try {
-      const walk = await ideris.walkOrders({ startDate: from, endDate: until, statusIds });
+      // The periodic deep re-read is bulk work; the regular poll finds new orders and is real-time.
+      const read = () => ideris.walkOrders({ startDate: from, endDate: until, statusIds });
+      const walk = await (sweep ? runInLane('bulk', read) : read());
       for (const order of walk.orders) {
         const cancelled = CANCELLED.test(order.statusDescription ?? '');
         const isNew = await this.orders.transaction(async (m) => {
