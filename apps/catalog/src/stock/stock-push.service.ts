@@ -65,7 +65,10 @@ export class StockPushService {
     return known;
   }
 
-  private async pushOne(row: PendingStock, context: BatchContext): Promise<void> {
+  private async pushOne(taken: PendingStock, context: BatchContext): Promise<void> {
+    // Read again just before the push: the batch may be a while old (budget waits), and the latest value wins.
+    const row = await this.stock.current(taken);
+    if (!row) return;
     let desired = row.desired_qty;
     try {
       if (desired === null) {

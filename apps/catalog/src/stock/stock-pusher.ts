@@ -11,7 +11,8 @@ import { StockRepository } from './stock.repository';
  * Renewed before every push. Long enough to cover a push waiting for its budget slot plus the client's
  * 30 s timeout, so a slow push never overlaps the next holder's; a holder that dies delays pushes this long.
  */
-const LEASE_SECONDS = 60;
+/** Renewed before every push; short, so a crashed pusher's connection is taken over quickly. */
+const LEASE_SECONDS = 15;
 /** How often every replica looks for connections with due stock (a local notification wakes it at once). */
 const TICK_MS = 250;
 const JOURNAL_KEEP_DAYS = 7;

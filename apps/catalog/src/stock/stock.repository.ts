@@ -51,6 +51,17 @@ export class StockRepository {
     return rows.length > 0 ? 'accepted' : 'stale';
   }
 
+  /** The row as it is now: a newer notification may have replaced the value since the batch was read. */
+  async current(row: PendingStock): Promise<PendingStock | undefined> {
+    const rows: PendingStock[] = await this.dataSource.query(
+      `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts,
+              (extract(epoch FROM clock_timestamp() - received_at) * 1000)::int AS latency_ms
+         FROM stock_pending WHERE connection_id = $1 AND sku = $2`,
+      [row.connection_id, row.sku],
+    );
+    return rows[0];
+  }
+
   async dueConnections(): Promise<string[]> {
     const rows: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM stock_pending WHERE next_attempt_at <= now()`);
     return rows.map((row) => row.connection_id);
