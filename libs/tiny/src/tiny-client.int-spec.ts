@@ -86,6 +86,9 @@ describe('TinyClient against the sandbox over HTTP', () => {
     const impatient = new TinyClient({ baseUrl: `${base}/tiny/api2`, token: 'tok-faults', timeoutMs: 100 });
     const timeout = await failure(impatient.getAccountInfo());
     expect(timeout).toMatchObject({ kind: 'transient', messages: [{ erro: 'timeout' }] });
+    await control('/control/faults', { system: 'tiny', account: 'tok-faults', endpoint: 'info', malformedBody: true, times: 1 });
+    expect(await failure(client.getAccountInfo())).toMatchObject({ kind: 'transient', messages: [{ erro: 'malformed JSON body' }] });
+    await expect(client.getAccountInfo()).resolves.toMatchObject({ cnpj: '12345678000190' });
   });
 
   it('treats an unknown script (HTML 404) as a request error, not a business answer', async () => {

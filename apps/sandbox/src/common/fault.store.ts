@@ -10,6 +10,8 @@ export interface FaultSpec {
   latencyMs?: number;
   httpStatus?: number;
   tinyCodigoErro?: number;
+  /** Tiny only: answers 200 with a JSON body cut short. */
+  malformedBody?: boolean;
   /** Tiny only: the call is processed (an order is created) and then the connection is cut before the answer. */
   commitThenDrop?: boolean;
   /** How many matching calls the fault applies to; absent = until cleared. */

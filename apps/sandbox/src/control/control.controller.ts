@@ -108,6 +108,7 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
     httpStatus,
     tinyCodigoErro: optionalPositiveInt(body, 'tinyCodigoErro'),
     commitThenDrop: body['commitThenDrop'] === true,
+    malformedBody: body['malformedBody'] === true,
     times: optionalPositiveInt(body, 'times'),
     skip: optionalPositiveInt(body, 'skip'),
     every: optionalPositiveInt(body, 'every'),

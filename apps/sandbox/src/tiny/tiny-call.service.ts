@@ -95,6 +95,10 @@ export class TinyCallService {
     if (fault?.httpStatus) {
       return { kind: 'raw', status: fault.httpStatus, headers: {}, body: '<html><body>Service Unavailable</body></html>', contentType: 'text/html' };
     }
+    if (fault?.malformedBody) {
+      // A body cut short (seen in the wild as an intermittent empty or non-JSON answer).
+      return { kind: 'raw', status: 200, headers: {}, body: '{"retorno":{"status_processamento":3,"status":"OK","registros":', contentType: 'application/json' };
+    }
     if (fault?.tinyCodigoErro) {
       const code = fault.tinyCodigoErro;
       return json({}, code === 6 || code === 11 ? tinyBlocked(code) : tinyError(code, [TINY_MESSAGES[code] ?? 'Erro'], 1));
