@@ -3,7 +3,9 @@ import tseslint from 'typescript-eslint';
 
 const depConstraints = [
   // Apps never import each other; each service reaches the others only through NATS.
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client', 'type:integration'] },
+  // Integrations combine the API clients with the connection read model and the budget.
+  { sourceTag: 'type:integration', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:api-client'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
   { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },

@@ -4,7 +4,7 @@ import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
 import { StockAdminController } from './admin/stock-admin.controller';
-import { ConnectionClients } from './clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { Stock1764200000500 } from './migrations/1764200000500-stock';
 import { Prices1764200000501 } from './migrations/1764200000501-prices';
 import { PriceAdminController } from './prices/price-admin.controller';

@@ -6,7 +6,7 @@ import type { EncryptionConfig } from '@hub/platform';
 import { FiscalAdminController } from './admin/fiscal-admin.controller';
 import { OrderBindingRepository } from './bindings/order-binding.repository';
 import { OrderImportedHandler } from './bindings/order-imported.handler';
-import { ConnectionClients } from './clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { DEFAULT_FISCAL_SHIPPING_OPTIONS, FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from './fiscal-shipping.options';
 import { InvoiceNotificationHandler } from './invoices/invoice-notification.handler';
 import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';

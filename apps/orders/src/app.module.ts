@@ -4,7 +4,7 @@ import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
 import { OrdersAdminController } from './admin/orders-admin.controller';
-import { ConnectionClients } from './clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { IderisOrderPoller } from './discovery/ideris-order.poller';
 import { OrderImportHandler } from './import/order-import.handler';
 import { OrderImportService } from './import/order-import.service';

@@ -4,7 +4,7 @@ import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
 import type { EncryptionConfig } from '@hub/platform';
 import { StatusAdminController } from './admin/status-admin.controller';
-import { ConnectionClients } from './clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { IderisStatusPoller } from './ideris-to-tiny/ideris-status.poller';
 import { StatusSync1764200000700 } from './migrations/1764200000700-status-sync';
 import { OrderStatusSyncService } from './order-status/order-status-sync.service';

@@ -3,7 +3,7 @@ import { runInLane } from '@hub/budget';
 import { IderisCatalogApi, type IderisListingModel } from '@hub/ideris';
 import { counter } from '@hub/platform';
 import { TinyApiError, toDecimalString, toId, unwrapList, type TinyClient } from '@hub/tiny';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { centsToReais, computePriceCents, dropPercent, needsConfirmation, reaisToCents, ruleForListingModel } from './domain/price-rule';
 import { classifyPricePushError, PriceProblem, priceRetryDelayMs } from './price-push.errors';
 import { PricesRepository, type ConfirmationRow, type PendingPrice, type PriceRuleSet } from './prices.repository';

@@ -3,7 +3,7 @@ import { runInLane } from '@hub/budget';
 import { IderisCatalogApi } from '@hub/ideris';
 import { counter, histogram } from '@hub/platform';
 import type { TinyClient } from '@hub/tiny';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain/stock-rule';
 import { classifyStockPushError, retryDelayMs } from './stock-push.errors';
 import { StockRepository, type PendingStock } from './stock.repository';

@@ -5,7 +5,7 @@ import { RpcSubjects, type FiscalActionResult, type FiscalOrderQuery, type Fisca
 import { describeError } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { InvoiceSyncRepository, toInvoiceView, type InvoiceSyncRow } from '../invoices/invoice-sync.repository';
 import { InvoiceSyncService } from '../invoices/invoice-sync.service';
 import { TrackingSyncRepository, toTrackingView } from '../tracking/tracking-sync.repository';

@@ -4,7 +4,7 @@ import { IderisApiError } from '@hub/ideris';
 import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { IderisFiscalWrites } from '../ideris/ideris-fiscal-writes';
 import { CLAIM_MS, WORKER_ID } from '../worker-id';

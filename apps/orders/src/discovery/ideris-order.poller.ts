@@ -7,7 +7,7 @@ import { ConnectionDirectory } from '@hub/connections';
 import { Outbox } from '@hub/messaging';
 import { counter, runWithContext } from '@hub/platform';
 import { DataSource } from 'typeorm';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { OrderSyncRepository } from '../import/order-sync.repository';
 import { nextPollInterval, POLL_DEFAULTS } from './poll-interval';
 

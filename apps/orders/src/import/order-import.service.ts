@@ -6,7 +6,7 @@ import { mapIderisOrderDetail } from '@hub/ideris';
 import { Outbox, PermanentError } from '@hub/messaging';
 import { counter, histogram } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
-import { ConnectionClients, type ConnectionClientSet } from '../clients/connection-clients';
+import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
 import { mapIderisOrderToTiny } from './domain/order.mapper';
 import { OrderSyncRepository, type OrderSyncRow } from './order-sync.repository';

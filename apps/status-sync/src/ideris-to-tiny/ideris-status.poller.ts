@@ -5,7 +5,7 @@ import { runInLane } from '@hub/budget';
 import { ConnectionDirectory } from '@hub/connections';
 import { counter, runWithContext } from '@hub/platform';
 import { DataSource } from 'typeorm';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { OrderBusyError, OrderStatusSyncService } from '../order-status/order-status-sync.service';
 import { OrderStatusRepository } from '../order-status/order-status.repository';
 import { watchedIderisStatuses } from '../status-map/status-map';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AttentionResolution, TinyOrderSituation } from '@hub/contracts';
 import { IderisOrderWritesApi } from '@hub/ideris';
 import { counter } from '@hub/platform';
-import { ConnectionClients, type ConnectionClientSet } from '../clients/connection-clients';
+import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { StatusMapService } from '../status-map/status-map.service';
 import { needsAttention, OrderStatusRepository, PENDING_WRITE_MS, toState, type OrderStatusRow } from './order-status.repository';
 import { decideIderisChange, decideTinyChange, type IderisChangeOutcome, type Side, type TinyChangeOutcome } from './status-decisions';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { StatusMapV1 } from '@hub/contracts';
 import { IderisCatalogApi } from '@hub/ideris';
 import { DataSource } from 'typeorm';
-import { ConnectionClients } from '../clients/connection-clients';
+import { ConnectionClients } from '@hub/integrations';
 import { defaultStatusMap } from './status-map';
 
 export interface StoredStatusMap {
