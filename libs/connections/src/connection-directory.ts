@@ -21,6 +21,13 @@ export interface ConnectionCredentials {
   iderisPrivateKey: string;
 }
 
+export type NotificationConnectionCheck = { active: true; connection: ConnectionRecord } | { active: false; retry: boolean; situation: string };
+
+/** Deliveries before a notification of a connection this service does not see as active is let go. */
+const READ_MODEL_RETRIES = 3;
+/** Older notifications of a non-active connection are let go at once: no read model lags this much. */
+const READ_MODEL_LAG_MS = 60_000;
+
 interface Row {
   id: string;
   version: number;
@@ -77,6 +84,22 @@ export class ConnectionDirectory {
   async isActive(id: string): Promise<boolean> {
     const c = await this.get(id);
     return !!c && c.situation === 'active' && !c.deleted;
+  }
+
+  /**
+   * Whether a Tiny notification's connection syncs here. The gateway stores notifications of active
+   * connections only, so a fresh one of a connection not (yet) active in this read model is most likely the
+   * read model lagging behind an activation: `retry` says it is worth a couple more deliveries.
+   */
+  async checkForNotification(id: string, receivedAt: string, attempt: number): Promise<NotificationConnectionCheck> {
+    const connection = await this.get(id);
+    if (connection && !connection.deleted && connection.situation === 'active') return { active: true, connection };
+    const fresh = Date.now() - new Date(receivedAt).getTime() < READ_MODEL_LAG_MS;
+    return {
+      active: false,
+      retry: !connection?.deleted && fresh && attempt < READ_MODEL_RETRIES,
+      situation: connection?.deleted ? 'deleted' : (connection?.situation ?? 'unknown'),
+    };
   }
 
   /** Opens the sealed credentials; only for the client that calls the external API. */

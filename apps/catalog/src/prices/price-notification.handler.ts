@@ -8,10 +8,6 @@ import { priceChangeFromNotification } from './domain/price-notification.mapper'
 import { PricePusher } from './price-pusher';
 import { PricesRepository } from './prices.repository';
 
-/** As for stock: a fresh notification of a non-active connection gets two retries (read model lag), then is dropped. */
-const READ_MODEL_RETRIES = 3;
-const READ_MODEL_LAG_MS = 60_000;
-
 const notifications = counter('hub_catalog_price_notifications_total', 'Tiny price notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
 
 /**
@@ -32,12 +28,11 @@ export class PriceNotificationHandler {
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
     const { connectionId, rawBody, receivedAt } = ctx.payload;
     bindConnection(connectionId);
-    const connection = await this.directory.get(connectionId);
-    if (!connection || connection.deleted || connection.situation !== 'active') {
-      const fresh = Date.now() - new Date(receivedAt).getTime() < READ_MODEL_LAG_MS;
-      if (!connection?.deleted && fresh && ctx.attempt < READ_MODEL_RETRIES) throw new Error(`connection ${connectionId} is not active here (yet)`);
+    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
+    if (!check.active) {
+      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
       notifications.inc({ outcome: 'ignored' });
-      this.logger.log({ msg: 'price notification ignored: connection not active', connectionId, seq: ctx.streamSequence });
+      this.logger.log({ msg: 'price notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
       return;
     }
     const parsed = parseTinyNotification(rawBody);

@@ -9,11 +9,6 @@ import { planStock } from './domain/stock-rule';
 import { StockPusher } from './stock-pusher';
 import { StockRepository } from './stock.repository';
 
-/** Deliveries (retried after 1 s and 5 s, per the consumer's delays) before a notification of a non-active connection is dropped. */
-const READ_MODEL_RETRIES = 3;
-/** Older notifications of a non-active connection are dropped at once: no read model lags this much. */
-const READ_MODEL_LAG_MS = 60_000;
-
 const notifications = counter('hub_catalog_stock_notifications_total', 'Tiny stock notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
 
 /**
@@ -34,16 +29,14 @@ export class StockNotificationHandler {
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
     const { connectionId, rawBody, receivedAt } = ctx.payload;
     bindConnection(connectionId);
-    const connection = await this.directory.get(connectionId);
-    if (!connection || connection.deleted || connection.situation !== 'active') {
-      // The gateway stores notifications of active connections only, so a fresh one may be our read model
-      // lagging behind an activation: give it a couple of retries before letting the notification go.
-      const fresh = Date.now() - new Date(receivedAt).getTime() < READ_MODEL_LAG_MS;
-      if (!connection?.deleted && fresh && ctx.attempt < READ_MODEL_RETRIES) throw new Error(`connection ${connectionId} is not active here (yet)`);
+    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
+    if (!check.active) {
+      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
       notifications.inc({ outcome: 'ignored' });
-      this.logger.log({ msg: 'stock notification ignored: connection not active', connectionId, situation: connection?.deleted ? 'deleted' : (connection?.situation ?? 'unknown'), seq: ctx.streamSequence });
+      this.logger.log({ msg: 'stock notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
       return;
     }
+    const { connection } = check;
     const parsed = parseTinyNotification(rawBody);
     if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
     if (parsed.notification.kind !== 'estoque') {

@@ -5,7 +5,6 @@ import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/mess
 import { bindConnection } from '@hub/platform';
 import { parseTinyNotification } from '@hub/tiny';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
-import { checkNotificationConnection } from '../notification-connection';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
 import { InvoiceSyncService, waitingForBindingReason } from './invoice-sync.service';
 
@@ -27,7 +26,7 @@ export class InvoiceNotificationHandler {
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
     const { connectionId, rawBody, receivedAt } = ctx.payload;
     bindConnection(connectionId);
-    const check = await checkNotificationConnection(this.directory, connectionId, receivedAt, ctx.attempt);
+    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
     if (!check.active) {
       if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
       this.logger.log({ msg: 'invoice notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
