@@ -40,6 +40,9 @@ export interface IderisInvoiceSubmission {
   series: string;
   issuedAt: Date;
   danfeUrl?: string;
+  valueCents?: number;
+  /** The authorised NF-e XML (`<nfeProc>…`): Tiny v2 gives its content, not a link. */
+  xml?: string;
 }
 
 export interface IderisTrackingSubmission {
@@ -47,6 +50,10 @@ export interface IderisTrackingSubmission {
   trackingCode: string;
   trackingUrl?: string;
   carrier?: string;
+  /** `Correios` or `Transportadora`. */
+  shippingMethod?: string;
+  /** The freight service (`PAC`, `SEDEX`, a carrier's service), when known. */
+  freightService?: string;
 }
 
 export interface IderisListingModelDraft {

@@ -17,21 +17,32 @@ export class IderisOrderWritesApi {
 
   // ASSUMPTION: no v3 invoice endpoint was found anywhere; the legacy POST /NotaFiscal carried
   // {idPedido, chaveNota, numeroNota, serieNota, dataEmissaoNota, urlDanfe}, renamed and moved under /order.
-  async submitInvoice(invoice: IderisInvoiceSubmission): Promise<void> {
+  // The extra fields (`value`, `xml` — the legacy `xmlNota` —) are ASSUMED accepted or ignored by Ideris.
+  // Returns Ideris's answer (`obj`), kept by the caller as the confirmation.
+  async submitInvoice(invoice: IderisInvoiceSubmission): Promise<unknown> {
     if (!/^\d{44}$/.test(invoice.key)) throw new IderisApiError({ kind: 'validation', path: '/order/invoice', detail: 'the access key must have 44 digits' });
-    await this.client.sendJson('POST', '/order/invoice', {
-      orderId: invoice.orderId,
-      key: invoice.key,
-      number: invoice.number,
-      series: invoice.series,
-      issuedAt: invoice.issuedAt.toISOString(),
-      danfeUrl: invoice.danfeUrl,
-    });
+    return objOf(
+      await this.client.sendJson('POST', '/order/invoice', {
+        orderId: invoice.orderId,
+        key: invoice.key,
+        number: invoice.number,
+        series: invoice.series,
+        issuedAt: invoice.issuedAt.toISOString(),
+        danfeUrl: invoice.danfeUrl,
+        value: invoice.valueCents !== undefined ? invoice.valueCents / 100 : undefined,
+        xml: invoice.xml,
+      }),
+    );
   }
 
   // ASSUMPTION: no endpoint to send tracking was found (real setups let Tiny push it to a URL from Ideris
-  // support); we model it as POST /order/tracking {orderId, trackingCode, trackingUrl?, carrier?}.
-  async submitTracking(tracking: IderisTrackingSubmission): Promise<void> {
-    await this.client.sendJson('POST', '/order/tracking', tracking);
+  // support); we model it as POST /order/tracking {orderId, trackingCode, trackingUrl?, carrier?,
+  // shippingMethod?, freightService?}. Returns Ideris's answer (`obj`).
+  async submitTracking(tracking: IderisTrackingSubmission): Promise<unknown> {
+    return objOf(await this.client.sendJson('POST', '/order/tracking', tracking));
   }
+}
+
+function objOf(answer: unknown): unknown {
+  return typeof answer === 'object' && answer !== null && 'obj' in answer ? (answer as { obj: unknown }).obj : (answer ?? null);
 }

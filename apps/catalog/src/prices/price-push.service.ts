@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { IderisCatalogApi, type IderisListingModel } from '@hub/ideris';
 import { counter } from '@hub/platform';
-import { TinyApiError, toDecimalString, toId, unwrapList, type TinyClient } from '@hub/tiny';
+import { TinyProductsApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients } from '@hub/integrations';
 import { centsToReais, computePriceCents, dropPercent, needsConfirmation, reaisToCents, ruleForListingModel } from './domain/price-rule';
 import { classifyPricePushError, PriceProblem, priceRetryDelayMs } from './price-push.errors';
@@ -120,21 +120,7 @@ export class PricePushService {
   }
 }
 
-/**
- * `listas.precos.pesquisa.php` → id → `acrescimo_desconto` (percent, negative = discount). Read here because
- * @hub/tiny does not export its products API; the same call and shape as `TinyProductsApi.searchPriceLists`.
- */
+/** The account's price lists: id → adjustment percent (negative = discount). */
 async function readPriceLists(tiny: TinyClient): Promise<Map<string, string>> {
-  try {
-    const envelope = await tiny.call('listas.precos.pesquisa.php', {});
-    const lists = new Map<string, string>();
-    for (const record of unwrapList(envelope.retorno['registros'], 'registro')) {
-      const id = toId(record['id']);
-      if (id) lists.set(id, toDecimalString(record['acrescimo_desconto']) ?? '0');
-    }
-    return lists;
-  } catch (error) {
-    if (error instanceof TinyApiError && error.kind === 'empty') return new Map();
-    throw error;
-  }
+  return new Map((await new TinyProductsApi(tiny).searchPriceLists()).map((list) => [list.id, list.adjustmentPercent]));
 }

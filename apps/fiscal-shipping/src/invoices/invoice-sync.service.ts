@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError } from '@hub/ideris';
+import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
 import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { IderisFiscalWrites } from '../ideris/ideris-fiscal-writes';
 import { CLAIM_MS, WORKER_ID } from '../worker-id';
 import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
 import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
@@ -96,7 +95,7 @@ export class InvoiceSyncService {
       }
       // Journaled before the call: a crash after Ideris accepted shows as a send without an answer.
       await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: null }, { countSend: true });
-      const answer = await new IderisFiscalWrites(ideris).submitInvoice(built.value);
+      const answer = await new IderisOrderWritesApi(ideris).submitInvoice(built.value);
       await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date() });
       this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
       return 'sent';

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError } from '@hub/ideris';
+import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
 import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { IderisFiscalWrites } from '../ideris/ideris-fiscal-writes';
 import { CLAIM_MS, WORKER_ID } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
@@ -49,7 +48,7 @@ export class TrackingSyncService {
             if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, tiny);
             return 'duplicate';
           }
-          return this.checkAndSend(claimed, binding!, tiny, new IderisFiscalWrites(ideris), trigger);
+          return this.checkAndSend(claimed, binding!, tiny, new IderisOrderWritesApi(ideris), trigger);
         }),
       );
     } finally {
@@ -57,7 +56,7 @@ export class TrackingSyncService {
     }
   }
 
-  private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, tiny: TinyClient, ideris: IderisFiscalWrites, trigger: string): Promise<TrackingProcessOutcome> {
+  private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, tiny: TinyClient, ideris: IderisOrderWritesApi, trigger: string): Promise<TrackingProcessOutcome> {
     try {
       const expedition = await this.expeditionOf(tiny, row.tiny_order_id);
       const readiness = trackingReadiness(expedition, row.notice ?? {});

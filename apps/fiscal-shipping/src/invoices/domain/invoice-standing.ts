@@ -1,5 +1,5 @@
 import type { TinyInvoice } from '@hub/tiny';
-import type { InvoiceForIderis } from '../../ideris/ideris-fiscal-writes';
+import type { IderisInvoiceSubmission as InvoiceForIderis } from '@hub/ideris';
 
 /** Tiny NF `situacao` codes (integrator note; the official table was not retrieved). */
 const SITUATIONS: Record<number, string> = {

@@ -1,5 +1,5 @@
 import type { TinyExpedition } from '@hub/tiny';
-import type { TrackingForIderis } from '../../ideris/ideris-fiscal-writes';
+import type { IderisTrackingSubmission as TrackingForIderis } from '@hub/ideris';
 
 /** What the `rastreio` notification said (Tiny's expedition is the authority; this fills its gaps). */
 export interface TrackingNotice {
