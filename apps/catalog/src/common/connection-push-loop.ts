@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConnectionDirectory } from '@hub/connections';
+import { runWithContext } from '@hub/platform';
+import type { DataSource } from 'typeorm';
+
+export interface PushLoopOptions {
+  /** `stock`, `price`: in log lines and the lease holder. */
+  name: string;
+  /** The table holding one lease row per connection (`connection_id`, `lease_holder`, `lease_until`). */
+  leaseTable: 'stock_pusher_lease' | 'price_pusher_lease';
+  /** Renewed before every push; a holder that dies delays its connection's pushes this long. */
+  leaseSeconds: number;
+  /** How often every replica looks for connections with due work (a local notification wakes it at once). */
+  tickMs: number;
+  journalKeepDays: number;
+  /** Environment switch that turns the loop off in a replica (`off`). */
+  switchEnv: string;
+}
+
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Drains the pending work of each active connection, one pusher per connection across all replicas (a lease
+ * row that lapses if its holder dies), so two pushes for one SKU never race each other to Ideris.
+ */
+export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnModuleDestroy {
+  protected readonly logger: Logger;
+  protected readonly holder: string;
+  protected stopped = false;
+  private readonly running = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private lastPruneAt = 0;
+
+  protected constructor(
+    protected readonly dataSource: DataSource,
+    private readonly directory: ConnectionDirectory,
+    private readonly options: PushLoopOptions,
+  ) {
+    this.logger = new Logger(new.target.name);
+    this.holder = `${hostname()}:${process.pid}:${options.name}:${randomBytes(3).toString('hex')}`;
+  }
+
+  /** Connections with due work. */
+  protected abstract dueConnections(): Promise<string[]>;
+  protected abstract pruneJournal(keepDays: number): Promise<void>;
+  /** Pushes up to one batch; returns how many were taken (0: nothing due). */
+  protected abstract pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number>;
+
+  onApplicationBootstrap(): void {
+    if (process.env[this.options.switchEnv] === 'off') return;
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Work was just recorded here: start pushing without waiting for the next tick. */
+  wake(connectionId: string): void {
+    if (!this.stopped && this.timer) this.drain(connectionId);
+  }
+
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const [due, active] = await Promise.all([this.dueConnections(), this.directory.listActive()]);
+      const activeIds = new Set(active.map((c) => c.id));
+      for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId);
+      if (Date.now() - this.lastPruneAt > PRUNE_EVERY_MS) {
+        this.lastPruneAt = Date.now();
+        await this.pruneJournal(this.options.journalKeepDays);
+      }
+    } catch (error) {
+      this.logger.warn({ msg: `${this.options.name} tick failed`, err: (error as Error).message });
+    }
+  }
+
+  private drain(connectionId: string): void {
+    if (this.running.has(connectionId)) return;
+    const run = runWithContext({ connectionId }, () => this.drainClaimed(connectionId))
+      .catch((error: Error) => this.logger.warn({ msg: `${this.options.name} push round failed`, connectionId, err: error.message }))
+      .finally(() => this.running.delete(connectionId));
+    this.running.set(connectionId, run);
+  }
+
+  private async drainClaimed(connectionId: string): Promise<void> {
+    await this.ensureLeaseRow(connectionId);
+    if (!(await this.renew(connectionId))) return;
+    try {
+      while (!this.stopped && (await this.renew(connectionId))) {
+        if ((await this.pushDue(connectionId, () => this.renew(connectionId))) === 0) break;
+      }
+    } finally {
+      await this.release(connectionId);
+    }
+  }
+
+  protected async ensureLeaseRow(connectionId: string): Promise<void> {
+    await this.dataSource.query(`INSERT INTO ${this.options.leaseTable} (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
+  }
+
+  protected async release(connectionId: string, holder = this.holder): Promise<void> {
+    await this.dataSource.query(`UPDATE ${this.options.leaseTable} SET lease_holder = NULL, lease_until = NULL WHERE connection_id = $1 AND lease_holder = $2`, [connectionId, holder]);
+  }
+
+  /** Claims or extends the lease for `holder`; false when another holder has it. */
+  protected async renew(connectionId: string, holder = this.holder): Promise<boolean> {
+    if (this.stopped) return false;
+    const [rows] = (await this.dataSource.query(
+      `UPDATE ${this.options.leaseTable} SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
+        WHERE connection_id = $1 AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
+        RETURNING 1`,
+      [connectionId, holder, this.options.leaseSeconds],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+}
