@@ -2,3 +2,4 @@ export * from './connection-directory';
 export * from './connection-view.migration';
 export * from './connections-read-model.module';
 export * from './service-foundation.module';
+export * from './connection-poll-loop';

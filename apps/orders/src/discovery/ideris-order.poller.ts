@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
 import { Outbox } from '@hub/messaging';
-import { counter, runWithContext } from '@hub/platform';
+import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
 import { OrderSyncRepository } from '../import/order-sync.repository';
@@ -31,66 +29,33 @@ const CANCELLED = /cancel/i;
  * becomes a durable import job, queued in the same transaction that records it.
  */
 @Injectable()
-export class IderisOrderPoller implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(IderisOrderPoller.name);
-  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private readonly running = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-
+export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly directory: ConnectionDirectory,
+    dataSource: DataSource,
+    directory: ConnectionDirectory,
     private readonly clients: ConnectionClients,
     private readonly orders: OrderSyncRepository,
     private readonly outbox: Outbox,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (process.env['ORDERS_POLLING'] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), 500);
+  ) {
+    super(dataSource, directory, {
+      name: 'order',
+      stateTable: 'poll_state',
+      claimColumns: 'watermark, interval_ms, last_sweep_at, problems',
+      leaseMs: POLL_DEFAULTS.leaseMs,
+      switchEnv: 'ORDERS_POLLING',
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
-  }
-
-  /** One scheduling pass: polls every due connection this replica can claim. */
-  async tick(): Promise<void> {
-    if (this.stopped) return;
-    const connections = await this.directory.listActive().catch(() => []);
-    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
-  }
-
-  async pollIfDue(connectionId: string): Promise<boolean> {
-    this.running.add(connectionId);
-    try {
-      const claim = await this.claim(connectionId);
-      if (!claim) return false;
-      await runWithContext({ connectionId }, () => runInLane('realtime', () => this.poll(connectionId, claim)));
-      return true;
-    } catch (error) {
-      this.logger.warn({ msg: 'poll failed', connectionId, err: (error as Error).message });
-      return false;
-    } finally {
-      this.running.delete(connectionId);
-    }
-  }
-
-  private async claim(connectionId: string): Promise<ClaimedPoll | undefined> {
+  protected async ensureStateRow(connectionId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO poll_state (connection_id, interval_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [connectionId, POLL_DEFAULTS.busyIntervalMs]);
-    const [rows] = (await this.dataSource.query(
-      `UPDATE poll_state SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
-        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
-        RETURNING watermark, interval_ms, last_sweep_at, problems`,
-      [connectionId, this.holder, POLL_DEFAULTS.leaseMs / 1000],
-    )) as [ClaimedPoll[], number];
-    return rows[0];
   }
 
-  private async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+  /** New orders are real-time work (the periodic sweep switches itself to bulk). */
+  protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+    return runInLane('realtime', () => this.pollNow(connectionId, claim));
+  }
+
+  private async pollNow(connectionId: string, claim: ClaimedPoll): Promise<void> {
     // The window's end is taken before the read: an order approved while we read falls in the next window.
     const until = new Date();
     const problems = [...(claim.problems ?? [])];

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { ConnectionDirectory } from '@hub/connections';
-import { counter, runWithContext } from '@hub/platform';
+import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
+import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
 import { OrderBusyError, OrderStatusSyncService } from '../order-status/order-status-sync.service';
@@ -26,66 +24,23 @@ const polls = counter('hub_status_polls_total', 'Ideris status feed reads by out
  * What it finds is applied in the normal lane.
  */
 @Injectable()
-export class IderisStatusPoller implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(IderisStatusPoller.name);
-  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private readonly running = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-
+export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly directory: ConnectionDirectory,
+    dataSource: DataSource,
+    directory: ConnectionDirectory,
     private readonly clients: ConnectionClients,
     private readonly orders: OrderStatusRepository,
     private readonly maps: StatusMapService,
     private readonly sync: OrderStatusSyncService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (process.env['STATUS_POLLING'] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), 500);
+  ) {
+    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING' });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
-  }
-
-  async tick(): Promise<void> {
-    if (this.stopped) return;
-    const connections = await this.directory.listActive().catch(() => []);
-    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
-  }
-
-  async pollIfDue(connectionId: string): Promise<boolean> {
-    this.running.add(connectionId);
-    try {
-      const claim = await this.claim(connectionId);
-      if (!claim) return false;
-      await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
-      return true;
-    } catch (error) {
-      this.logger.warn({ msg: 'status poll failed', connectionId, err: (error as Error).message });
-      return false;
-    } finally {
-      this.running.delete(connectionId);
-    }
-  }
-
-  private async claim(connectionId: string): Promise<ClaimedPoll | undefined> {
+  protected async ensureStateRow(connectionId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO status_poll_state (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
-    const [rows] = (await this.dataSource.query(
-      `UPDATE status_poll_state SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
-        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
-        RETURNING problems`,
-      [connectionId, this.holder, STATUS_POLL_DEFAULTS.leaseMs / 1000],
-    )) as [ClaimedPoll[], number];
-    return rows[0];
   }
 
-  private async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+  protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
     const problems = [...(claim.problems ?? [])];
     let calls = 0;
     let seen = 0;

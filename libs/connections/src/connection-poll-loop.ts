@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { runWithContext } from '@hub/platform';
+import type { DataSource } from 'typeorm';
+import type { ConnectionDirectory } from './connection-directory';
+
+export interface PollLoopOptions {
+  /** For log lines: `order`, `status`. */
+  name: string;
+  /**
+   * The state table: one row per connection with `connection_id`, `next_poll_at`, `lease_holder`,
+   * `lease_until`; the poll itself moves `next_poll_at` on and clears the lease.
+   */
+  stateTable: string;
+  /** Columns of the state row handed to `poll`. */
+  claimColumns: string;
+  /** A claim lapses after this, so another replica takes over a connection whose poller died. */
+  leaseMs: number;
+  /** Environment switch that turns the loop off in a replica (`off`). */
+  switchEnv: string;
+  tickMs?: number;
+}
+
+/**
+ * Polls an external API for every active connection, one poller per connection across all replicas: each
+ * tick claims the connections that are due (a lease in the service's state table that lapses if its holder
+ * dies) and runs `poll` for each, in the connection's log context.
+ */
+export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstrap, OnModuleDestroy {
+  protected readonly logger: Logger;
+  protected readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  protected constructor(
+    protected readonly dataSource: DataSource,
+    private readonly directory: ConnectionDirectory,
+    private readonly options: PollLoopOptions,
+  ) {
+    this.logger = new Logger(new.target.name);
+  }
+
+  /** Creates the connection's state row if missing (with the service's own defaults). */
+  protected abstract ensureStateRow(connectionId: string): Promise<void>;
+  /** One poll of a claimed connection; it must move `next_poll_at` on and release the lease. */
+  protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
+
+  onApplicationBootstrap(): void {
+    if (process.env[this.options.switchEnv] === 'off') return;
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 500);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** One scheduling pass: polls every due connection this replica can claim. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    const connections = await this.directory.listActive().catch(() => []);
+    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
+  }
+
+  async pollIfDue(connectionId: string): Promise<boolean> {
+    this.running.add(connectionId);
+    try {
+      const claim = await this.claim(connectionId);
+      if (!claim) return false;
+      await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
+      return true;
+    } catch (error) {
+      this.logger.warn({ msg: `${this.options.name} poll failed`, connectionId, err: (error as Error).message });
+      return false;
+    } finally {
+      this.running.delete(connectionId);
+    }
+  }
+
+  private async claim(connectionId: string): Promise<Claim | undefined> {
+    await this.ensureStateRow(connectionId);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE ${this.options.stateTable} SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
+        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
+        RETURNING ${this.options.claimColumns}`,
+      [connectionId, this.holder, this.options.leaseMs / 1000],
+    )) as [Claim[], number];
+    return rows[0];
+  }
+}
