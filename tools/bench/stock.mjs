@@ -99,8 +99,13 @@ const run = Date.now().toString(36);
 const distCopy = join(root, '.run', `bench-stock-dist-${run}`);
 mkdirSync(join(root, '.run'), { recursive: true });
 cpSync(join(root, 'dist'), distCopy, { recursive: true });
+// --profile <app>: that app runs with --cpu-prof; it is stopped with SIGTERM at the end so the profile is written (.run/profiles).
+const profiled = argOf('profile');
 const startApp = (name, env) =>
-  spawn(process.execPath, [join(distCopy, 'apps', name, 'src/main.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  spawn(process.execPath, [...(name === profiled ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '.run', 'profiles')}`] : []), join(distCopy, 'apps', name, 'src/main.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
 const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const [gwPort, sbPort, catalogPort, proxyPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -481,5 +486,10 @@ const result = {
 await pool.end();
 await nc.close();
 proxyServer.close();
+if (profiled && procs[profiled]) {
+  procs[profiled].kill('SIGTERM');
+  await new Promise((done) => procs[profiled].once('exit', done));
+  delete procs[profiled];
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -59,7 +59,16 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
-  const postNotice = async (notice: Notice): Promise<number> => {
+  /**
+   * Tiny's side first, then its notification: the balance changes in the sandbox (available = saldo − reserved,
+   * what a `D` notification carries), then the webhook is posted. Catalog reads Tiny when it cannot trust a
+   * notification's value (a busy SKU may have been delivered out of order), so Tiny must hold what it announced.
+   * `F`/missing-tipo notifications are for SKUs whose value is always read from Tiny; Tiny keeps TINY_BALANCE for those.
+   */
+  const postNotice = async (notice: Notice, options: { changeTiny?: boolean } = {}): Promise<number> => {
+    if ((options.changeTiny ?? true) && notice.tipoEstoque === 'D' && tinyIds.has(notice.sku)) {
+      await sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo: notice.sku, saldo: notice.saldo + TINY_BALANCE.saldoReservado }] });
+    }
     const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 777, tipo: 'estoque', dados: { tipoEstoque: notice.tipoEstoque, saldo: notice.saldo, idProduto: notice.tinyProductId, sku: notice.sku, skuMapeamento: notice.sku, skuMapeamentoPai: '' } };
     const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = (await res.json()) as { status: string; sequence: number };
@@ -190,11 +199,27 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     const stored = await jsm.streams.getMessage(Streams.TINY_NOTIFICATIONS.name, { seq: oldSeq });
     const callsBefore = await iderisStockCalls();
     await catalog.get(StockNotificationHandler).handle(redelivery(stored!.json<TinyNotificationReceivedV1>(), oldSeq));
-    expect(await pendingCount()).toBe(0);
+    // It arrived close to the SKU's latest notification, so the SKU is checked against Tiny again: same value, nothing sent.
+    await waitFor(async () => (await pendingCount()) === 0, 10_000, 100);
     expect((await iderisStock()).get(victimSku)).toBe(expected.get(victimSku));
     expect(await iderisStockCalls()).toEqual(callsBefore);
     expect(await pushLog()).toHaveLength(log.length);
   }, 120_000);
+
+  it('ends with Tiny\'s latest value when Tiny delivers two changes of a SKU in reverse order', async () => {
+    const id = 'STK-04';
+    const productId = tinyIds.get(id)!;
+    // Tiny: 30, then 12. Its notifications arrive reversed: 12 first (trusted and pushed), then the older 30.
+    await sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo: id, saldo: 30 + TINY_BALANCE.saldoReservado }] });
+    await sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo: id, saldo: 12 + TINY_BALANCE.saldoReservado }] });
+    await postNotice({ sku: id, saldo: 12, tipoEstoque: 'D', tinyProductId: productId }, { changeTiny: false });
+    await postNotice({ sku: id, saldo: 30, tipoEstoque: 'D', tinyProductId: productId }, { changeTiny: false });
+    await waitFor(async () => (await pendingCount()) === 0 && (await iderisStock()).get(id) === 12 - SAFETY_BUFFER, 10_000, 100);
+    // The late, older value was never pushed: the SKU was re-read from Tiny instead.
+    const pushes = (await pushLog()).filter((p) => p.sku === id);
+    expect(pushes.some((p) => p.qty === 30 - SAFETY_BUFFER)).toBe(false);
+    expect(pushes.at(-1)!.qty).toBe(12 - SAFETY_BUFFER);
+  });
 
   it('sends nothing when Tiny announces the value Ideris already holds, and the next change at once', async () => {
     const id = 'STK-02';

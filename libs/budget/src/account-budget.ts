@@ -17,6 +17,8 @@ const waits = histogram('hub_api_budget_wait_seconds', 'Time a call waited for i
 /** Consecutive block signals on one call before it is given back to its job (which retries it later). */
 const MAX_BLOCKS_PER_CALL = 20;
 const MAX_PAUSE_MS = 60_000;
+/** The demand row is refreshed at least this often while the same lanes wait (others ignore it after 3 s). */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * One provider account's budget as seen from this process: callers queue by lane here, and a single loop
@@ -28,6 +30,8 @@ export class AccountBudget implements CallGate {
   private closed = false;
   private batch?: AccountBudget;
   private consecutiveBlocks = 0;
+  /** The waiting lanes last announced, and when: announced again at once when they change, else every second. */
+  private announced = { lanes: '', at: 0 };
 
   constructor(
     private readonly store: BudgetStore,
@@ -96,9 +100,8 @@ export class AccountBudget implements CallGate {
       await this.ready;
       while (!this.closed && LANES.some((l) => this.queues[l].length > 0)) {
         const waiting = LANES.filter((l) => this.queues[l].length > 0).map((l) => ({ lane: l, oldestAt: this.queues[l][0]!.enqueuedAt }));
-        const idle = LANES.filter((l) => this.queues[l].length === 0);
         try {
-          await this.store.heartbeat(this.key, this.processId, waiting, idle);
+          await this.announce(waiting);
           const attempt = await this.store.tryGrant(this.key, this.processId);
           if (attempt.granted) {
             const waiter = this.queues[attempt.lane].shift();
@@ -115,11 +118,23 @@ export class AccountBudget implements CallGate {
           await sleep(500); // database hiccup: keep the callers waiting, not failing
         }
       }
-      await this.store.heartbeat(this.key, this.processId, [], [...LANES]).catch(() => undefined);
+      await this.announce([]).catch(() => undefined);
     } finally {
       this.looping = false;
       if (!this.closed && LANES.some((l) => this.queues[l].length > 0)) void this.loop();
     }
+  }
+
+  /**
+   * Tells the other processes which lanes wait here. A lane that starts or stops waiting is announced at once (a
+   * grant for a lane nobody waits in would waste a call of the minute); the age of the oldest waiter only every
+   * second, which is all the fairness order needs, and saves a round trip per call.
+   */
+  private async announce(waiting: { lane: Lane; oldestAt: number }[]): Promise<void> {
+    const lanes = waiting.map((w) => w.lane).join(',');
+    if (lanes === this.announced.lanes && Date.now() - this.announced.at < HEARTBEAT_EVERY_MS) return;
+    await this.store.heartbeat(this.key, this.processId, waiting);
+    this.announced = { lanes, at: Date.now() };
   }
 
   /** Adopts the limit the provider announced (unless the connection overrides it). */

@@ -50,19 +50,15 @@ export class BudgetStore {
     );
   }
 
-  /** Tells the others which lanes this process waits in, and since when. */
-  async heartbeat(key: string, processId: string, waiting: { lane: Lane; oldestAt: number }[], idleLanes: Lane[]): Promise<void> {
-    if (waiting.length > 0) {
-      await this.pool.query(
-        `INSERT INTO demand (key, process_id, lane, oldest_at, heartbeat_at)
-         SELECT $1, $2, w.lane, to_timestamp(w.oldest / 1000.0), clock_timestamp() FROM unnest($3::text[], $4::float8[]) AS w(lane, oldest)
-         ON CONFLICT (key, process_id, lane) DO UPDATE SET oldest_at = EXCLUDED.oldest_at, heartbeat_at = EXCLUDED.heartbeat_at`,
-        [key, processId, waiting.map((w) => w.lane), waiting.map((w) => w.oldestAt)],
-      );
-    }
-    if (idleLanes.length > 0) {
-      await this.pool.query('DELETE FROM demand WHERE key = $1 AND process_id = $2 AND lane = ANY($3::text[])', [key, processId, idleLanes]);
-    }
+  /** Tells the others which lanes this process waits in, and since when (one statement: the others' lanes go). */
+  async heartbeat(key: string, processId: string, waiting: { lane: Lane; oldestAt: number }[]): Promise<void> {
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM demand WHERE key = $1 AND process_id = $2 AND lane <> ALL($3::text[]))
+       INSERT INTO demand (key, process_id, lane, oldest_at, heartbeat_at)
+       SELECT $1, $2, w.lane, to_timestamp(w.oldest / 1000.0), clock_timestamp() FROM unnest($3::text[], $4::float8[]) AS w(lane, oldest)
+       ON CONFLICT (key, process_id, lane) DO UPDATE SET oldest_at = EXCLUDED.oldest_at, heartbeat_at = EXCLUDED.heartbeat_at`,
+      [key, processId, waiting.map((w) => w.lane), waiting.map((w) => w.oldestAt)],
+    );
   }
 
   /**
@@ -82,43 +78,43 @@ export class BudgetStore {
       const now = bucket.now_ms;
       if (bucket.paused_ms && bucket.paused_ms > now) return { granted: false, waitMs: bucket.paused_ms - now, reason: 'paused' };
 
-      const window = (await c.query(
-        `SELECT count(*)::int AS n, (extract(epoch FROM min(granted_at)) * 1000)::float8 AS oldest,
-                (extract(epoch FROM max(granted_at)) * 1000)::float8 AS newest
-           FROM grant_log WHERE key = $1 AND granted_at > to_timestamp($2 / 1000.0)`,
-        [key, now - this.windowMs],
-      )).rows[0] as { n: number; oldest: number | null; newest: number | null };
-      if (window.n >= bucket.limit_per_minute) {
-        return { granted: false, waitMs: Math.max(5, (window.oldest ?? now) + this.windowMs - now), reason: 'minute-full' };
+      // The minute's grants, the calls in flight and every process's demand, in one round trip (under the bucket's lock).
+      const stats = (await c.query(
+        `SELECT w.n, w.oldest, w.newest,
+                (SELECT count(*)::int FROM lease WHERE key = $1 AND expires_at > clock_timestamp()) AS in_flight,
+                (SELECT coalesce(json_agg(json_build_object('processId', process_id, 'lane', lane,
+                          'oldestAt', (extract(epoch FROM oldest_at) * 1000)::float8, 'lastGrantedAt', (extract(epoch FROM last_granted_at) * 1000)::float8)), '[]')
+                   FROM demand WHERE key = $1 AND heartbeat_at > to_timestamp($3 / 1000.0)) AS demands
+           FROM (SELECT count(*)::int AS n, (extract(epoch FROM min(granted_at)) * 1000)::float8 AS oldest,
+                        (extract(epoch FROM max(granted_at)) * 1000)::float8 AS newest
+                   FROM grant_log WHERE key = $1 AND granted_at > to_timestamp($2 / 1000.0)) w`,
+        [key, now - this.windowMs, now - BUDGET_DEFAULTS.demandTtlMs],
+      )).rows[0] as { n: number; oldest: number | null; newest: number | null; in_flight: number; demands: Demand[] };
+      if (stats.n >= bucket.limit_per_minute) {
+        return { granted: false, waitMs: Math.max(5, (stats.oldest ?? now) + this.windowMs - now), reason: 'minute-full' };
       }
       // Calls are spaced evenly over the minute: a burst would empty the minute at once and leave a
       // real-time call waiting for the next one; spaced, it waits for one slot at most.
       const spacingMs = this.windowMs / bucket.limit_per_minute;
-      if (window.newest !== null && now < window.newest + spacingMs) {
-        return { granted: false, waitMs: window.newest + spacingMs - now, reason: 'pacing' };
+      if (stats.newest !== null && now < stats.newest + spacingMs) {
+        return { granted: false, waitMs: stats.newest + spacingMs - now, reason: 'pacing' };
       }
-      const inFlight = (await c.query('SELECT count(*)::int AS n FROM lease WHERE key = $1 AND expires_at > clock_timestamp()', [key])).rows[0] as { n: number };
-      if (inFlight.n >= bucket.max_concurrent) return { granted: false, waitMs: 20, reason: 'concurrency' };
+      if (stats.in_flight >= bucket.max_concurrent) return { granted: false, waitMs: 20, reason: 'concurrency' };
 
-      const demands = ((await c.query(
-        `SELECT process_id, lane, (extract(epoch FROM oldest_at) * 1000)::float8 AS oldest, (extract(epoch FROM last_granted_at) * 1000)::float8 AS last
-           FROM demand WHERE key = $1 AND heartbeat_at > to_timestamp($2 / 1000.0)`,
-        [key, now - BUDGET_DEFAULTS.demandTtlMs],
-      )).rows as { process_id: string; lane: Lane; oldest: number; last: number | null }[]).map<Demand>((r) => ({ processId: r.process_id, lane: r.lane, oldestAt: r.oldest, lastGrantedAt: r.last }));
-      const next = pickNext(demands, { normal: bucket.grants_since_normal, bulk: bucket.grants_since_bulk });
+      const next = pickNext(stats.demands, { normal: bucket.grants_since_normal, bulk: bucket.grants_since_bulk });
       if (!next) return { granted: false, waitMs: 50, reason: 'idle' };
       if (next.processId !== processId) return { granted: false, waitMs: BUDGET_DEFAULTS.retryMs, reason: 'other-turn' };
 
       const leaseId = randomUUID();
-      await c.query('INSERT INTO grant_log (key, granted_at, lane) VALUES ($1, clock_timestamp(), $2)', [key, next.lane]);
-      await c.query(`INSERT INTO lease (id, key, expires_at) VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))`, [leaseId, key, BUDGET_DEFAULTS.leaseMs / 1000]);
       await c.query(
-        `UPDATE bucket SET grants_since_normal = CASE WHEN $2 = 'normal' THEN 0 ELSE grants_since_normal + 1 END,
+        `WITH logged AS (INSERT INTO grant_log (key, granted_at, lane) VALUES ($1, clock_timestamp(), $2)),
+              leased AS (INSERT INTO lease (id, key, expires_at) VALUES ($3, $1, clock_timestamp() + make_interval(secs => $4))),
+              served AS (UPDATE demand SET last_granted_at = clock_timestamp() WHERE key = $1 AND process_id = $5 AND lane = $2)
+         UPDATE bucket SET grants_since_normal = CASE WHEN $2 = 'normal' THEN 0 ELSE grants_since_normal + 1 END,
                            grants_since_bulk = CASE WHEN $2 = 'bulk' THEN 0 ELSE grants_since_bulk + 1 END
           WHERE key = $1`,
-        [key, next.lane],
+        [key, next.lane, leaseId, BUDGET_DEFAULTS.leaseMs / 1000, processId],
       );
-      await c.query('UPDATE demand SET last_granted_at = clock_timestamp() WHERE key = $1 AND process_id = $2 AND lane = $3', [key, processId, next.lane]);
       return { granted: true, leaseId, lane: next.lane };
     });
   }

@@ -9,7 +9,19 @@ import { planStock } from './domain/stock-rule';
 import { StockPusher } from './stock-pusher';
 import { StockRepository } from './stock.repository';
 
-const notifications = counter('hub_catalog_stock_notifications_total', 'Tiny stock notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
+const notifications = counter(
+  'hub_catalog_stock_notifications_total',
+  'Tiny stock notifications by outcome: accepted, reread (possibly out of order: Tiny is read before the push), stale (a redelivery of one already seen), ignored',
+  ['outcome'],
+);
+
+/**
+ * Two notifications of one SKU that reach the gateway closer than this may have been delivered out of order
+ * (Tiny's retries and parallel deliveries reorder them; its payload carries no version), so the later-handled
+ * one's value is not trusted: Tiny's balance is read just before the push. A SKU that changes less often than
+ * this costs no Tiny call at all; a busy one costs one read per push, not per notification.
+ */
+export const STOCK_REORDER_WINDOW_MS = 10_000;
 
 /**
  * Tiny `estoque` notifications → at most one pending value per SKU. No inbox: the stream sequence is the
@@ -54,8 +66,8 @@ export class StockNotificationHandler {
       value: plan.kind === 'known' ? { balance: plan.balance, desired: plan.desired } : undefined,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
-    });
+    }, STOCK_REORDER_WINDOW_MS);
     notifications.inc({ outcome });
-    if (outcome === 'accepted') this.pusher.wake(connectionId);
+    if (outcome !== 'stale') this.pusher.wake(connectionId);
   }
 }

@@ -13,8 +13,10 @@ const latency = histogram('hub_catalog_stock_push_latency_seconds', 'From the ga
 
 /** SKUs taken per round: one Ideris SKU search (pages of 50) learns what Ideris holds for the new ones. */
 export const STOCK_BATCH = 50;
+/** A batch read less than this ago is pushed as read, without reading each row again. */
+const FRESH_BATCH_MS = 500;
 /** Pushes in flight per connection; the API budget spaces them and caps Ideris concurrency anyway. */
-const PUSHES_IN_FLIGHT = 4;
+const PUSHES_IN_FLIGHT = 16;
 
 interface BatchContext {
   tiny: TinyClient;
@@ -66,8 +68,10 @@ export class StockPushService {
   }
 
   private async pushOne(taken: PendingStock, context: BatchContext): Promise<void> {
-    // Read again just before the push: the batch may be a while old (budget waits), and the latest value wins.
-    const row = await this.stock.current(taken);
+    // Read again just before the push when the batch has waited (for the budget, for other pushes): the latest
+    // value wins. A fresh batch is pushed as read; a value that replaced it meanwhile stays pending (the row is
+    // finished by compare-and-delete) and goes next.
+    const row = Date.now() - (taken.read_at ?? 0) < FRESH_BATCH_MS ? taken : await this.stock.current(taken);
     if (!row) return;
     let desired = row.desired_qty;
     try {
@@ -78,7 +82,7 @@ export class StockPushService {
       }
       const previous = context.known.get(row.sku) ?? null;
       if (previous === desired) {
-        await this.stock.recordUnchanged(row);
+        await this.stock.recordUnchanged(row, desired);
         pushes.inc({ outcome: 'unchanged' });
         return;
       }
@@ -86,7 +90,7 @@ export class StockPushService {
       context.known.set(row.sku, desired);
       await this.stock.recordPushed(row, desired, previous);
       pushes.inc({ outcome: 'pushed' });
-      if (row.latency_ms !== null) latency.observe(row.latency_ms / 1000);
+      if (row.received_ms !== null) latency.observe(Math.max(0, Date.now() - row.received_ms) / 1000);
     } catch (error) {
       const failure = classifyStockPushError(error);
       if (failure.kind === 'problem') {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { StockProblemKind } from './stock-push.errors';
 
 export interface StockNotice {
@@ -20,46 +20,89 @@ export interface PendingStock {
   /** bigint comes back as text. */
   source_seq: string;
   attempts: number;
-  latency_ms: number | null;
+  /** When the gateway received the notification (epoch ms), for the latency journal. */
+  received_ms: number | null;
+  /** When this copy of the row was read (Date.now()). */
+  read_at?: number;
 }
 
 /** The stock tables: pending work (one row per SKU), what Ideris holds, problems, and the push journal. */
+/**
+ * Compare-and-delete of a pending row ($1 connection, $2 SKU, $3 the quantity handled, $4 its source_seq): a newer
+ * value that arrived during the push keeps the row, and is pushed next; so does a row an out-of-order notification
+ * marked for a re-read from Tiny meanwhile (its value became NULL).
+ */
+const FINISH = `DELETE FROM stock_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $4 AND desired_qty IS NOT DISTINCT FROM $3::int`;
+
 @Injectable()
 export class StockRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a notification if it is newer than anything seen for its SKU. stock_seen and stock_pending are
-   * both guarded by the stream sequence, and the row lock on stock_seen orders concurrent handlers of one
-   * SKU: whichever commits second re-checks against the first and loses if it is older.
+   * Records a notification against what was already seen for its SKU, in one transaction:
+   * - newer than anything seen (by stream sequence): it becomes the SKU's pending value. When another
+   *   notification of the SKU reached the gateway less than `reorderWindowMs` before or after it, Tiny may have
+   *   delivered the two out of order, so its value is not trusted: the row is queued without a value and the
+   *   pusher reads Tiny's balance just before pushing (`reread`);
+   * - older, but within that window of the latest one: the pair arrived out of order, so whatever value is
+   *   pending (or was already pushed) may be the older one: the SKU is queued again without a value (`reread`);
+   * - older and outside the window: a redelivery; it changes nothing (`stale`).
+   * The upsert on stock_seen locks the SKU's row and compares with the committed latest (not a snapshot), so
+   * concurrent handlers of one SKU are ordered.
    */
-  async coalesce(notice: StockNotice): Promise<'accepted' | 'stale'> {
-    const rows: unknown[] = await this.dataSource.query(
+  async coalesce(notice: StockNotice, reorderWindowMs: number): Promise<'accepted' | 'reread' | 'stale'> {
+    // One statement (one round trip): the stock_seen upsert, then the pending row it calls for. The second
+    // INSERT sees the first one's RETURNING, not its table changes, which is all it needs.
+    const rows: { outcome: 'accepted' | 'reread' | 'stale' }[] = await this.dataSource.query(
       `WITH seen AS (
-         INSERT INTO stock_seen (connection_id, sku, last_seq) VALUES ($1, $2, $6)
-         ON CONFLICT (connection_id, sku) DO UPDATE SET last_seq = EXCLUDED.last_seq WHERE stock_seen.last_seq < EXCLUDED.last_seq
-         RETURNING 1
+         INSERT INTO stock_seen (connection_id, sku, last_seq, last_received_at) VALUES ($1, $2, $6, coalesce($7::timestamptz, now()))
+         ON CONFLICT (connection_id, sku) DO UPDATE SET
+           prev_seq = stock_seen.last_seq, prev_received_at = stock_seen.last_received_at,
+           last_seq = greatest(stock_seen.last_seq, EXCLUDED.last_seq),
+           last_received_at = CASE WHEN EXCLUDED.last_seq > stock_seen.last_seq THEN EXCLUDED.last_received_at ELSE stock_seen.last_received_at END
+         RETURNING last_seq, last_received_at, prev_seq IS NULL OR prev_seq < $6 AS newer,
+           (prev_seq IS NOT NULL AND prev_seq <> $6 AND prev_received_at IS NOT NULL
+             AND abs(extract(epoch FROM coalesce($7::timestamptz, now()) - prev_received_at)) * 1000 < $8) AS close
+       ),
+       decision AS (
+         SELECT *, CASE WHEN newer AND NOT close AND $5::int IS NOT NULL THEN 'accepted'
+                        WHEN newer OR (close AND last_seq <> $6) THEN 'reread'
+                        ELSE 'stale' END AS outcome
+           FROM seen
+       ),
+       pending AS (
+         INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at)
+         SELECT $1, $2, $3, CASE WHEN outcome = 'accepted' THEN $4::numeric END, CASE WHEN outcome = 'accepted' THEN $5::int END,
+                CASE WHEN newer THEN $6 ELSE last_seq END, CASE WHEN newer THEN $7::timestamptz ELSE last_received_at END
+           FROM decision WHERE outcome <> 'stale'
+         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
+           desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now()
+         WHERE stock_pending.source_seq < EXCLUDED.source_seq
+            -- out of order (older than the latest, close to it): the pending value may be the older one; read Tiny instead
+            OR (EXCLUDED.desired_qty IS NULL AND stock_pending.source_seq = EXCLUDED.source_seq)
        )
-       INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at)
-       SELECT $1, $2, $3, $4::numeric, $5::int, $6, $7 WHERE EXISTS (SELECT 1 FROM seen)
-       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
-         desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now()
-       WHERE stock_pending.source_seq < EXCLUDED.source_seq
-       RETURNING 1`,
-      [notice.connectionId, notice.sku, notice.tinyProductId, notice.value?.balance ?? null, notice.value?.desired ?? null, notice.sourceSeq, notice.receivedAt],
+       SELECT outcome FROM decision`,
+      [notice.connectionId, notice.sku, notice.tinyProductId, notice.value?.balance ?? null, notice.value?.desired ?? null, notice.sourceSeq, notice.receivedAt, reorderWindowMs],
     );
-    return rows.length > 0 ? 'accepted' : 'stale';
+    return rows[0]!.outcome;
   }
 
   /** The row as it is now: a newer notification may have replaced the value since the batch was read. */
   async current(row: PendingStock): Promise<PendingStock | undefined> {
-    const rows: PendingStock[] = await this.dataSource.query(
+    const rows: PendingStock[] = await this.stamped(
       `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts,
-              (extract(epoch FROM clock_timestamp() - received_at) * 1000)::int AS latency_ms
+              (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
          FROM stock_pending WHERE connection_id = $1 AND sku = $2`,
       [row.connection_id, row.sku],
     );
     return rows[0];
+  }
+
+  private async stamped(text: string, params: unknown[]): Promise<PendingStock[]> {
+    const rows: PendingStock[] = await this.dataSource.query(text, params);
+    const now = Date.now();
+    for (const row of rows) row.read_at = now;
+    return rows;
   }
 
   async dueConnections(): Promise<string[]> {
@@ -69,9 +112,9 @@ export class StockRepository {
 
   /** The oldest pending SKUs that are due, with the age of their latest notification. */
   async due(connectionId: string, limit: number): Promise<PendingStock[]> {
-    return this.dataSource.query(
+    return this.stamped(
       `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts,
-              (extract(epoch FROM clock_timestamp() - received_at) * 1000)::int AS latency_ms
+              (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
          FROM stock_pending WHERE connection_id = $1 AND next_attempt_at <= now() ORDER BY queued_at, sku LIMIT $2`,
       [connectionId, limit],
     );
@@ -99,36 +142,37 @@ export class StockRepository {
   /** The quantity read from Tiny for a row that needed it, kept only if no newer notification replaced the row. */
   async resolveFromTiny(row: PendingStock, balance: string, desired: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE stock_pending SET tiny_balance = $4::numeric, desired_qty = $5 WHERE connection_id = $1 AND sku = $2 AND source_seq = $3`,
+      `UPDATE stock_pending SET tiny_balance = $4::numeric, desired_qty = $5 WHERE connection_id = $1 AND sku = $2 AND source_seq = $3 AND desired_qty IS NULL`,
       [row.connection_id, row.sku, row.source_seq, balance, desired],
     );
   }
 
-  /** Ideris confirmed the value: remember it, journal it, clear any problem, and finish the pending row unless it changed meanwhile. */
+  /**
+   * Ideris confirmed the value: remember it, journal it, clear any problem, and finish the pending row unless it
+   * changed meanwhile. One statement, so one round trip and atomic.
+   */
   async recordPushed(row: PendingStock, quantity: number, previous: number | null): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from) VALUES ($1, $2, $3, $4, now(), 'push')
+    await this.dataSource.query(
+      `WITH state AS (
+         INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from) VALUES ($1, $2, $3, $4, now(), 'push')
          ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, pushed_seq = EXCLUDED.pushed_seq,
-           pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()`,
-        [row.connection_id, row.sku, quantity, row.source_seq],
-      );
-      await m.query(
-        `INSERT INTO stock_push_log (connection_id, sku, qty, previous_qty, source_seq, latency_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.connection_id, row.sku, quantity, previous, row.source_seq, row.latency_ms],
-      );
-      await m.query(`DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2`, [row.connection_id, row.sku]);
-      await this.finish(m, row);
-    });
+           pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()
+       ),
+       journal AS (INSERT INTO stock_push_log (connection_id, sku, qty, previous_qty, source_seq, latency_ms) VALUES ($1, $2, $3, $5, $4, $6)),
+       problem AS (DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2)
+       ${FINISH}`,
+      [row.connection_id, row.sku, quantity, row.source_seq, previous, row.received_ms === null ? null : Math.max(0, Math.round(Date.now() - row.received_ms))],
+    );
   }
 
   /** Ideris already holds the value: nothing to send. */
-  async recordUnchanged(row: PendingStock): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE stock_state SET pushed_seq = greatest(pushed_seq, $3), updated_at = now() WHERE connection_id = $1 AND sku = $2`, [row.connection_id, row.sku, row.source_seq]);
-      await m.query(`DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2`, [row.connection_id, row.sku]);
-      await this.finish(m, row);
-    });
+  async recordUnchanged(row: PendingStock, desired: number): Promise<void> {
+    await this.dataSource.query(
+      `WITH state AS (UPDATE stock_state SET pushed_seq = greatest(pushed_seq, $4), updated_at = now() WHERE connection_id = $1 AND sku = $2),
+       problem AS (DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2)
+       ${FINISH}`,
+      [row.connection_id, row.sku, desired, row.source_seq],
+    );
   }
 
   /** A refusal retrying cannot fix: visible as a problem, and the SKU leaves the queue until a newer value arrives. */
@@ -140,7 +184,7 @@ export class StockRepository {
            source_seq = EXCLUDED.source_seq, at = now()`,
         [row.connection_id, row.sku, kind, detail.slice(0, 1000), desired, row.source_seq],
       );
-      await this.finish(m, row);
+      await m.query(FINISH, [row.connection_id, row.sku, desired, row.source_seq]);
     });
   }
 
@@ -152,10 +196,6 @@ export class StockRepository {
     );
   }
 
-  /** Compare-and-delete: a newer value that arrived during the push keeps the row, and is pushed next. */
-  private async finish(m: EntityManager, row: PendingStock): Promise<void> {
-    await m.query(`DELETE FROM stock_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $3`, [row.connection_id, row.sku, row.source_seq]);
-  }
 
   async pruneJournal(keepDays: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM stock_push_log WHERE at < now() - make_interval(days => $1)`, [keepDays]);
