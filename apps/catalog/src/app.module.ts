@@ -8,6 +8,9 @@ import { ConnectionClients } from '@hub/integrations';
 import { Stock1764200000500 } from './migrations/1764200000500-stock';
 import { Prices1764200000501 } from './migrations/1764200000501-prices';
 import { StockFreshness1764200000503 } from './migrations/1764200000503-stock-freshness';
+import { StockReconciliation1764200000504 } from './migrations/1764200000504-stock-reconciliation';
+import { OrderStockRecheckHandler } from './stock/order-stock-recheck.handler';
+import { StockSweeper } from './stock/stock-sweeper';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -28,9 +31,9 @@ export class CatalogAppModule {
           service: 'catalog',
           config,
           connectionsConsumer: Consumers.catalogConnections,
-          consumers: [Consumers.catalogStock, Consumers.catalogPrices],
-          streams: [Streams.TINY_NOTIFICATIONS],
-          migrations: [Stock1764200000500, Prices1764200000501, StockFreshness1764200000503],
+          consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders],
+          streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
+          migrations: [Stock1764200000500, Prices1764200000501, StockFreshness1764200000503, StockReconciliation1764200000504],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
@@ -41,6 +44,8 @@ export class CatalogAppModule {
         StockPushService,
         StockPusher,
         StockNotificationHandler,
+        OrderStockRecheckHandler,
+        StockSweeper,
         PricesRepository,
         PricePushService,
         PricePusher,

@@ -32,6 +32,12 @@ export class IderisCatalogApi {
     }
   }
 
+  /** One page of every SKU of the account (for a sweep from a cursor), with the account's total. */
+  async skuPage(offset: number, limit = PAGE): Promise<{ skus: IderisSku[]; total: number }> {
+    const body = await this.client.get('/sku/search', { limit, offset });
+    return { skus: listOf(body).map(mapIderisSku).filter((sku): sku is IderisSku => sku !== undefined), total: totalOf(body) };
+  }
+
   /** Absolute quantity (idempotent on retry), never a delta. */
   async setSkuStock(sku: string, currentStock: number): Promise<void> {
     if (!Number.isInteger(currentStock) || currentStock < 0) {

@@ -1,7 +1,7 @@
 import { TinyApiError } from './tiny-api.error';
 import { assertBatchSize, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
 import type { TinyClient } from './tiny-client';
-import { toInt, unwrapList } from './tiny-coercion';
+import { toId, toInt, toText, unwrapList } from './tiny-coercion';
 import { formatTinyDateTime } from './tiny-date';
 import {
   mapTinyPriceList,
@@ -60,6 +60,28 @@ export class TinyProductsApi {
       if (error instanceof TinyApiError && error.kind === 'empty') return [];
       throw error;
     }
+  }
+
+  /**
+   * The product whose code is exactly `code` (Tiny's search is fuzzy: by name or partial code, so hits are
+   * post-filtered), or undefined. Deleted products (`E`) are not searched.
+   */
+  async findProductByCode(code: string): Promise<{ id: string; code: string } | undefined> {
+    for (let page = 1; page <= 5; page += 1) {
+      let envelope;
+      try {
+        envelope = await this.client.call('produtos.pesquisa.php', { pesquisa: code, pagina: String(page) });
+      } catch (error: unknown) {
+        if (error instanceof TinyApiError && error.kind === 'empty') return undefined;
+        throw error;
+      }
+      for (const hit of unwrapList(envelope.retorno['produtos'], 'produto')) {
+        const id = toId(hit['id']);
+        if (id && toText(hit['codigo']) === code) return { id, code };
+      }
+      if (page >= (toInt(envelope.retorno['numero_paginas']) ?? 1)) return undefined;
+    }
+    return undefined;
   }
 
   /**

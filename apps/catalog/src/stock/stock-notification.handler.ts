@@ -63,6 +63,7 @@ export class StockNotificationHandler {
       connectionId,
       sku: change.sku,
       tinyProductId: change.tinyProductId,
+      tinyCode: change.tinyCode,
       value: plan.kind === 'known' ? { balance: plan.balance, desired: plan.desired } : undefined,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,

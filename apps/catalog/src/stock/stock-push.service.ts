@@ -39,7 +39,9 @@ export class StockPushService {
     const { tiny, ideris, connection } = await this.clients.forActive(connectionId);
     const catalog = new IderisCatalogApi(ideris);
     await runInLane('realtime', async () => {
-      const known = await this.learnIderisQuantities(connectionId, catalog, rows.map((row) => row.sku));
+      // A SKU queued because of an imported order: Ideris's own count may have moved with the sale, so it is read too.
+      const recheck = rows.filter((row) => row.reason === 'order-imported').map((row) => row.sku);
+      const known = await this.learnIderisQuantities(connectionId, catalog, rows.map((row) => row.sku), recheck);
       const context: BatchContext = { tiny, catalog, settings: connection.settings, known };
       await eachWithLimit(rows, PUSHES_IN_FLIGHT, async (row) => {
         if (await keepLease()) await this.pushOne(row, context);
@@ -52,14 +54,16 @@ export class StockPushService {
    * What Ideris holds, for the SKUs the hub has never pushed or read, so the first push of a SKU is not a
    * no-op either. One search call per batch; on failure the pushes go ahead without it.
    */
-  private async learnIderisQuantities(connectionId: string, catalog: IderisCatalogApi, skus: string[]): Promise<Map<string, number>> {
+  private async learnIderisQuantities(connectionId: string, catalog: IderisCatalogApi, skus: string[], recheck: string[]): Promise<Map<string, number>> {
     const known = await this.stock.knownQuantities(connectionId, skus);
-    const unknown = skus.filter((sku) => !known.has(sku));
+    const unknown = skus.filter((sku) => !known.has(sku) || recheck.includes(sku));
     if (unknown.length === 0) return known;
     try {
       const read = new Map<string, number>();
+      const readStartedAt = new Date();
       for (const found of await catalog.searchSkus(unknown)) if (unknown.includes(found.sku)) read.set(found.sku, found.currentStock);
-      await this.stock.recordIderisQuantities(connectionId, read);
+      await this.stock.recordIderisQuantities(connectionId, new Map([...read].filter(([sku]) => !recheck.includes(sku))));
+      for (const sku of recheck) if (read.has(sku)) await this.stock.correctIderisQuantity(connectionId, sku, read.get(sku)!, readStartedAt);
       for (const [sku, quantity] of read) known.set(sku, quantity);
     } catch (error) {
       this.logger.warn({ msg: 'Ideris SKU read failed; pushing without it', connectionId, err: (error as Error).message });

@@ -6,10 +6,20 @@ export interface StockNotice {
   connectionId: string;
   sku: string;
   tinyProductId: string;
+  tinyCode?: string;
   /** Absent: the balance must be read from Tiny before the push. */
   value?: { balance: string; desired: number };
   sourceSeq: number;
   receivedAt: Date | null;
+}
+
+/** Why a SKU is queued without a value (Tiny is read before the push). */
+export type RereadReason = 'order-imported' | 'sweep';
+
+export interface StockProductRef {
+  sku: string;
+  tinyCode: string | null;
+  tinyProductId: string;
 }
 
 export interface PendingStock {
@@ -20,6 +30,8 @@ export interface PendingStock {
   /** bigint comes back as text. */
   source_seq: string;
   attempts: number;
+  /** notification | reorder | order-imported | sweep */
+  reason: string;
   /** When the gateway received the notification (epoch ms), for the latency journal. */
   received_ms: number | null;
   /** When this copy of the row was read (Date.now()). */
@@ -70,27 +82,103 @@ export class StockRepository {
                         ELSE 'stale' END AS outcome
            FROM seen
        ),
+       product AS (
+         -- which Tiny product the SKU is, for the reconciliation (imported orders name Tiny codes; the sweep reads Ideris SKUs)
+         INSERT INTO stock_product (connection_id, sku, tiny_code, tiny_product_id) SELECT $1, $2, $9, $3 FROM decision WHERE newer
+         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_code = coalesce(EXCLUDED.tiny_code, stock_product.tiny_code), tiny_product_id = EXCLUDED.tiny_product_id, updated_at = now()
+         WHERE stock_product.tiny_product_id <> EXCLUDED.tiny_product_id OR stock_product.tiny_code IS DISTINCT FROM coalesce(EXCLUDED.tiny_code, stock_product.tiny_code)
+       ),
        pending AS (
-         INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at)
+         INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason)
          SELECT $1, $2, $3, CASE WHEN outcome = 'accepted' THEN $4::numeric END, CASE WHEN outcome = 'accepted' THEN $5::int END,
-                CASE WHEN newer THEN $6 ELSE last_seq END, CASE WHEN newer THEN $7::timestamptz ELSE last_received_at END
+                CASE WHEN newer THEN $6 ELSE last_seq END, CASE WHEN newer THEN $7::timestamptz ELSE last_received_at END,
+                CASE WHEN newer THEN 'notification' ELSE 'reorder' END
            FROM decision WHERE outcome <> 'stale'
          ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
-           desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now()
+           desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now(), reason = EXCLUDED.reason
          WHERE stock_pending.source_seq < EXCLUDED.source_seq
             -- out of order (older than the latest, close to it): the pending value may be the older one; read Tiny instead
             OR (EXCLUDED.desired_qty IS NULL AND stock_pending.source_seq = EXCLUDED.source_seq)
        )
        SELECT outcome FROM decision`,
-      [notice.connectionId, notice.sku, notice.tinyProductId, notice.value?.balance ?? null, notice.value?.desired ?? null, notice.sourceSeq, notice.receivedAt, reorderWindowMs],
+      [
+        notice.connectionId,
+        notice.sku,
+        notice.tinyProductId,
+        notice.value?.balance ?? null,
+        notice.value?.desired ?? null,
+        notice.sourceSeq,
+        notice.receivedAt,
+        reorderWindowMs,
+        notice.tinyCode ?? null,
+      ],
     );
     return rows[0]!.outcome;
+  }
+
+  /**
+   * Queues SKUs to be checked against Tiny (their balance is read just before the push, which sends it only if
+   * Ideris holds something else). A SKU already pending keeps its place and loses its value; one pending for a
+   * newer notification is left alone, since that notification will be read or trusted on its own.
+   */
+  async requestReread(connectionId: string, products: StockProductRef[], reason: RereadReason): Promise<number> {
+    if (products.length === 0) return 0;
+    const [rows] = (await this.dataSource.query(
+      `INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason)
+       SELECT $1, t.sku, t.tiny_product_id, NULL, NULL, coalesce(seen.last_seq, 0), now(), $4
+         FROM unnest($2::text[], $3::text[]) AS t(sku, tiny_product_id)
+         LEFT JOIN stock_seen seen ON seen.connection_id = $1 AND seen.sku = t.sku
+       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = NULL, desired_qty = NULL, noticed_at = now(), reason = EXCLUDED.reason
+       WHERE stock_pending.source_seq <= EXCLUDED.source_seq
+       RETURNING 1`,
+      [connectionId, products.map((p) => p.sku), products.map((p) => p.tinyProductId), reason],
+    )) as [unknown[], number];
+    return rows.length;
+  }
+
+  /** The Tiny products known for these Tiny codes (or Ideris SKUs: a SKU without a mapping is Tiny's code). */
+  async productsByCode(connectionId: string, codes: string[]): Promise<StockProductRef[]> {
+    const rows: { sku: string; tiny_code: string | null; tiny_product_id: string }[] = await this.dataSource.query(
+      `SELECT sku, tiny_code, tiny_product_id FROM stock_product WHERE connection_id = $1 AND (tiny_code = ANY($2::text[]) OR sku = ANY($2::text[]))`,
+      [connectionId, codes],
+    );
+    return rows.map((row) => ({ sku: row.sku, tinyCode: row.tiny_code, tinyProductId: row.tiny_product_id }));
+  }
+
+  async productsBySku(connectionId: string, skus: string[]): Promise<Map<string, StockProductRef>> {
+    const rows: { sku: string; tiny_code: string | null; tiny_product_id: string }[] = await this.dataSource.query(
+      `SELECT sku, tiny_code, tiny_product_id FROM stock_product WHERE connection_id = $1 AND sku = ANY($2::text[])`,
+      [connectionId, skus],
+    );
+    return new Map(rows.map((row) => [row.sku, { sku: row.sku, tinyCode: row.tiny_code, tinyProductId: row.tiny_product_id }]));
+  }
+
+  /** A Tiny product found by its code (a search), remembered for the next time. */
+  async rememberProduct(connectionId: string, product: StockProductRef): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO stock_product (connection_id, sku, tiny_code, tiny_product_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_code = EXCLUDED.tiny_code, tiny_product_id = EXCLUDED.tiny_product_id, updated_at = now()`,
+      [connectionId, product.sku, product.tinyCode, product.tinyProductId],
+    );
+  }
+
+  /**
+   * What a sweep read from Ideris replaces what the hub believed Ideris holds, unless a push recorded something
+   * since the read began (that push is newer than the read).
+   */
+  async correctIderisQuantity(connectionId: string, sku: string, quantity: number, readStartedAt: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO stock_state (connection_id, sku, pushed_qty, known_from) VALUES ($1, $2, $3, 'ideris-read')
+       ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, known_from = 'ideris-read', updated_at = now()
+       WHERE stock_state.updated_at < $4`,
+      [connectionId, sku, quantity, readStartedAt],
+    );
   }
 
   /** The row as it is now: a newer notification may have replaced the value since the batch was read. */
   async current(row: PendingStock): Promise<PendingStock | undefined> {
     const rows: PendingStock[] = await this.stamped(
-      `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts,
+      `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts, reason,
               (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
          FROM stock_pending WHERE connection_id = $1 AND sku = $2`,
       [row.connection_id, row.sku],
@@ -113,7 +201,7 @@ export class StockRepository {
   /** The oldest pending SKUs that are due, with the age of their latest notification. */
   async due(connectionId: string, limit: number): Promise<PendingStock[]> {
     return this.stamped(
-      `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts,
+      `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts, reason,
               (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
          FROM stock_pending WHERE connection_id = $1 AND next_attempt_at <= now() ORDER BY queued_at, sku LIMIT $2`,
       [connectionId, limit],

@@ -67,10 +67,16 @@ export class IderisControlController {
   }
 
   /** Seeds an SKU with stock and a listing model for it. */
+  /** Adds a SKU (with a listing model), or changes an existing SKU's stock as a marketplace sale in Ideris would. */
   @Post('skus')
   addSku(@Body() raw: unknown): IderisSku {
     const body = requireRecord(raw);
     const accountData = this.data.of(this.knownKey(body));
+    const existing = accountData.skus.find((candidate) => candidate.sku === requireString(body, 'sku'));
+    if (existing) {
+      existing.currentStock = optionalPositiveInt(body, 'currentStock') ?? existing.currentStock;
+      return existing;
+    }
     const sku: IderisSku = {
       id: this.data.newCatalogId(),
       sku: requireString(body, 'sku'),

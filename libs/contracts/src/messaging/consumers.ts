@@ -110,6 +110,18 @@ export const Consumers = {
     retryDelaysMs: [2 * Durations.SECOND, 5 * Durations.SECOND, 15 * Durations.SECOND, 30 * Durations.SECOND, Durations.MINUTE],
   },
   /**
+   * Orders imported by the orders service → catalog re-reads their products' stock from Tiny (the
+   * reconciliation backstop: a sale must reach Ideris even if Tiny's stock notification is lost). Marking a
+   * SKU for a re-read is idempotent, so a redelivery is harmless.
+   */
+  catalogImportedOrders: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.ORDERS_EVENTS,
+    durable: 'catalog-imported-orders',
+    filterSubject: 'orders.order.imported.v1',
+    owner: 'catalog',
+  },
+  /**
    * Tiny price notifications for catalog. Coalesced per SKU by stream sequence like stock: a retry or a
    * redelivery finds its value recorded (or replaced) and changes nothing.
    */

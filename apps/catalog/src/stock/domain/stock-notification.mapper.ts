@@ -10,6 +10,7 @@ export function stockChangeFromNotification(dados: TinyStockNotificationData): S
   return {
     tinyProductId: dados.idProduto,
     sku,
+    tinyCode: dados.sku?.trim() || undefined,
     reportedKind: dados.tipoEstoque ? KIND_BY_TIPO[dados.tipoEstoque] : undefined,
     balance: dados.saldo,
   };

@@ -11,6 +11,8 @@ export interface StockChange {
   tinyProductId: string;
   /** The SKU Ideris knows: the mapping SKU the integration answered to Tiny, else Tiny's own code. */
   sku: string;
+  /** Tiny's own product code, when the notification carries it. */
+  tinyCode?: string;
   /** Which balance `balance` is; Tiny sends it per the integration's setting, and at least one integrator saw it missing. */
   reportedKind?: StockType;
   balance: string;

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
+import { IderisCatalogApi, IderisClient } from '@hub/ideris';
+import { EncryptionConfig, loadConfig } from '@hub/platform';
+import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
+import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { CatalogAppModule } from '../src/app.module';
+import { StockSweeper } from '../src/stock/stock-sweeper';
+
+const SAFETY_BUFFER = 1;
+const RESERVED = 2;
+const rule = (saldo: number) => Math.max(0, saldo - RESERVED - SAFETY_BUFFER);
+
+/** The reconciliation backstops: imported orders' products re-read from Tiny, and the sweep comparing Ideris with Tiny. */
+describe('stock reconciliation (Tiny → Ideris) through the running services', () => {
+  let h: GatewayHarness;
+  let catalog: INestApplication;
+  let nc: NatsConnection;
+  let connectionId: string;
+  const catalogSchema = uniqueSuffix('catalog_rec');
+  const tinyToken = `tiny-token-rec-${randomBytes(12).toString('hex')}`;
+  const iderisKey = randomBytes(48).toString('hex');
+  const iderisApi = () => new IderisCatalogApi(new IderisClient({ baseUrl: `${h.sandboxUrl}/ideris`, privateKey: iderisKey }));
+
+  const sandbox = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  const iderisStock = async () => new Map((await iderisApi().searchSkus()).map((s) => [s.sku, s.currentStock]));
+  const setTinySaldo = (codigo: string, saldo: number) => sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo, saldo }] });
+  const stockCalls = async () => ((await sandbox('GET', '/control/calls')).ideris[iderisKey]?.endpoints['sku/stock'] ?? { calls: 0, ok: 0 }) as { calls: number; ok: number };
+  const imported = async (skus: string[], iderisOrderId: number) => {
+    const event: OrderImportedV1 = { connectionId, iderisOrderId, tinyOrderId: String(900000 + iderisOrderId), skus };
+    await jetstream(nc).publish(OrderEvents.imported.subject, JSON.stringify(event), { msgID: `rec-${connectionId}-${iderisOrderId}` });
+  };
+
+  beforeAll(async () => {
+    // The test drives the sweep itself; the timer would race it for the same steps.
+    process.env['CATALOG_STOCK_SWEEP'] = 'off';
+    h = await startGateway();
+    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
+    catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
+    await catalog.init();
+    nc = await connect({ servers: testNatsUrl() });
+    await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Reconcilia LTDA', limitPerMinute: 3000 });
+    await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: 6000 });
+    const created = await h.api('POST', '/api/v1/connections', {
+      name: uniqueSuffix('rec-seller'),
+      tinyToken,
+      iderisPrivateKey: iderisKey,
+      cnpj: SELLER.cnpj,
+      tinyIntegrationId: 778,
+      tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
+      iderisBaseUrl: `${h.sandboxUrl}/ideris`,
+      settings: { stockType: 'available', safetyBuffer: SAFETY_BUFFER, tinyCallsPerMinute: 3000, iderisCallsPerMinute: 6000 },
+    });
+    expect(created.status).toBe(201);
+    connectionId = created.body.id;
+    for (let n = 1; n <= 60; n++) {
+      const codigo = `REC-${String(n).padStart(3, '0')}`;
+      await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo, saldo: 10 + n, saldoReservado: RESERVED });
+      await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: codigo, currentStock: rule(10 + n) });
+    }
+    expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
+    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND situation = 'active'`, [connectionId])).length === 1, 15_000, 100);
+  });
+
+  afterAll(async () => {
+    delete process.env['CATALOG_STOCK_SWEEP'];
+    await nc?.drain();
+    await catalog?.close();
+    await h?.close();
+    await dropSchema(h.schema);
+    await dropSchema(catalogSchema);
+  });
+
+  it('re-reads the products of an imported order from Tiny and pushes what changed, even with no stock notification at all', async () => {
+    // The sale lowered Tiny's balance of REC-001 and REC-002, but Tiny's notifications never came. REC-003 did not change.
+    await setTinySaldo('REC-001', 4);
+    await setTinySaldo('REC-002', 9);
+    const before = await stockCalls();
+    await imported(['REC-001', 'REC-002', 'REC-003', 'NOT-IN-TINY'], 1);
+    await waitFor(async () => {
+      const held = await iderisStock();
+      return held.get('REC-001') === rule(4) && held.get('REC-002') === rule(9);
+    }, 15_000, 100);
+    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 10_000, 100);
+    // Only the two that differ were written; REC-003 was compared and left alone; the unknown code was skipped.
+    expect((await stockCalls()).ok - before.ok).toBe(2);
+    expect((await iderisStock()).get('REC-003')).toBe(rule(13));
+    const products = await sql<{ sku: string }>(`SELECT sku FROM "${catalogSchema}".stock_product WHERE connection_id = $1 ORDER BY sku`, [connectionId]);
+    expect(products.map((p) => p.sku)).toEqual(['REC-001', 'REC-002', 'REC-003']);
+
+    // A redelivery of the same event (or the next order of the same products) changes nothing when nothing moved.
+    await imported(['REC-001'], 2);
+    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 10_000, 100);
+    expect((await stockCalls()).ok - before.ok).toBe(2);
+  });
+
+  it('compares against what Ideris really holds after a marketplace sale lowered it on its own', async () => {
+    // The hub last pushed rule(4) for REC-001; the marketplace sale took one unit in Ideris; Tiny still says 4.
+    await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: 'REC-001', currentStock: rule(4) - 1 });
+    await imported(['REC-001'], 3);
+    await waitFor(async () => (await iderisStock()).get('REC-001') === rule(4), 15_000, 100);
+  });
+
+  it('sweeps every Ideris SKU against Tiny from a cursor, in the bulk lane, and corrects what differs', async () => {
+    // Drift the hub never heard of: Tiny changed behind its back for three SKUs, Ideris for one.
+    await setTinySaldo('REC-010', 2);
+    await setTinySaldo('REC-020', 50);
+    await setTinySaldo('REC-055', 31);
+    await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: 'REC-030', currentStock: 999 });
+    const sweeper = catalog.get(StockSweeper);
+    const steps: Array<{ read: number; checked: number; corrected: number }> = [];
+    let offset = 0;
+    for (;;) {
+      const step = await sweeper.step(connectionId, offset);
+      steps.push(step);
+      offset = step.nextOffset;
+      if (offset >= step.total || step.read === 0) break;
+    }
+    expect(steps.length).toBe(2); // 60 SKUs in pages of 50
+    expect(steps.reduce((n, s) => n + s.corrected, 0)).toBe(4);
+    expect(steps.reduce((n, s) => n + s.checked, 0)).toBe(60);
+    await waitFor(async () => {
+      const held = await iderisStock();
+      return held.get('REC-010') === rule(2) && held.get('REC-020') === rule(50) && held.get('REC-055') === rule(31) && held.get('REC-030') === rule(40);
+    }, 15_000, 100);
+
+    // A pass over a catalogue in agreement corrects nothing and writes nothing.
+    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 10_000, 100);
+    const before = await stockCalls();
+    expect((await sweeper.step(connectionId, 0)).corrected).toBe(0);
+    expect((await sweeper.step(connectionId, 50)).corrected).toBe(0);
+    expect((await stockCalls()).calls).toBe(before.calls);
+  });
+
+  it('keeps the sweep cursor and pass in the database, so a restart resumes where it stopped', async () => {
+    const sweeper = catalog.get(StockSweeper);
+    await sql(`INSERT INTO "${catalogSchema}".stock_sweep (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
+    await sql(`UPDATE "${catalogSchema}".stock_sweep SET next_poll_at = now(), next_offset = 0, pass = 0 WHERE connection_id = $1`, [connectionId]);
+    expect(await sweeper.pollIfDue(connectionId)).toBe(true);
+    let [state] = await sql<{ next_offset: number; pass: number }>(`SELECT next_offset, pass FROM "${catalogSchema}".stock_sweep WHERE connection_id = $1`, [connectionId]);
+    expect(state).toEqual({ next_offset: 50, pass: 0 });
+    await sql(`UPDATE "${catalogSchema}".stock_sweep SET next_poll_at = now() WHERE connection_id = $1`, [connectionId]);
+    expect(await sweeper.pollIfDue(connectionId)).toBe(true);
+    [state] = await sql<{ next_offset: number; pass: number; last_pass_checked: number }>(`SELECT next_offset, pass, last_pass_checked FROM "${catalogSchema}".stock_sweep WHERE connection_id = $1`, [connectionId]);
+    expect(state).toMatchObject({ next_offset: 0, pass: 1, last_pass_checked: 60 });
+    // The next pass is hours away: a tick now claims nothing.
+    expect(await sweeper.pollIfDue(connectionId)).toBe(false);
+  });
+});
