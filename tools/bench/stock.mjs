@@ -50,6 +50,9 @@ const reorderMs = arg('reorder-ms', 200);
 const safetyBuffer = arg('buffer', 2);
 const tipo = argOf('tipo') === 'F' ? 'F' : 'D';
 const seed = arg('seed', 7);
+// --prices N: N price changes (one per SKU, +1 % each) spread over the burst, to see that prices still get their
+// share of the Ideris budget while stock saturates it (prices ride the normal lane, stock the real-time one).
+const priceChanges = arg('prices', 0);
 
 const log = (msg) => process.stderr.write(`[stock-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -141,6 +144,8 @@ const call = async (method, url, body, headers = {}) => {
 // ---- the Ideris pass-through: records every stock write -------------------------------------------------------
 /** Accepted-or-not stock writes, in the order Ideris answered them. */
 const writes = [];
+/** Accepted-or-not price writes. */
+const priceWrites = [];
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 proxyServer = http.createServer((req, res) => {
   const chunks = [];
@@ -161,6 +166,15 @@ proxyServer = http.createServer((req, res) => {
             /* a bad body is Ideris's business */
           }
           writes.push({ sku: parsed.sku, qty: parsed.currentStock, status: answer.statusCode, sentAt, answeredAt: Date.now() });
+        }
+        if (req.method === 'PUT' && req.url.startsWith('/ideris/listingModel/price')) {
+          let parsed = {};
+          try {
+            parsed = JSON.parse(body.toString('utf8'));
+          } catch {
+            /* a bad body is Ideris's business */
+          }
+          priceWrites.push({ listingModelId: parsed.listingModelId, value: parsed.value, status: answer.statusCode, sentAt });
         }
         const outBody = Buffer.concat(out);
         const outHeaders = { ...answer.headers, 'content-length': String(outBody.length) };
@@ -216,7 +230,12 @@ const q = async (text, params = []) => (await pool.query(text, params)).rows;
   }
 }
 await call('POST', `${sb}/control/tiny/webhooks/settings`, { timeScale: 0.001 });
-await call('POST', `${sb}/control/tiny/webhooks`, { token: seller.token, idEcommerce: seller.idEcommerce, tipoEstoque: tipo, urls: { estoque: connection.webhookUrls.estoque } });
+await call('POST', `${sb}/control/tiny/webhooks`, {
+  token: seller.token,
+  idEcommerce: seller.idEcommerce,
+  tipoEstoque: tipo,
+  urls: { estoque: connection.webhookUrls.estoque, ...(priceChanges > 0 ? { precos: connection.webhookUrls.precos } : {}) },
+});
 await call('POST', `${sb}/control/tiny/webhooks/faults`, { token: seller.token, duplicateRate, reorderWindowMs: reorderMs, seed });
 
 // Ideris faults on the stock writes, spread over the run: 503s and (unless --no-429 1) as many 429s, which are
@@ -260,6 +279,20 @@ const burstDone = (async () => {
   return Date.now();
 })();
 
+// Price changes, spread over the burst: SKUs from the end of the list, each once.
+const priceChanged = new Map();
+const pricesDone = (async () => {
+  if (priceChanges <= 0) return;
+  const burstSeconds = rate > 0 ? changes / rate : 1;
+  const gap = (burstSeconds * 1000) / priceChanges;
+  for (let n = 0; n < priceChanges; n++) {
+    const codigo = codes[codes.length - 1 - n];
+    const answer = await call('POST', `${sb}/control/tiny/prices`, { token: seller.token, codigo, preco: '100.90' });
+    priceChanged.set(codigo, { at: Date.now(), preco: answer.preco });
+    await sleep(gap);
+  }
+})();
+
 // ---- watch: pending rows, the kill, the end -------------------------------------------------------------------
 let maxPending = 0;
 let maxRowsPerSku = 0;
@@ -289,7 +322,9 @@ for (;;) {
     sandboxPending = (await call('GET', `${sb}/control/tiny/webhooks/deliveries?token=${encodeURIComponent(seller.token)}&kind=estoque`)).pending;
     const consumer = await jsm.consumers.info('TINY_NOTIFICATIONS', 'catalog-stock').catch(() => null);
     const inConsumer = consumer ? consumer.num_pending + consumer.num_ack_pending : 1;
-    const quiet = sandboxPending === 0 && inConsumer === 0 && p.n === 0;
+    const [pp] = priceChanges > 0 ? await q(`SELECT count(*)::int AS n FROM "${schema}".price_pending WHERE connection_id = $1`, [connection.id]).catch(() => [{ n: 1 }]) : [{ n: 0 }];
+    const pricesOut = priceChanges > 0 && (priceChanged.size < priceChanges || pp.n > 0);
+    const quiet = sandboxPending === 0 && inConsumer === 0 && p.n === 0 && !pricesOut;
     quietSince = quiet ? (quietSince ?? Date.now()) : null;
     log(`sent ${sent}/${changes}, sandbox pending ${sandboxPending}, in catalog's consumer ${inConsumer}, pending rows ${p.n}, accepted writes ${okWrites()}`);
     // Twice in a row quiet (3 s apart): nothing in flight anywhere.
@@ -302,6 +337,7 @@ for (;;) {
   await sleep(500);
 }
 const drainedAt = Date.now();
+await pricesDone;
 const timedOut = drainedAt - started > timeoutS * 1000;
 sampleMemory();
 clearInterval(sampler);
@@ -439,6 +475,29 @@ const okCount = okWrites();
 const stockEp = iderisAcc.endpoints['sku/stock'] ?? { calls: 0, ok: 0, errors: 0, blocks: 0 };
 const firstWriteAfterKill = killed ? writes.find((w) => w.sentAt > killed.at && w.status === 200) : undefined;
 
+// Prices: each changed SKU's listing model write, and the time from Tiny's change to Ideris's answer.
+let priceResult;
+if (priceChanges > 0) {
+  const models = new Map();
+  for (let offset = 0; ; offset += 50) {
+    const page = await call('GET', `${sb}/ideris/listingModel/search?limit=50&offset=${offset}`, undefined, { authorization: `Bearer ${jwt}` });
+    for (const m of page.obj) models.set(m.id, m.sku);
+    if (page.obj.length < 50) break;
+  }
+  const firstWrite = new Map();
+  for (const w of priceWrites) {
+    const sku = models.get(w.listingModelId);
+    if (w.status === 200 && sku && !firstWrite.has(sku)) firstWrite.set(sku, w.sentAt);
+  }
+  const priceLatency = [...priceChanged].map(([sku, c]) => (firstWrite.has(sku) ? firstWrite.get(sku) - c.at : NaN));
+  priceResult = {
+    changed: priceChanged.size,
+    pushed: [...priceChanged.keys()].filter((sku) => firstWrite.has(sku)).length,
+    iderisPriceCalls: priceWrites.length,
+    tinyChangeToIderisMs: { p50: pct(priceLatency, 0.5), p95: pct(priceLatency, 0.95), max: pct(priceLatency, 1) },
+  };
+}
+
 // Deleting the connection announces it: no other run's read model keeps a connection whose sandbox is gone.
 await call('DELETE', `${gw}/api/v1/connections/${connection.id}`, undefined, auth).catch(() => undefined);
 const result = {
@@ -481,6 +540,7 @@ const result = {
   settings: { ratePerSecond: rate || 'all at once', duplicateRate, reorderWindowMs: reorderMs, faultRate, injected429: with429, safetyBuffer, tipoEstoque: tipo, seed },
   checks: { finalBalanceDisagreements, iderisSkusRead: iderisNow.size },
   samples: { mismatches: mismatchSamples, stale: staleSamples },
+  prices: priceResult ?? null,
   memoryPeakMB: peaks,
 };
 await pool.end();

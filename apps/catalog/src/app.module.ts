@@ -11,6 +11,8 @@ import { StockFreshness1764200000503 } from './migrations/1764200000503-stock-fr
 import { StockReconciliation1764200000504 } from './migrations/1764200000504-stock-reconciliation';
 import { OrderStockRecheckHandler } from './stock/order-stock-recheck.handler';
 import { StockSweeper } from './stock/stock-sweeper';
+import { StockUpdatesFeed } from './stock/stock-updates-feed';
+import { StockFeed1764200000505 } from './migrations/1764200000505-stock-feed';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -33,7 +35,7 @@ export class CatalogAppModule {
           connectionsConsumer: Consumers.catalogConnections,
           consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders],
           streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
-          migrations: [Stock1764200000500, Prices1764200000501, StockFreshness1764200000503, StockReconciliation1764200000504],
+          migrations: [Stock1764200000500, Prices1764200000501, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
@@ -46,6 +48,7 @@ export class CatalogAppModule {
         StockNotificationHandler,
         OrderStockRecheckHandler,
         StockSweeper,
+        StockUpdatesFeed,
         PricesRepository,
         PricePushService,
         PricePusher,

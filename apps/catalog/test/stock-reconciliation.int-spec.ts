@@ -10,6 +10,7 @@ import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testin
 import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { CatalogAppModule } from '../src/app.module';
 import { StockSweeper } from '../src/stock/stock-sweeper';
+import { StockUpdatesFeed } from '../src/stock/stock-updates-feed';
 
 const SAFETY_BUFFER = 1;
 const RESERVED = 2;
@@ -43,6 +44,7 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   beforeAll(async () => {
     // The test drives the sweep itself; the timer would race it for the same steps.
     process.env['CATALOG_STOCK_SWEEP'] = 'off';
+    process.env['CATALOG_STOCK_FEED'] = 'off';
     h = await startGateway();
     const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
     catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
@@ -73,6 +75,7 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
 
   afterAll(async () => {
     delete process.env['CATALOG_STOCK_SWEEP'];
+    delete process.env['CATALOG_STOCK_FEED'];
     await nc?.drain();
     await catalog?.close();
     await h?.close();
@@ -154,5 +157,67 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     expect(state).toMatchObject({ next_offset: 0, pass: 1, last_pass_checked: 60 });
     // The next pass is hours away: a tick now claims nothing.
     expect(await sweeper.pollIfDue(connectionId)).toBe(false);
+  });
+
+  describe("Tiny's stock-change queue (lista.atualizacoes.estoque), consumed once", () => {
+    const feedState = async () =>
+      (await sql<{ reading_started_at: Date | null; records_total: string; recoveries: number; last_error: string | null }>(
+        `SELECT reading_started_at, records_total::text, recoveries, last_error FROM "${catalogSchema}".stock_feed WHERE connection_id = $1`,
+        [connectionId],
+      ))[0]!;
+    const runFeed = async () => {
+      await sql(`UPDATE "${catalogSchema}".stock_feed SET next_poll_at = now() WHERE connection_id = $1`, [connectionId]);
+      return catalog.get(StockUpdatesFeed).pollIfDue(connectionId);
+    };
+
+    beforeAll(async () => {
+      const patched = await h.api('PATCH', `/api/v1/connections/${connectionId}`, { settings: { stockUpdatesFeed: true } });
+      expect(patched.status).toBe(200);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND (settings->>'stockUpdatesFeed')::boolean`, [connectionId])).length === 1, 15_000, 100);
+      // The feed reads changes since its row was created: create it now, then drain what earlier tests left queued.
+      await sql(`INSERT INTO "${catalogSchema}".stock_feed (connection_id, since) VALUES ($1, now() - interval '1 day') ON CONFLICT DO NOTHING`, [connectionId]);
+      expect(await runFeed()).toBe(true);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 15_000, 100);
+    });
+
+    it('pushes the changes the queue reports, with no notification at all', async () => {
+      await setTinySaldo('REC-040', 3);
+      await setTinySaldo('REC-041', 77);
+      expect(await runFeed()).toBe(true);
+      await waitFor(async () => {
+        const held = await iderisStock();
+        return held.get('REC-040') === rule(3) && held.get('REC-041') === rule(77);
+      }, 15_000, 100);
+      expect(await feedState()).toMatchObject({ reading_started_at: null, recoveries: 0, last_error: null });
+    });
+
+    it('recovers with a full sweep when a read consumed records but its answer never arrived', async () => {
+      await setTinySaldo('REC-042', 5);
+      await setTinySaldo('REC-043', 66);
+      // Tiny removes the two records from its queue, then the connection drops before the answer.
+      await sandbox('POST', '/control/faults', { system: 'tiny', account: tinyToken, endpoint: 'lista.atualizacoes.estoque', times: 1, commitThenDrop: true });
+      expect(await runFeed()).toBe(true);
+      const afterLoss = await feedState();
+      expect(afterLoss.reading_started_at).not.toBeNull();
+      expect(afterLoss.last_error).not.toBeNull();
+      // Tiny's queue no longer has them: reading it again finds nothing of these two.
+      expect((await iderisStock()).get('REC-042')).toBe(rule(10 + 42));
+
+      // The next run sees the unfinished read and starts a full sweep now; the sweep finds and fixes both.
+      expect(await runFeed()).toBe(true);
+      expect(await feedState()).toMatchObject({ reading_started_at: null, recoveries: 1, last_error: null });
+      const [sweep] = await sql<{ due: boolean; next_offset: number }>(`SELECT next_poll_at <= now() AS due, next_offset FROM "${catalogSchema}".stock_sweep WHERE connection_id = $1`, [connectionId]);
+      expect(sweep).toEqual({ due: true, next_offset: 0 });
+      const sweeper = catalog.get(StockSweeper);
+      while (await sweeper.pollIfDue(connectionId)) {
+        const [state] = await sql<{ next_offset: number }>(`SELECT next_offset FROM "${catalogSchema}".stock_sweep WHERE connection_id = $1`, [connectionId]);
+        if (state!.next_offset === 0) break;
+        await sql(`UPDATE "${catalogSchema}".stock_sweep SET next_poll_at = now() WHERE connection_id = $1`, [connectionId]);
+      }
+      await waitFor(async () => {
+        const held = await iderisStock();
+        return held.get('REC-042') === rule(5) && held.get('REC-043') === rule(66);
+      }, 15_000, 100);
+    });
   });
 });

@@ -123,7 +123,8 @@ export class StockRepository {
    */
   async requestReread(connectionId: string, products: StockProductRef[], reason: RereadReason): Promise<number> {
     if (products.length === 0) return 0;
-    const [rows] = (await this.dataSource.query(
+    // INSERT … RETURNING answers the rows themselves (only UPDATE and DELETE answer [rows, count]).
+    const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason)
        SELECT $1, t.sku, t.tiny_product_id, NULL, NULL, coalesce(seen.last_seq, 0), now(), $4
          FROM unnest($2::text[], $3::text[]) AS t(sku, tiny_product_id)
@@ -132,7 +133,7 @@ export class StockRepository {
        WHERE stock_pending.source_seq <= EXCLUDED.source_seq
        RETURNING 1`,
       [connectionId, products.map((p) => p.sku), products.map((p) => p.tinyProductId), reason],
-    )) as [unknown[], number];
+    );
     return rows.length;
   }
 

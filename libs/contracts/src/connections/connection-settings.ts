@@ -7,6 +7,10 @@ export type ConnectionSituation = (typeof CONNECTION_SITUATIONS)[number];
 export const STOCK_TYPES = ['physical', 'available'] as const;
 export type StockType = (typeof STOCK_TYPES)[number];
 
+/** A kit's stock in Ideris: Tiny's balance of the kit product itself, or the minimum its components allow. */
+export const KIT_STOCK_SOURCES = ['own', 'components'] as const;
+export type KitStockSource = (typeof KIT_STOCK_SOURCES)[number];
+
 /** Tiny v2 order situations (codes), the targets of the default status map. */
 export const TINY_ORDER_SITUATIONS = [
   'aberto', 'aprovado', 'preparando_envio', 'faturado', 'pronto_envio', 'enviado', 'entregue', 'nao_entregue', 'cancelado',
@@ -26,6 +30,19 @@ export class ConnectionSettings {
   @Min(0)
   @Max(1_000_000)
   safetyBuffer?: number;
+
+  @ApiPropertyOptional({ enum: KIT_STOCK_SOURCES, default: 'own', description: "A kit's stock: Tiny's balance of the kit itself, or the minimum over its components (balance ÷ quantity)" })
+  @IsOptional()
+  @IsIn(KIT_STOCK_SOURCES)
+  kitStock?: KitStockSource;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "Also read Tiny's stock-change queue (lista.atualizacoes.estoque, needs Tiny's 'API para estoque em tempo real' extension) every minute, as a backstop for lost stock notifications",
+  })
+  @IsOptional()
+  @IsBoolean()
+  stockUpdatesFeed?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Post the order stock ("lançar estoque") right after import' })
   @IsOptional()
@@ -68,6 +85,8 @@ export class ConnectionSettings {
 export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute'> = {
   stockType: 'available',
   safetyBuffer: 0,
+  kitStock: 'own',
+  stockUpdatesFeed: false,
   autoPostStock: false,
   statusMap: {},
   importIderisStatusIds: [],
