@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
+import { Transport } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
@@ -48,6 +49,8 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     h = await startGateway();
     const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
     catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
+    catalog.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'catalog' } });
+    await catalog.startAllMicroservices();
     await catalog.init();
     nc = await connect({ servers: testNatsUrl() });
     await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Reconcilia LTDA', limitPerMinute: 3000 });
@@ -157,6 +160,16 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     expect(state).toMatchObject({ next_offset: 0, pass: 1, last_pass_checked: 60 });
     // The next pass is hours away: a tick now claims nothing.
     expect(await sweeper.pollIfDue(connectionId)).toBe(false);
+
+    // The operator sees it through the gateway, and can start a pass now.
+    const view = await h.api('GET', `/api/v1/connections/${connectionId}/stock`);
+    expect(view.status).toBe(200);
+    expect(view.body.reconciliation.sweep).toMatchObject({ passes: 1, offset: 0, lastPassChecked: 60, lastError: null });
+    expect(view.body.pendingByReason).toEqual({});
+    const started = await h.api('POST', `/api/v1/connections/${connectionId}/stock/sweep`);
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ connectionId, started: true });
+    expect(await sweeper.pollIfDue(connectionId)).toBe(true);
   });
 
   describe("Tiny's stock-change queue (lista.atualizacoes.estoque), consumed once", () => {

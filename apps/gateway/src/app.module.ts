@@ -10,6 +10,7 @@ import { OrdersController } from './orders/orders.controller';
 import { FiscalController } from './fiscal/fiscal.controller';
 import { StatusController } from './status/status.controller';
 import { PricesController } from './catalog/prices.controller';
+import { StockController } from './catalog/stock.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
@@ -44,7 +45,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, MetricsController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, MetricsController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
