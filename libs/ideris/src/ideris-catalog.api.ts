@@ -32,6 +32,22 @@ export class IderisCatalogApi {
     }
   }
 
+  /**
+   * Absolute quantity decided once the API budget granted the call (after any wait for the slot), so it is the
+   * latest; `decide` answering undefined sends nothing. Answers the quantity sent, or undefined.
+   */
+  async setLatestSkuStock(sku: string, decide: () => Promise<number | undefined>): Promise<number | undefined> {
+    const outcome = await this.client.sendLatestJson('PUT', '/sku/stock', async () => {
+      const currentStock = await decide();
+      if (currentStock === undefined) return undefined;
+      if (!Number.isInteger(currentStock) || currentStock < 0) {
+        throw new IderisApiError({ kind: 'validation', path: '/sku/stock', detail: 'currentStock must be a non-negative integer' });
+      }
+      return { sku, currentStock };
+    });
+    return outcome.sent ? (outcome.body as { currentStock: number }).currentStock : undefined;
+  }
+
   /** One page of every SKU of the account (for a sweep from a cursor), with the account's total. */
   async skuPage(offset: number, limit = PAGE): Promise<{ skus: IderisSku[]; total: number }> {
     const body = await this.client.get('/sku/search', { limit, offset });

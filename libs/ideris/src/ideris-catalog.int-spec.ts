@@ -49,6 +49,21 @@ describe('Ideris catalogue, stock and assumed writes against the sandbox over HT
     expect(statuses).toContainEqual(expect.objectContaining({ id: 1007, description: 'Aberto' }));
   });
 
+  it('decides a stock value only once the call is granted, sends nothing when told so, and pages all SKUs', async () => {
+    await control('/control/ideris/skus', { privateKey: KEY, sku: 'LATE-1', currentStock: 1 });
+    const catalog = new IderisCatalogApi(client);
+    let decidedAt = 0;
+    const asked = Date.now();
+    await expect(catalog.setLatestSkuStock('LATE-1', async () => ((decidedAt = Date.now()), 9))).resolves.toBe(9);
+    expect(decidedAt).toBeGreaterThanOrEqual(asked);
+    await expect(catalog.setLatestSkuStock('LATE-1', async () => undefined)).resolves.toBeUndefined();
+    await expect(catalog.searchSkus(['LATE-1'])).resolves.toEqual([expect.objectContaining({ currentStock: 9 })]);
+    expect((await failure(catalog.setLatestSkuStock('LATE-1', async () => -1))).kind).toBe('validation');
+    const stats = (await (await fetch(`${base}/control/calls`)).json()) as { ideris: Record<string, { endpoints: Record<string, { calls: number }> }> };
+    expect(stats.ideris[KEY]!.endpoints['sku/stock']!.calls).toBe(1);
+    await expect(catalog.skuPage(0, 50)).resolves.toEqual({ skus: [expect.objectContaining({ sku: 'LATE-1' })], total: 1 });
+  });
+
   it('searches SKUs with a repeated sku parameter and walks past the 50-row page cap', async () => {
     for (let index = 0; index < 55; index += 1) await control('/control/ideris/skus', { privateKey: KEY, sku: `SKU-${index}`, currentStock: index });
     const catalog = new IderisCatalogApi(client);

@@ -110,24 +110,40 @@ export class IderisClient {
     return this.authorized(method, path, JSON.stringify(body));
   }
 
-  private async authorized(method: string, pathAndQuery: string, body?: string): Promise<unknown> {
+  /**
+   * Like `sendJson`, but the body is built once the API budget granted the call, so it carries the latest value
+   * after any wait for the slot; `build` answering undefined sends nothing (`{ sent: false }`; the slot is spent).
+   */
+  async sendLatestJson(method: 'POST' | 'PUT', path: string, build: () => Promise<unknown>): Promise<{ sent: false } | { sent: true; body: unknown; answer: unknown }> {
+    let built: unknown;
+    const answer = await this.authorized(method, path, async () => {
+      built = await build();
+      return built === undefined ? undefined : JSON.stringify(built);
+    });
+    return answer === NOT_SENT ? { sent: false } : { sent: true, body: built, answer };
+  }
+
+  private async authorized(method: string, pathAndQuery: string, body?: string | (() => Promise<string | undefined>)): Promise<unknown> {
     let token = await this.tokens.token();
     for (let attempt = 0; ; attempt += 1) {
       const jwt = token.jwt;
       const { response, text } = await this.gate.run({ label: `${method} ${pathAndQuery.split('?')[0]}`, blockOf: iderisBlockOf }, async () => {
+        const payload = typeof body === 'function' ? await body() : body;
+        if (typeof body === 'function' && payload === undefined) return { response: undefined, text: '' };
         const res = await this.send(pathAndQuery, {
           method,
           headers: {
             authorization: `Bearer ${jwt}`,
             accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
           },
-          body,
+          body: payload,
         });
         const resText = await res.text();
         if (res.status === 429) throw httpError(pathAndQuery, res, resText);
         return { response: res, text: resText };
       });
+      if (!response) return NOT_SENT;
       if (response.status === 401 && attempt === 0) {
         this.tokens.invalidate(token.jwt);
         token = await this.tokens.token();
@@ -147,6 +163,9 @@ export class IderisClient {
     }
   }
 }
+
+/** What `authorized` answers when a lazily built body decided to send nothing. */
+const NOT_SENT = Symbol('not sent');
 
 function httpError(path: string, response: Response, text: string): IderisApiError {
   const retryAfter = Number(response.headers.get('retry-after'));

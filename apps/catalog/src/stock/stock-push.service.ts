@@ -8,11 +8,17 @@ import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain
 import { classifyStockPushError, retryDelayMs } from './stock-push.errors';
 import { StockRepository, type PendingStock } from './stock.repository';
 
-const pushes = counter('hub_catalog_stock_pushes_total', 'Pending stock values by outcome: pushed, unchanged (Ideris already held it), problem, retry', ['outcome']);
+const pushes = counter(
+  'hub_catalog_stock_pushes_total',
+  'Pending stock values by outcome: pushed, unchanged (Ideris already held it), superseded (changed while waiting for the budget; taken next round), problem, retry',
+  ['outcome'],
+);
 const latency = histogram('hub_catalog_stock_push_latency_seconds', 'From the gateway receiving a stock notification to Ideris confirming the value', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 /** SKUs taken per round: one Ideris SKU search (pages of 50) learns what Ideris holds for the new ones. */
 export const STOCK_BATCH = 50;
+/** A push whose budget slot came later than this reads its row again in the slot (the value may have changed). */
+const SLOT_WAIT_REREAD_MS = 250;
 /** A batch read less than this ago is pushed as read, without reading each row again. */
 const FRESH_BATCH_MS = 500;
 /** Pushes in flight per connection; the API budget spaces them and caps Ideris concurrency anyway. */
@@ -90,11 +96,35 @@ export class StockPushService {
         pushes.inc({ outcome: 'unchanged' });
         return;
       }
-      await context.catalog.setSkuStock(row.sku, desired);
-      context.known.set(row.sku, desired);
-      await this.stock.recordPushed(row, desired, previous);
+      // The value is settled once the budget grants the call: when the slot took a while (a binding budget), the
+      // row is read again then, so the push carries the latest value, not the one from before the wait.
+      const asked = Date.now();
+      let pushed: PendingStock = row;
+      let skipped: 'changed' | 'unchanged' | undefined;
+      const decided = desired;
+      const sent = await context.catalog.setLatestSkuStock(row.sku, async () => {
+        if (Date.now() - asked < SLOT_WAIT_REREAD_MS) return decided;
+        const latest = await this.stock.current(row);
+        if (!latest || latest.desired_qty === null) {
+          skipped = 'changed'; // gone (handled), or needs a Tiny read: the next round takes it
+          return undefined;
+        }
+        pushed = latest;
+        if (latest.desired_qty === previous) {
+          skipped = 'unchanged';
+          return undefined;
+        }
+        return latest.desired_qty;
+      });
+      if (sent === undefined) {
+        if (skipped === 'unchanged') await this.stock.recordUnchanged(pushed, pushed.desired_qty!);
+        pushes.inc({ outcome: skipped === 'unchanged' ? 'unchanged' : 'superseded' });
+        return;
+      }
+      context.known.set(row.sku, sent);
+      await this.stock.recordPushed(pushed, sent, previous);
       pushes.inc({ outcome: 'pushed' });
-      if (row.received_ms !== null) latency.observe(Math.max(0, Date.now() - row.received_ms) / 1000);
+      if (pushed.received_ms !== null) latency.observe(Math.max(0, Date.now() - pushed.received_ms) / 1000);
     } catch (error) {
       const failure = classifyStockPushError(error);
       if (failure.kind === 'problem') {
