@@ -90,11 +90,20 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   private async drainClaimed(connectionId: string): Promise<void> {
     await this.ensureLeaseRow(connectionId);
     if (!(await this.renew(connectionId))) return;
+    // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris
+    // budget), and a lapsed lease would let another replica start a second pusher for the connection.
+    let held = true;
+    const heartbeat = setInterval(() => {
+      void this.renew(connectionId)
+        .then((ok) => (held = held && ok))
+        .catch(() => undefined);
+    }, (this.options.leaseSeconds * 1000) / 3);
     try {
-      while (!this.stopped && (await this.renew(connectionId))) {
-        if ((await this.pushDue(connectionId, () => this.renew(connectionId))) === 0) break;
+      while (!this.stopped && held && (await this.renew(connectionId))) {
+        if ((await this.pushDue(connectionId, async () => held && (await this.renew(connectionId)))) === 0) break;
       }
     } finally {
+      clearInterval(heartbeat);
       await this.release(connectionId);
     }
   }
