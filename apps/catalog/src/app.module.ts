@@ -11,6 +11,7 @@ import { StockFreshness1764200000503 } from './migrations/1764200000503-stock-fr
 import { StockReconciliation1764200000504 } from './migrations/1764200000504-stock-reconciliation';
 import { OrderStockRecheckHandler } from './stock/order-stock-recheck.handler';
 import { StockSweeper } from './stock/stock-sweeper';
+import { KitStock } from './stock/kit-stock';
 import { StockUpdatesFeed } from './stock/stock-updates-feed';
 import { StockFeed1764200000505 } from './migrations/1764200000505-stock-feed';
 import { PriceAdminController } from './prices/price-admin.controller';
@@ -43,6 +44,7 @@ export class CatalogAppModule {
       providers: [
         ConnectionClients,
         StockRepository,
+        KitStock,
         StockPushService,
         StockPusher,
         StockNotificationHandler,

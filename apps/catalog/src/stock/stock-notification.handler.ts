@@ -6,6 +6,7 @@ import { bindConnection, counter } from '@hub/platform';
 import { parseTinyNotification } from '@hub/tiny';
 import { stockChangeFromNotification } from './domain/stock-notification.mapper';
 import { planStock } from './domain/stock-rule';
+import { KitStock } from './kit-stock';
 import { StockPusher } from './stock-pusher';
 import { StockRepository } from './stock.repository';
 
@@ -35,6 +36,7 @@ export class StockNotificationHandler {
     private readonly directory: ConnectionDirectory,
     private readonly stock: StockRepository,
     private readonly pusher: StockPusher,
+    private readonly kits: KitStock,
   ) {}
 
   @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
@@ -57,7 +59,10 @@ export class StockNotificationHandler {
     }
     const change = stockChangeFromNotification(parsed.notification.dados);
     if (!change) throw new PermanentError(`estoque notification for Tiny product ${parsed.notification.dados.idProduto} names no SKU`, 'invalid-notification');
-    const plan = planStock(change, connection.settings);
+    // A kit counted from its components: its own balance in the notification is not what Ideris gets.
+    const byComponents = connection.settings.kitStock === 'components';
+    const isKit = byComponents && (await this.kits.compositions(connectionId, [change.sku])).size > 0;
+    const plan = isKit ? ({ kind: 'read-from-tiny' } as const) : planStock(change, connection.settings);
     const received = new Date(receivedAt);
     const outcome = await this.stock.coalesce({
       connectionId,
@@ -69,6 +74,10 @@ export class StockNotificationHandler {
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
     }, STOCK_REORDER_WINDOW_MS);
     notifications.inc({ outcome });
+    if (outcome !== 'stale' && byComponents) {
+      // The kits this SKU is a component of can now be assembled a different number of times.
+      await this.stock.requestReread(connectionId, await this.kits.kitsContaining(connectionId, [change.sku]), 'kit');
+    }
     if (outcome !== 'stale') this.pusher.wake(connectionId);
   }
 }

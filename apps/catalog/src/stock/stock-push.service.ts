@@ -4,8 +4,10 @@ import { IderisCatalogApi } from '@hub/ideris';
 import { counter, histogram } from '@hub/platform';
 import type { TinyClient } from '@hub/tiny';
 import { ConnectionClients } from '@hub/integrations';
+import type { KitStockSource } from '@hub/contracts';
 import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain/stock-rule';
 import { classifyStockPushError, retryDelayMs } from './stock-push.errors';
+import { KitStock, type KitComponent } from './kit-stock';
 import { StockRepository, type PendingStock } from './stock.repository';
 
 const pushes = counter(
@@ -25,10 +27,13 @@ const FRESH_BATCH_MS = 500;
 const PUSHES_IN_FLIGHT = 16;
 
 interface BatchContext {
+  connectionId: string;
   tiny: TinyClient;
   catalog: IderisCatalogApi;
-  settings: StockRuleSettings;
+  settings: StockRuleSettings & { kitStock?: KitStockSource };
   known: Map<string, number>;
+  /** Kits of this batch whose stock comes from their components (settings.kitStock = 'components'). */
+  kits: Map<string, KitComponent[]>;
 }
 
 /** One round of stock pushes for one connection, in the real-time lane of its API budget. */
@@ -36,7 +41,7 @@ interface BatchContext {
 export class StockPushService {
   private readonly logger = new Logger(StockPushService.name);
 
-  constructor(private readonly clients: ConnectionClients, private readonly stock: StockRepository) {}
+  constructor(private readonly clients: ConnectionClients, private readonly stock: StockRepository, private readonly kitStock: KitStock) {}
 
   /** Pushes up to one batch of due SKUs; returns how many were taken (0: nothing due). */
   async pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number> {
@@ -48,7 +53,8 @@ export class StockPushService {
       // A SKU queued because of an imported order: Ideris's own count may have moved with the sale, so it is read too.
       const recheck = rows.filter((row) => row.reason === 'order-imported').map((row) => row.sku);
       const known = await this.learnIderisQuantities(connectionId, catalog, rows.map((row) => row.sku), recheck);
-      const context: BatchContext = { tiny, catalog, settings: connection.settings, known };
+      const kits = connection.settings.kitStock === 'components' ? await this.kitStock.compositions(connectionId, rows.map((row) => row.sku)) : new Map<string, KitComponent[]>();
+      const context: BatchContext = { connectionId, tiny, catalog, settings: connection.settings, known, kits };
       await eachWithLimit(rows, PUSHES_IN_FLIGHT, async (row) => {
         if (await keepLease()) await this.pushOne(row, context);
       });
@@ -85,10 +91,14 @@ export class StockPushService {
     if (!row) return;
     let desired = row.desired_qty;
     try {
-      if (desired === null) {
-        const balance = balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType);
+      const kit = context.kits.get(row.sku);
+      if (desired === null || kit) {
+        // A kit counted from its components: as many as the scarcest component allows (never the kit's own balance).
+        const balance = kit
+          ? await this.kitStock.balance(context.connectionId, kit, context.tiny, context.settings.stockType)
+          : balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType);
         desired = desiredQuantity(balance, context.settings.safetyBuffer);
-        await this.stock.resolveFromTiny(row, balance, desired);
+        if (row.desired_qty !== desired) await this.stock.resolveFromTiny(row, balance, desired);
       }
       const previous = context.known.get(row.sku) ?? null;
       if (previous === desired) {

@@ -7,6 +7,7 @@ import { counter } from '@hub/platform';
 import { TinyApiError, TinyProductsApi } from '@hub/tiny';
 import { DataSource } from 'typeorm';
 import { balanceOfKind, desiredQuantity } from './domain/stock-rule';
+import { KitStock, type KitComponent } from './kit-stock';
 import { StockPusher } from './stock-pusher';
 import { StockRepository, type StockProductRef } from './stock.repository';
 
@@ -45,6 +46,7 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
     private readonly clients: ConnectionClients,
     private readonly stock: StockRepository,
     private readonly pusher: StockPusher,
+    private readonly kitStock: KitStock,
   ) {
     super(dataSource, directory, { name: 'stock-sweep', stateTable: 'stock_sweep', claimColumns: 'next_offset, pass', leaseMs: STOCK_SWEEP.leaseMs, switchEnv: 'CATALOG_STOCK_SWEEP', tickMs: 5_000 });
   }
@@ -90,7 +92,11 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
     const readStartedAt = new Date();
     const page = await runInLane('bulk', () => catalog.skuPage(offset, STOCK_SWEEP.pageSize));
     const skus = page.skus.map((s) => s.sku);
-    const [refs, pending] = await Promise.all([this.stock.productsBySku(connectionId, skus), this.pendingOf(connectionId, skus)]);
+    const [refs, pending, kits] = await Promise.all([
+      this.stock.productsBySku(connectionId, skus),
+      this.pendingOf(connectionId, skus),
+      connection.settings.kitStock === 'components' ? this.kitStock.compositions(connectionId, skus) : Promise.resolve(new Map<string, KitComponent[]>()),
+    ]);
     const differing: StockProductRef[] = [];
     let checked = 0;
     for (const sku of page.skus) {
@@ -98,7 +104,8 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
         swept.inc({ outcome: 'pending' }); // already on its way
         continue;
       }
-      let ref = refs.get(sku.sku);
+      const kit = kits.get(sku.sku);
+      let ref = refs.get(sku.sku) ?? (kit ? { sku: sku.sku, tinyCode: null, tinyProductId: '' } : undefined);
       if (!ref) {
         const found = await runInLane('bulk', () => products.findProductByCode(sku.sku));
         if (!found) {
@@ -108,9 +115,12 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
         ref = { sku: sku.sku, tinyCode: found.code, tinyProductId: found.id };
         await this.stock.rememberProduct(connectionId, ref);
       }
-      let tinyStock;
+      const product = ref;
+      let balance: string;
       try {
-        tinyStock = await runInLane('bulk', () => tiny.getProductStock(ref.tinyProductId));
+        balance = kit
+          ? await runInLane('bulk', () => this.kitStock.balance(connectionId, kit, tiny, connection.settings.stockType))
+          : balanceOfKind(await runInLane('bulk', () => tiny.getProductStock(product.tinyProductId)), connection.settings.stockType);
       } catch (error) {
         if (error instanceof TinyApiError && (error.kind === 'not-found' || error.kind === 'empty')) {
           swept.inc({ outcome: 'unknown' });
@@ -119,7 +129,7 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
         throw error;
       }
       checked++;
-      const desired = desiredQuantity(balanceOfKind(tinyStock, connection.settings.stockType), connection.settings.safetyBuffer);
+      const desired = desiredQuantity(balance, connection.settings.safetyBuffer);
       if (desired === sku.currentStock) {
         swept.inc({ outcome: 'equal' });
         continue;

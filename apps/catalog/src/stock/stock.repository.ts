@@ -14,7 +14,7 @@ export interface StockNotice {
 }
 
 /** Why a SKU is queued without a value (Tiny is read before the push). */
-export type RereadReason = 'order-imported' | 'sweep';
+export type RereadReason = 'order-imported' | 'sweep' | 'kit';
 
 export interface StockProductRef {
   sku: string;
@@ -228,11 +228,15 @@ export class StockRepository {
     );
   }
 
-  /** The quantity read from Tiny for a row that needed it, kept only if no newer notification replaced the row. */
+  /**
+   * The quantity read from Tiny for a row that needed it (or a kit counted from its components), kept only if the
+   * row is still as it was read: no newer notification replaced it, no re-read mark landed on it.
+   */
   async resolveFromTiny(row: PendingStock, balance: string, desired: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE stock_pending SET tiny_balance = $4::numeric, desired_qty = $5 WHERE connection_id = $1 AND sku = $2 AND source_seq = $3 AND desired_qty IS NULL`,
-      [row.connection_id, row.sku, row.source_seq, balance, desired],
+      `UPDATE stock_pending SET tiny_balance = $4::numeric, desired_qty = $5
+        WHERE connection_id = $1 AND sku = $2 AND source_seq = $3 AND desired_qty IS NOT DISTINCT FROM $6::int`,
+      [row.connection_id, row.sku, row.source_seq, balance, desired, row.desired_qty],
     );
   }
 
