@@ -7,6 +7,7 @@ import { StockAdminController } from './admin/stock-admin.controller';
 import { ConnectionClients } from '@hub/integrations';
 import { Stock1764200000500 } from './migrations/1764200000500-stock';
 import { Prices1764200000501 } from './migrations/1764200000501-prices';
+import { Products1764200000502 } from './migrations/1764200000502-products';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -29,7 +30,7 @@ export class CatalogAppModule {
           connectionsConsumer: Consumers.catalogConnections,
           consumers: [Consumers.catalogStock, Consumers.catalogPrices],
           streams: [Streams.TINY_NOTIFICATIONS],
-          migrations: [Stock1764200000500, Prices1764200000501],
+          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
