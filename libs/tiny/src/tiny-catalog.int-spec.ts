@@ -179,6 +179,12 @@ describe('Tiny contacts and products against the sandbox over HTTP', () => {
         [false, 31],
       ]);
       expect(results[2].messages).toEqual([{ erro: 'O nome do produto deve ser informado' }]);
+      // Every record failing answers "Erro" as a whole; product batches still give each record's outcome.
+      const allFailed = await products.createProducts([{ sku: 'SKU-1', name: 'Um', priceCents: 100 }, { sku: 'SKU-4', priceCents: 1 }]);
+      expect(allFailed.map((result) => [result.ok, result.code, result.kind])).toEqual([
+        [false, 30, 'duplicate'],
+        [false, 31, 'validation'],
+      ]);
     });
 
     it('alters only the fields sent and updates prices with per-item results ("Parcial" on an unknown id)', async () => {
