@@ -64,8 +64,11 @@ export interface QueuedWork {
   tinySeq?: number;
 }
 
-/** A claim lapses after this long, so a crashed writer's product is taken again (its create journal checked first). */
-export const WRITE_CLAIM_SECONDS = 180;
+/**
+ * A claim lapses after this long, so a crashed writer's product is taken again (its create journal checked first):
+ * an Ideris push is one call (30 s timeout) after its budget slot; a Tiny batch may wait a minute for its slot.
+ */
+export const CLAIM_SECONDS = { 'to-ideris': 60, 'to-tiny': 180 } as const;
 
 /** product_binding, product_kit_component, product_sync and its journal. */
 @Injectable()
@@ -145,7 +148,7 @@ export class ProductSyncRepository {
           AND (state IN ('pending', 'waiting') OR (state = 'writing' AND claimed_until < now()))
         RETURNING 1`,
       [
-        row.connection_id, row.sku, row.revision, WRITE_CLAIM_SECONDS, extra.tinyPendingFingerprint ?? null, extra.iderisPendingFingerprint ?? null,
+        row.connection_id, row.sku, row.revision, CLAIM_SECONDS[row.direction ?? 'to-tiny'], extra.tinyPendingFingerprint ?? null, extra.iderisPendingFingerprint ?? null,
         extra.tinyCreateSent === true, extra.iderisCreateSent === true, row.direction,
       ],
     );

@@ -9,8 +9,8 @@ import { IderisProductPushService } from './ideris-product-push.service';
 @Injectable()
 export class IderisProductPusher extends ConnectionPushLoop {
   constructor(dataSource: DataSource, directory: ConnectionDirectory, private readonly products: ProductSyncRepository, private readonly pushes: IderisProductPushService) {
-    // Renewed before every product; covers a push waiting for its budget slot plus the clients' 30 s timeouts.
-    super(dataSource, directory, { name: 'product', leaseTable: 'product_push_lease', leaseSeconds: 90, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_PUSH' });
+    // Renewed before every product, so a crashed pusher is replaced quickly; each product is claimed on its own too.
+    super(dataSource, directory, { name: 'product', leaseTable: 'product_push_lease', leaseSeconds: 30, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_PUSH' });
   }
 
   protected dueConnections(): Promise<string[]> {
