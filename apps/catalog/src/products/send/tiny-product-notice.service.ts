@@ -36,9 +36,11 @@ export class TinyProductNoticeService {
   async record(connectionId: string, dados: TinyProductNotificationData, streamSequence: number): Promise<RecordedNotice> {
     const notice = noticeFromTinyProduct(dados);
     const result = await this.products.dataSource.transaction(async (m) => {
-      // Serialises the gateway's request and the consumer (or two replicas) on one Tiny product.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [connectionId, notice.tinyProductId]);
       const targets = [{ id: notice.tinyProductId, sku: notice.sku }, ...notice.variations.map((variation) => ({ id: variation.tinyProductId, sku: variation.sku }))];
+      // Serialises the gateway's request and the consumer (or two replicas) on one Tiny product, and two Tiny
+      // products claiming one SKU; taken in one order, so two notifications never wait for each other's locks.
+      const keys = [...new Set(targets.flatMap((target) => [`tiny:${target.id}`, ...(target.sku ? [`sku:${target.sku}`] : [])]))].sort();
+      for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [connectionId, key]);
       const bound = await this.products.bindings(connectionId, { skus: targets.flatMap((target) => (target.sku ? [target.sku] : [])), tinyProductIds: targets.map((target) => target.id) }, m);
       const resolutions = resolve(targets, bound);
       const root = resolutions.get(notice.tinyProductId)!;
