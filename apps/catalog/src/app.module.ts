@@ -14,11 +14,26 @@ import { StockSweeper } from './stock/stock-sweeper';
 import { KitStock } from './stock/kit-stock';
 import { StockUpdatesFeed } from './stock/stock-updates-feed';
 import { StockFeed1764200000505 } from './migrations/1764200000505-stock-feed';
+import { Products1764200000502 } from './migrations/1764200000502-products';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
 import { PricePusher } from './prices/price-pusher';
 import { PricesRepository } from './prices/prices.repository';
+import { ProductAdminController } from './products/admin/product-admin.controller';
+import { ProductImportAdminController } from './products/admin/product-import-admin.controller';
+import { ProductViews } from './products/admin/product-views';
+import { ProductSyncRepository } from './products/product-sync.repository';
+import { IderisProductDiscoveryService } from './products/receive/ideris-product-discovery.service';
+import { ProductImportScheduler } from './products/receive/product-import.scheduler';
+import { ProductImportsRepository } from './products/receive/product-imports.repository';
+import { TinyProductWriteService } from './products/receive/tiny-product-write.service';
+import { TinyProductWriter } from './products/receive/tiny-product-writer';
+import { IderisProductPushService } from './products/send/ideris-product-push.service';
+import { IderisProductPusher } from './products/send/ideris-product-pusher';
+import { TinyProductNoticeService } from './products/send/tiny-product-notice.service';
+import { TinyProductNotificationHandler } from './products/send/tiny-product-notification.handler';
+import { TinyProductReplyController } from './products/send/tiny-product-reply.controller';
 import { StockNotificationHandler } from './stock/stock-notification.handler';
 import { StockPushService } from './stock/stock-push.service';
 import { StockPusher } from './stock/stock-pusher';
@@ -34,13 +49,13 @@ export class CatalogAppModule {
           service: 'catalog',
           config,
           connectionsConsumer: Consumers.catalogConnections,
-          consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders],
+          consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders, Consumers.catalogProducts],
           streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
-          migrations: [Stock1764200000500, Prices1764200000501, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505],
+          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StockAdminController, PriceAdminController],
+      controllers: [StockAdminController, PriceAdminController, TinyProductReplyController, ProductAdminController, ProductImportAdminController],
       providers: [
         ConnectionClients,
         StockRepository,
@@ -55,6 +70,17 @@ export class CatalogAppModule {
         PricePushService,
         PricePusher,
         PriceNotificationHandler,
+        ProductSyncRepository,
+        ProductViews,
+        TinyProductNoticeService,
+        TinyProductNotificationHandler,
+        IderisProductPushService,
+        IderisProductPusher,
+        ProductImportsRepository,
+        IderisProductDiscoveryService,
+        TinyProductWriteService,
+        TinyProductWriter,
+        ProductImportScheduler,
       ],
     };
   }

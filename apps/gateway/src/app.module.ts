@@ -11,6 +11,7 @@ import { FiscalController } from './fiscal/fiscal.controller';
 import { StatusController } from './status/status.controller';
 import { PricesController } from './catalog/prices.controller';
 import { StockController } from './catalog/stock.controller';
+import { ProductsController } from './catalog/products.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
@@ -20,6 +21,8 @@ import type { GatewayConfig } from './gateway.config';
 import { Connections1764200000200 } from './migrations/1764200000200-connections';
 import { parseByteLimit } from './webhooks/raw-body';
 import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
+import { TinyNotificationIntake } from './webhooks/tiny-notification.intake';
+import { TinyProductWebhook } from './webhooks/tiny-product.webhook';
 import { WebhookConnectionCache } from './webhooks/webhook-connection.cache';
 
 @Module({})
@@ -45,7 +48,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, MetricsController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
@@ -56,6 +59,8 @@ export class GatewayAppModule {
         ConnectionsService,
         CredentialVerifier,
         WebhookConnectionCache,
+        TinyNotificationIntake,
+        TinyProductWebhook,
       ],
     };
   }

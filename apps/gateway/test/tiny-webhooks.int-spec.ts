@@ -31,7 +31,7 @@ describe('Tiny webhook intake', () => {
   });
 
   /** Messages in the stream for this connection (published by this suite only). */
-  async function stored(kind: 'estoque' | 'nota_fiscal'): Promise<number> {
+  async function stored(kind: 'estoque' | 'nota_fiscal' | 'produto'): Promise<number> {
     const info = await jsm.streams.info(Streams.TINY_NOTIFICATIONS.name, { subjects_filter: tinyNotificationSubject(kind) });
     return info.state.subjects?.[tinyNotificationSubject(kind)] ?? 0;
   }
@@ -92,6 +92,50 @@ describe('Tiny webhook intake', () => {
     const res = await post(active.webhookUrls['estoque']!, '');
     expect(res).toEqual({ status: 200, body: { status: 'ok', ping: true } });
     expect(await stored('estoque')).toBe(before);
+  });
+
+  describe('produto (answered synchronously with the flat mapping array)', () => {
+    const produto = (id: number) => ({
+      versao: '1.0.0',
+      cnpj: SELLER.cnpj,
+      idEcommerce: 777,
+      tipo: 'produto',
+      dados: { id, idMapeamento: '', skuMapeamento: '', codigo: `P-${id}`, nome: 'Produto', variacoes: [{ id: id + 1, idMapeamento: 'M-1', skuMapeamento: 'P-V', codigo: 'P-V-OLD', grade: { Cor: 'Azul' } }] },
+    });
+
+    it('stores the notification, then answers from the payload when no catalog answers (mapping SKU, else code; mapping id, else Tiny id)', async () => {
+      const before = await stored('produto');
+      const res = await post(active.webhookUrls['produto']!, JSON.stringify(produto(810001)));
+      expect(res).toEqual({
+        status: 200,
+        body: [
+          { idMapeamento: '810001', skuMapeamento: 'P-810001' },
+          { idMapeamento: 'M-1', skuMapeamento: 'P-V' },
+        ],
+      });
+      expect(await stored('produto')).toBe(before + 1);
+    });
+
+    it('answers every item with an error for a connection that is not active, and stores nothing', async () => {
+      const before = await stored('produto');
+      const res = await post(inactive.webhookUrls['produto']!, JSON.stringify(produto(820001)));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([
+        { idMapeamento: '820001', skuMapeamento: 'P-820001', error: expect.stringContaining('not_configured') },
+        { idMapeamento: 'M-1', skuMapeamento: 'P-V', error: expect.stringContaining('not_configured') },
+      ]);
+      expect(await stored('produto')).toBe(before);
+    });
+
+    it('refuses a product Tiny could not have sent with 422 naming the field, and stores nothing', async () => {
+      const before = await stored('produto');
+      const body = produto(830001);
+      const res = await post(active.webhookUrls['produto']!, JSON.stringify({ ...body, dados: { ...body.dados, nome: undefined, variacoes: [{ codigo: 'X' }] } }));
+      expect(res.status).toBe(422);
+      expect(res.body.message).toEqual(expect.stringContaining('dados.nome'));
+      expect(res.body.message).toEqual(expect.stringContaining('dados.variacoes.0.id'));
+      expect(await stored('produto')).toBe(before);
+    });
   });
 
   it('answers 200 for a connection that is not active but stores nothing', async () => {

@@ -11,3 +11,4 @@ export * from './catalog/catalog-rpc';
 export * from './fiscal/fiscal-views';
 export * from './status/status-sync';
 export * from './catalog/price-rpc';
+export * from './catalog/product-rpc';

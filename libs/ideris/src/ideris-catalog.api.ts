@@ -1,10 +1,13 @@
 import { IderisApiError } from './ideris-api.error';
 import {
   mapIderisListingModel,
+  mapIderisNcm,
   mapIderisSku,
   mapIderisStatus,
   type IderisListingModel,
+  type IderisListingModelChanges,
   type IderisListingModelDraft,
+  type IderisNcm,
   type IderisSku,
   type IderisStatus,
 } from './ideris-catalog.models';
@@ -77,27 +80,70 @@ export class IderisCatalogApi {
     await this.client.sendJson('PUT', '/listingModel/price', { listingModelId, value });
   }
 
+  /** One page of every listing model of the account (for a resumable walk): `{total, models}`. */
+  async listingModelPage(offset: number, limit = PAGE): Promise<{ total: number; models: IderisListingModel[] }> {
+    const body = await this.client.get('/listingModel/search', { limit: Math.min(limit, PAGE), offset });
+    return { total: totalOf(body), models: listOf(body).map(mapIderisListingModel).filter((model): model is IderisListingModel => model !== undefined) };
+  }
+
+  /** `GET /ncm/{id}` → the 8-digit code; undefined when Ideris does not know the id. */
+  async getNcm(id: number): Promise<IderisNcm | undefined> {
+    try {
+      const body = await this.client.get(`/ncm/${encodeURIComponent(String(id))}`);
+      return mapIderisNcm(isRecord(body) ? body['obj'] : undefined);
+    } catch (error: unknown) {
+      if (error instanceof IderisApiError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
   // ASSUMPTION: no v3 product create/update is public. v3 splits SKU and listing model; we create both
-  // through POST /listingModel with the legacy create fields renamed to v3 names (sku, title, value, cost,
-  // quantity, variant[{sku, quantity}]) and update with PUT /listingModel {id, …}. A taken SKU answers 409.
+  // through POST /listingModel with the legacy `POST /Produto` fields renamed to the names the v3 listing
+  // model reads back (see listingModelBody) and update with PUT /listingModel {id, …}. A taken SKU answers 409.
   async createListingModel(draft: IderisListingModelDraft): Promise<IderisListingModel> {
-    const body = await this.client.sendJson('POST', '/listingModel', {
-      sku: draft.sku,
-      title: draft.title,
-      value: draft.value,
-      cost: draft.cost,
-      quantity: draft.quantity,
-      variant: draft.variants?.map((variant) => ({ sku: variant.sku, quantity: variant.quantity ?? 0 })),
-    });
+    const body = await this.client.sendJson('POST', '/listingModel', listingModelBody(draft));
     const model = mapIderisListingModel(isRecord(body) ? body['obj'] : undefined);
     if (!model) throw new IderisApiError({ kind: 'transient', path: '/listingModel', detail: 'unexpected listing model shape' });
     return model;
   }
 
-  // ASSUMPTION: see createListingModel.
-  async updateListingModel(id: number, changes: { title?: string; value?: number; cost?: number }): Promise<void> {
-    await this.client.sendJson('PUT', '/listingModel', { id, ...changes });
+  // ASSUMPTION: see createListingModel. Only the fields sent change; variants are matched by SKU or added.
+  async updateListingModel(id: number, changes: IderisListingModelChanges): Promise<IderisListingModel | undefined> {
+    const body = await this.client.sendJson('PUT', '/listingModel', { id, ...listingModelBody(changes) });
+    return mapIderisListingModel(isRecord(body) ? body['obj'] : undefined);
   }
+}
+
+/**
+ * ASSUMPTION: the legacy create fields renamed to v3's listing model names: `ean`, `ncm` (code), `weight` /
+ * `weightPackage` (g), `heightPackage`/`widthPackage`/`lengthPackage` (cm), `listingModelImage[{url, order}]`,
+ * `variant[{sku, quantity, ean, variantAttribute[{attributeName, attributeValue}]}]` (attributes by name), and
+ * `kit[{sku, quantity}]` (legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]`). Undefined fields are left out.
+ */
+function listingModelBody(draft: IderisListingModelChanges & { sku?: string }): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    sku: draft.sku,
+    title: draft.title,
+    value: draft.value,
+    cost: draft.cost,
+    quantity: draft.quantity,
+    ean: draft.ean,
+    ncm: draft.ncm,
+    weight: draft.weightGrams,
+    weightPackage: draft.packageWeightGrams,
+    heightPackage: draft.packageHeightCm,
+    widthPackage: draft.packageWidthCm,
+    lengthPackage: draft.packageLengthCm,
+    listingModelImage: draft.images?.map((url, index) => ({ url, order: index + 1 })),
+    variant: draft.variants?.map((variant) => ({
+      sku: variant.sku,
+      quantity: variant.quantity ?? 0,
+      ean: variant.ean,
+      variantAttribute: Object.entries(variant.attributes ?? {}).map(([attributeName, attributeValue]) => ({ attributeName, attributeValue })),
+    })),
+    kit: draft.kit?.map((item) => ({ sku: item.sku, quantity: item.quantity })),
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
 function listOf(body: unknown): unknown[] {

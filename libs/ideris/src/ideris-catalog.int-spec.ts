@@ -97,6 +97,46 @@ describe('Ideris catalogue, stock and assumed writes against the sandbox over HT
     await expect(catalog.searchSkus(['CAM-P'])).resolves.toEqual([expect.objectContaining({ currentStock: 2 })]);
   });
 
+  it('writes a full listing model (EAN, NCM, weights, images, attributes, kit) and reads it back page by page', async () => {
+    const catalog = new IderisCatalogApi(client);
+    await catalog.createListingModel({ sku: 'MEIA', title: 'Meia', value: 9.9 });
+    const model = await catalog.createListingModel({
+      sku: 'TEN',
+      title: 'Tênis',
+      value: 199.9,
+      cost: 80,
+      ean: '7891234567895',
+      ncm: '64039990',
+      weightGrams: 900,
+      packageWeightGrams: 1200,
+      packageHeightCm: 12,
+      packageWidthCm: 20,
+      packageLengthCm: 32,
+      images: ['https://img.example/ten-1.jpg', 'https://img.example/ten-2.jpg'],
+      variants: [{ sku: 'TEN-40', quantity: 1, ean: '7890000000017', attributes: { Numero: '40' } }],
+    });
+    expect(model).toMatchObject({
+      packageWeightGrams: 1200,
+      packageLengthCm: 32,
+      images: ['https://img.example/ten-1.jpg', 'https://img.example/ten-2.jpg'],
+      variants: [expect.objectContaining({ sku: 'TEN-40', skuId: expect.any(Number), attributes: { Numero: '40' } })],
+      kit: [],
+    });
+    const kit = await catalog.createListingModel({ sku: 'KIT', title: 'Kit', value: 20, kit: [{ sku: 'MEIA', quantity: 2 }] });
+    expect(kit.kit).toEqual([{ sku: 'MEIA', quantity: 2 }]);
+
+    const [sku] = await catalog.searchSkus(['TEN']);
+    expect(sku).toMatchObject({ ean: '7891234567895', ncmId: expect.any(Number) });
+    await expect(catalog.getNcm(sku.ncmId!)).resolves.toEqual({ id: sku.ncmId, code: '64039990' });
+    await expect(catalog.getNcm(1)).resolves.toBeUndefined();
+
+    const updated = await catalog.updateListingModel(model.id, { variants: [{ sku: 'TEN-41', attributes: { Numero: '41' } }], images: ['https://img.example/ten-3.png'] });
+    expect(updated).toMatchObject({ images: ['https://img.example/ten-3.png'], variants: [expect.objectContaining({ sku: 'TEN-40' }), expect.objectContaining({ sku: 'TEN-41' })] });
+    await expect(catalog.listingModelPage(0)).resolves.toMatchObject({ total: 3, models: [expect.objectContaining({ sku: 'MEIA' }), expect.objectContaining({ sku: 'TEN' }), expect.objectContaining({ sku: 'KIT' })] });
+    await expect(catalog.listingModelPage(2)).resolves.toMatchObject({ total: 3, models: [expect.objectContaining({ sku: 'KIT' })] });
+    expect(await failure(catalog.createListingModel({ sku: 'BAD', title: 'Bad', value: 1, kit: [{ sku: 'NOPE', quantity: 1 }] }))).toMatchObject({ kind: 'validation', httpStatus: 400 });
+  });
+
   it('changes an order status, submits invoice and tracking (ASSUMED contracts) and reads them on the order', async () => {
     await control('/control/ideris/marketplaces', { privateKey: KEY });
     const [order] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY });

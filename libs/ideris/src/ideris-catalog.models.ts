@@ -11,6 +11,8 @@ export interface IderisSku {
   sku: string;
   title?: string;
   ean?: string;
+  /** NCM is referenced by id (`GET /ncm/{id}` → code). */
+  ncmId?: number;
   /** Sum of `stocks[].currentStock` (one SKU may have several warehouses). */
   currentStock: number;
 }
@@ -18,18 +20,37 @@ export interface IderisSku {
 export interface IderisListingModelVariant {
   id: number;
   sku?: string;
+  skuId?: number;
   quantity?: number;
+  /** Attribute name → value (read from `variantAttribute[]`). */
+  attributes: Record<string, string>;
 }
 
 export interface IderisListingModel {
   id: number;
   sku?: string;
+  skuId?: number;
   title?: string;
   /** Price. */
   value?: number;
   cost?: number;
   statusId?: number;
+  /** Weights in grams, package dimensions in centimetres (ASSUMPTION on the units, see the draft). */
+  weightGrams?: number;
+  packageWeightGrams?: number;
+  packageHeightCm?: number;
+  packageWidthCm?: number;
+  packageLengthCm?: number;
+  /** Image URLs in their `order`. */
+  images: string[];
   variants: IderisListingModelVariant[];
+  /** Kit composition (ASSUMED field, see the draft). */
+  kit: Array<{ sku: string; quantity: number }>;
+}
+
+export interface IderisNcm {
+  id: number;
+  code: string;
 }
 
 export interface IderisInvoiceSubmission {
@@ -63,8 +84,24 @@ export interface IderisListingModelDraft {
   value: number;
   cost?: number;
   quantity?: number;
-  variants?: Array<{ sku: string; quantity?: number }>;
+  ean?: string;
+  /** 8-digit NCM code. */
+  ncm?: string;
+  /** ASSUMPTION: grams and centimetres, the units of the legacy product's `peso`/`altura`… */
+  weightGrams?: number;
+  packageWeightGrams?: number;
+  packageHeightCm?: number;
+  packageWidthCm?: number;
+  packageLengthCm?: number;
+  /** At most 10, `.jpg/.jpeg/.png` (legacy limits). */
+  images?: string[];
+  variants?: Array<{ sku: string; quantity?: number; ean?: string; attributes?: Record<string, string> }>;
+  /** Components by SKU (they must exist in Ideris first). */
+  kit?: Array<{ sku: string; quantity: number }>;
 }
+
+/** What `updateListingModel` may change: everything but the SKU; variants are matched by SKU or added. */
+export type IderisListingModelChanges = Partial<Omit<IderisListingModelDraft, 'sku'>>;
 
 export function mapIderisStatus(value: unknown): IderisStatus | undefined {
   if (!isRecord(value)) return undefined;
@@ -80,7 +117,14 @@ export function mapIderisSku(value: unknown): IderisSku | undefined {
   const sku = str(value['sku']);
   if (!sku) return undefined;
   const stocks = Array.isArray(value['stocks']) ? value['stocks'].filter(isRecord) : [];
-  return { id: num(value['id']), sku, title: str(value['title']), ean: str(value['ean']), currentStock: stocks.reduce((sum, stock) => sum + (num(stock['currentStock']) ?? 0), 0) };
+  return {
+    id: num(value['id']),
+    sku,
+    title: str(value['title']),
+    ean: str(value['ean']),
+    ncmId: num(value['ncmId']),
+    currentStock: stocks.reduce((sum, stock) => sum + (num(stock['currentStock']) ?? 0), 0),
+  };
 }
 
 export function mapIderisListingModel(value: unknown): IderisListingModel | undefined {
@@ -88,18 +132,60 @@ export function mapIderisListingModel(value: unknown): IderisListingModel | unde
   const id = num(value['id']);
   if (id === undefined) return undefined;
   const variants = Array.isArray(value['variant']) ? value['variant'].filter(isRecord) : [];
+  const images = Array.isArray(value['listingModelImage']) ? value['listingModelImage'].filter(isRecord) : [];
+  const kit = Array.isArray(value['kit']) ? value['kit'].filter(isRecord) : [];
   return {
     id,
     sku: str(value['sku']),
+    skuId: num(value['skuId']),
     title: str(value['title']),
     value: num(value['value']),
     cost: num(value['cost']),
     statusId: num(value['statusId']),
+    weightGrams: num(value['weight']),
+    packageWeightGrams: num(value['weightPackage']),
+    packageHeightCm: num(value['heightPackage']),
+    packageWidthCm: num(value['widthPackage']),
+    packageLengthCm: num(value['lengthPackage']),
+    images: images
+      .map((image) => ({ url: str(image['url']), order: num(image['order']) ?? 0 }))
+      .filter((image): image is { url: string; order: number } => image.url !== undefined)
+      .sort((a, b) => a.order - b.order)
+      .map((image) => image.url),
     variants: variants.flatMap((variant) => {
       const variantId = num(variant['id']);
-      return variantId === undefined ? [] : [{ id: variantId, sku: str(variant['sku']), quantity: num(variant['quantity']) }];
+      const attributes = Array.isArray(variant['variantAttribute']) ? variant['variantAttribute'].filter(isRecord) : [];
+      return variantId === undefined
+        ? []
+        : [
+            {
+              id: variantId,
+              sku: str(variant['sku']),
+              skuId: num(variant['skuId']),
+              quantity: num(variant['quantity']),
+              attributes: Object.fromEntries(
+                attributes.flatMap((attribute) => {
+                  const name = str(attribute['attributeName']) ?? str(attribute['name']);
+                  const text = str(attribute['attributeValue']);
+                  return name && text !== undefined ? [[name, text]] : [];
+                }),
+              ),
+            },
+          ];
+    }),
+    kit: kit.flatMap((item) => {
+      const sku = str(item['sku']);
+      const quantity = num(item['quantity']);
+      return sku && quantity !== undefined ? [{ sku, quantity }] : [];
     }),
   };
+}
+
+export function mapIderisNcm(value: unknown): IderisNcm | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = num(value['id']);
+  const code = str(value['code']);
+  return id === undefined || code === undefined ? undefined : { id, code: code.replace(/\D/g, '') };
 }
 
 function str(value: unknown): string | undefined {

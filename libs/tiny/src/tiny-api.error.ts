@@ -21,6 +21,8 @@ export interface TinyApiErrorDetails {
   code?: number;
   messages?: TinyErrorMessage[];
   httpStatus?: number;
+  /** A batch whose every record failed: the raw `registros`, one per record (read by `failedBatchRecords`). */
+  registros?: unknown;
   cause?: unknown;
 }
 
@@ -31,6 +33,7 @@ export class TinyApiError extends Error {
   readonly code?: number;
   readonly messages: TinyErrorMessage[];
   readonly httpStatus?: number;
+  readonly registros?: unknown;
 
   constructor(details: TinyApiErrorDetails) {
     const text = details.messages?.map((message) => message.erro).join('; ');
@@ -43,6 +46,7 @@ export class TinyApiError extends Error {
     this.code = details.code;
     this.messages = details.messages ?? [];
     this.httpStatus = details.httpStatus;
+    this.registros = details.registros;
   }
 
   /** Blocks (6/11), unexpected errors (35) and maintenance (99) succeed later without any change. */

@@ -19,7 +19,21 @@ export interface TinyBatchRecordResult {
  * throws with the first record's code); a mix answers status 4 "Parcial" and the failures are read here.
  */
 export function toBatchResults(envelope: TinyEnvelope): TinyBatchRecordResult[] {
-  return parseRegistros(envelope.retorno['registros']).map((registro, index) => {
+  return registrosToResults(envelope.retorno['registros']);
+}
+
+/**
+ * The per-record outcomes of a batch whose every record failed (the call threw with the first record's code), or
+ * undefined when the error is not such a batch answer (a block, a transport error, a malformed request).
+ */
+export function failedBatchRecords(error: unknown): TinyBatchRecordResult[] | undefined {
+  if (!(error instanceof TinyApiError) || error.registros === undefined) return undefined;
+  const results = registrosToResults(error.registros);
+  return results.length > 0 ? results : undefined;
+}
+
+function registrosToResults(registros: unknown): TinyBatchRecordResult[] {
+  return parseRegistros(registros).map((registro, index) => {
     const ok = registro.status.toUpperCase() === 'OK' && registro.codigoErro === undefined;
     return {
       sequence: registro.sequencia ?? index + 1,

@@ -129,6 +129,41 @@ describe('Tiny contacts and products against the sandbox over HTTP', () => {
       expect(child).toMatchObject({ variationType: 'V', parentId: parent.id });
     });
 
+    it('writes images, packaging, cost, EAN per variation and a kit, and reads them back; alters variations by code', async () => {
+      const { client } = await account();
+      const products = new TinyProductsApi(client);
+      const [component] = await products.createProducts([{ sku: 'MEIA', name: 'Meia', priceCents: 990 }]);
+      const [created, kit] = await products.createProducts([
+        {
+          sku: 'TEN',
+          name: 'Tênis',
+          priceCents: 19990,
+          costCents: 8000,
+          ncm: '64039990',
+          gtin: '7891234567895',
+          grossWeightKg: '1.2',
+          packaging: { heightCm: '12', widthCm: '20', lengthCm: '32' },
+          images: ['https://img.example/ten-1.jpg', 'https://img.example/ten-2.jpg'],
+          variations: [{ sku: 'TEN-40', gtin: '7890000000017', grid: { Numero: '40' } }],
+        },
+        { sku: 'KIT-MEIAS', name: 'Kit meias', priceCents: 2500, kit: [{ productId: component.id!, quantity: 3 }] },
+      ]);
+      const detail = await products.getProduct(created.id!);
+      expect(detail).toMatchObject({
+        costCents: 8000,
+        ncm: '64039990',
+        grossWeightKg: '1.2',
+        packaging: { heightCm: '12', widthCm: '20', lengthCm: '32' },
+        images: ['https://img.example/ten-1.jpg', 'https://img.example/ten-2.jpg'],
+        variations: [expect.objectContaining({ sku: 'TEN-40', gtin: '7890000000017' })],
+      });
+      await expect(products.getProduct(kit.id!)).resolves.toMatchObject({ productClass: 'K', kit: [{ productId: component.id, quantity: '3' }] });
+
+      const [altered] = await products.updateProducts([{ id: created.id, variations: [{ sku: 'TEN-40', grid: { Numero: '40' } }, { sku: 'TEN-41', grid: { Numero: '41' } }] }]);
+      expect(altered).toMatchObject({ ok: true });
+      expect((await products.getProduct(created.id!)).variations.map((variation) => variation.sku)).toEqual(['TEN-40', 'TEN-41']);
+    });
+
     it('validates required fields and duplicate codes per record', async () => {
       const { client } = await account();
       const products = new TinyProductsApi(client);
@@ -144,6 +179,12 @@ describe('Tiny contacts and products against the sandbox over HTTP', () => {
         [false, 31],
       ]);
       expect(results[2].messages).toEqual([{ erro: 'O nome do produto deve ser informado' }]);
+      // Every record failing answers "Erro" as a whole; product batches still give each record's outcome.
+      const allFailed = await products.createProducts([{ sku: 'SKU-1', name: 'Um', priceCents: 100 }, { sku: 'SKU-4', priceCents: 1 }]);
+      expect(allFailed.map((result) => [result.ok, result.code, result.kind])).toEqual([
+        [false, 30, 'duplicate'],
+        [false, 31, 'validation'],
+      ]);
     });
 
     it('alters only the fields sent and updates prices with per-item results ("Parcial" on an unknown id)', async () => {

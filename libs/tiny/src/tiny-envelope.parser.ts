@@ -46,7 +46,7 @@ export function assertTinyOk(envelope: TinyEnvelope, script: string): TinyEnvelo
   const code = envelope.codigoErro ?? failedRegistro?.codigoErro;
   const messages = envelope.erros.length > 0 ? envelope.erros : (failedRegistro?.erros ?? []);
   const kind = code !== undefined ? tinyErrorKindForCode(code) : envelope.statusProcessamento === 2 ? 'validation' : 'request';
-  throw new TinyApiError({ kind, script, code, messages });
+  throw new TinyApiError({ kind, script, code, messages, registros: failedRegistro ? envelope.retorno['registros'] : undefined });
 }
 
 /** `registros` comes as `{"registro":{…}}` or `[{"registro":{…}}]`; both give the same list. */

@@ -7,6 +7,7 @@ export interface TinyProductVariationDraft {
   sku: string;
   priceCents?: number;
   initialStock?: number;
+  gtin?: string;
   /** e.g. `{ Cor: 'Azul', Tamanho: 'P' }`. */
   grid: Record<string, string>;
 }
@@ -28,6 +29,11 @@ export interface TinyProductDraft {
   type?: 'P' | 'S';
   grossWeightKg?: string;
   netWeightKg?: string;
+  costCents?: number;
+  /** Packaging dimensions in cm, as decimal strings. */
+  packaging?: { heightCm?: string; widthCm?: string; lengthCm?: string };
+  /** Image URLs, sent as external images (`imagens_externas`). */
+  images?: string[];
   /** Initial stock; Tiny applies it on create only. */
   initialStock?: number;
   variations?: TinyProductVariationDraft[];
@@ -37,6 +43,7 @@ export interface TinyProductDraft {
 export interface TinyProductVariation {
   id: string;
   sku?: string;
+  gtin?: string;
   priceCents?: number;
   grid: Record<string, string>;
 }
@@ -56,6 +63,12 @@ export interface TinyProduct {
   origin?: string;
   ncm?: string;
   gtin?: string;
+  brand?: string;
+  costCents?: number;
+  grossWeightKg?: string;
+  netWeightKg?: string;
+  packaging: { heightCm?: string; widthCm?: string; lengthCm?: string };
+  images: string[];
   createdAt?: Date;
   variations: TinyProductVariation[];
   kit: Array<{ productId: string; quantity: string }>;
@@ -98,11 +111,17 @@ export function toTinyProductsDocument(drafts: TinyProductDraft[], creating: boo
       tipo: draft.type ?? (creating ? 'P' : undefined),
       peso_bruto: draft.grossWeightKg,
       peso_liquido: draft.netWeightKg,
+      preco_custo: draft.costCents !== undefined ? centsToDecimal(draft.costCents) : undefined,
+      altura_embalagem: draft.packaging?.heightCm,
+      largura_embalagem: draft.packaging?.widthCm,
+      comprimento_embalagem: draft.packaging?.lengthCm,
+      imagens_externas: draft.images?.map((url) => ({ imagem_externa: { url } })),
       estoque_atual: creating && draft.initialStock !== undefined ? String(draft.initialStock) : undefined,
       classe_produto: draft.kit?.length ? 'K' : draft.variations?.length ? 'V' : undefined,
       variacoes: draft.variations?.map((variation) => ({
         variacao: {
           codigo: variation.sku,
+          gtin: variation.gtin,
           preco: variation.priceCents !== undefined ? centsToDecimal(variation.priceCents) : undefined,
           estoque_atual: variation.initialStock !== undefined ? String(variation.initialStock) : undefined,
           grade: variation.grid,
@@ -134,10 +153,20 @@ export function mapTinyProduct(value: unknown): TinyProduct | undefined {
     origin: toText(value['origem']),
     ncm: toText(value['ncm']),
     gtin: toText(value['gtin']),
+    brand: toText(value['marca']),
+    costCents: toCents(value['preco_custo']),
+    grossWeightKg: toDecimalString(value['peso_bruto']),
+    netWeightKg: toDecimalString(value['peso_liquido']),
+    packaging: {
+      heightCm: toDecimalString(value['alturaEmbalagem']),
+      widthCm: toDecimalString(value['larguraEmbalagem']),
+      lengthCm: toDecimalString(value['comprimentoEmbalagem']),
+    },
+    images: imagesOf(value['anexos'], value['imagens_externas']),
     createdAt: parseTinyDate(value['data_criacao']),
     variations: unwrapList(value['variacoes'], 'variacao').flatMap((variation) => {
       const variationId = toId(variation['id']);
-      return variationId ? [{ id: variationId, sku: toText(variation['codigo']), priceCents: toCents(variation['preco']), grid: gridOf(variation['grade']) }] : [];
+      return variationId ? [{ id: variationId, sku: toText(variation['codigo']), gtin: toText(variation['gtin']), priceCents: toCents(variation['preco']), grid: gridOf(variation['grade']) }] : [];
     }),
     kit: unwrapList(value['kit'], 'item').flatMap((item) => {
       const productId = toId(item['id_produto']);
@@ -165,6 +194,18 @@ export function mapTinyPriceList(value: Record<string, unknown>): TinyPriceList 
 export function mapTinyStockUpdateRecord(value: Record<string, unknown>): TinyStockUpdateRecord | undefined {
   const stock = mapTinyProductStock(value);
   return stock ? { ...stock, changedAt: parseTinyDate(value['data_alteracao']) } : undefined;
+}
+
+/** `anexos[]{anexo}` (or `{url}`) and `imagens_externas[]{imagem_externa{url}}`, de-duplicated in order. */
+function imagesOf(anexos: unknown, externas: unknown): string[] {
+  const urls = [
+    ...(Array.isArray(anexos) ? anexos : []).map((entry) => (isRecord(entry) ? toText(entry['anexo']) ?? toText(entry['url']) : toText(entry))),
+    ...(Array.isArray(externas) ? externas : []).map((entry) => {
+      const inner = isRecord(entry) && isRecord(entry['imagem_externa']) ? entry['imagem_externa'] : entry;
+      return isRecord(inner) ? toText(inner['url']) : undefined;
+    }),
+  ];
+  return [...new Set(urls.filter((url): url is string => url !== undefined && url.trim() !== ''))];
 }
 
 /** Grades come as `{"Cor":"Azul"}` or `[{"chave":"Cor","valor":"Azul"}]`. */

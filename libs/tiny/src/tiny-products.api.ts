@@ -1,5 +1,5 @@
 import { TinyApiError } from './tiny-api.error';
-import { assertBatchSize, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
+import { assertBatchSize, failedBatchRecords, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
 import type { TinyClient } from './tiny-client';
 import { toId, toInt, toText, unwrapList } from './tiny-coercion';
 import { formatTinyDateTime } from './tiny-date';
@@ -23,15 +23,28 @@ const MAX_STOCK_UPDATE_PAGES = 100;
 export class TinyProductsApi {
   constructor(private readonly client: TinyClient) {}
 
-  /** ≤ 20 records; variations become products of their own (ids via `getProduct` on the parent). */
+  /**
+   * ≤ 20 records; variations become products of their own (ids via `getProduct` on the parent). One result per
+   * record, even when every record failed (each with its own code); other failures throw.
+   */
   async createProducts(drafts: TinyProductDraft[]): Promise<TinyBatchRecordResult[]> {
     assertBatchSize('produto.incluir.php', drafts.length);
-    return toBatchResults(await this.client.call('produto.incluir.php', { produto: toTinyProductsDocument(drafts, true) }));
+    return this.batch('produto.incluir.php', toTinyProductsDocument(drafts, true));
   }
 
   async updateProducts(drafts: TinyProductDraft[]): Promise<TinyBatchRecordResult[]> {
     assertBatchSize('produto.alterar.php', drafts.length);
-    return toBatchResults(await this.client.call('produto.alterar.php', { produto: toTinyProductsDocument(drafts, false) }));
+    return this.batch('produto.alterar.php', toTinyProductsDocument(drafts, false));
+  }
+
+  private async batch(script: string, document: string): Promise<TinyBatchRecordResult[]> {
+    try {
+      return toBatchResults(await this.client.call(script, { produto: document }));
+    } catch (error: unknown) {
+      const records = failedBatchRecords(error);
+      if (records) return records;
+      throw error;
+    }
   }
 
   async getProduct(id: string): Promise<TinyProduct> {

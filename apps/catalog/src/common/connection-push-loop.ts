@@ -6,10 +6,10 @@ import { runWithContext } from '@hub/platform';
 import type { DataSource } from 'typeorm';
 
 export interface PushLoopOptions {
-  /** `stock`, `price`: in log lines and the lease holder. */
+  /** `stock`, `price`, `product`, `product-import`: in log lines and the lease holder. */
   name: string;
   /** The table holding one lease row per connection (`connection_id`, `lease_holder`, `lease_until`). */
-  leaseTable: 'stock_pusher_lease' | 'price_pusher_lease';
+  leaseTable: 'stock_pusher_lease' | 'price_pusher_lease' | 'product_push_lease' | 'product_import_lease';
   /** Renewed before every push; a holder that dies delays its connection's pushes this long. */
   leaseSeconds: number;
   /** How often every replica looks for connections with due work (a local notification wakes it at once). */

@@ -1,19 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { Controller, HttpCode, HttpException, Logger, NotFoundException, Param, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { Controller, HttpCode, HttpException, NotFoundException, Param, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { MessageHeaders, TINY_KINDS_DEDUPLICATED_BY_CONTENT, tinyNotificationSubject, type TinyNotificationReceivedV1 } from '@hub/contracts';
-import { MessagePublisher } from '@hub/messaging';
-import { bindConnection, constantTimeEquals, counter } from '@hub/platform';
+import { bindConnection, constantTimeEquals } from '@hub/platform';
 import { readRawBody } from './raw-body';
 import { checkTinyEnvelope } from './tiny-notification.check';
+import { received, TinyNotificationIntake } from './tiny-notification.intake';
+import { TinyProductWebhook } from './tiny-product.webhook';
 import { WebhookConnectionCache } from './webhook-connection.cache';
 
 export class WebhookBodyLimit {
   constructor(readonly bytes: number) {}
 }
 
-const received = counter('hub_tiny_webhooks_total', 'Tiny webhooks by outcome', ['kind', 'outcome']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -23,9 +21,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiExcludeController()
 @Controller('webhooks/tiny')
 export class TinyWebhookController {
-  private readonly logger = new Logger(TinyWebhookController.name);
-
-  constructor(private readonly cache: WebhookConnectionCache, private readonly publisher: MessagePublisher, private readonly limit: WebhookBodyLimit) {}
+  constructor(
+    private readonly cache: WebhookConnectionCache,
+    private readonly intake: TinyNotificationIntake,
+    private readonly products: TinyProductWebhook,
+    private readonly limit: WebhookBodyLimit,
+  ) {}
 
   @Post(':connectionId/:secret')
   @HttpCode(200)
@@ -63,27 +64,13 @@ export class TinyWebhookController {
       received.inc({ kind: kindInUrl ?? 'unknown', outcome: 'refused' });
       throw new HttpException({ statusCode: check.status, error: check.status === 400 ? 'Bad Request' : 'Unprocessable Entity', message: check.reason }, check.status);
     }
+    if (check.kind === 'produto') return this.products.receive(connection, raw);
     if (connection.situation !== 'active') {
       // Answered 200 so Tiny does not retry or drop the URL; a reactivation runs a reconciliation instead.
       received.inc({ kind: check.kind, outcome: 'ignored' });
       return { status: 'ignored', reason: `connection is ${connection.situation}; only active connections sync` };
     }
-    const messageId = (TINY_KINDS_DEDUPLICATED_BY_CONTENT as readonly string[]).includes(check.kind)
-      ? `tiny:${connectionId}:${check.kind}:${createHash('sha256').update(raw).digest('hex')}`
-      : randomUUID();
-    const payload: TinyNotificationReceivedV1 = { connectionId, kind: check.kind, receivedAt: new Date().toISOString(), rawBody: raw };
-    try {
-      const ack = await this.publisher.publishJson(tinyNotificationSubject(check.kind), payload, {
-        messageId,
-        connectionId,
-        headers: { [MessageHeaders.connectionId]: [connectionId] },
-      });
-      received.inc({ kind: check.kind, outcome: ack.duplicate ? 'duplicate' : 'accepted' });
-      return { status: 'accepted', duplicate: ack.duplicate, sequence: ack.seq };
-    } catch (error) {
-      received.inc({ kind: check.kind, outcome: 'unavailable' });
-      this.logger.error({ msg: 'could not persist Tiny notification', kind: check.kind, err: (error as Error).message });
-      throw new HttpException({ statusCode: 503, error: 'Service Unavailable', message: 'the notification could not be stored; retry later' }, 503);
-    }
+    const { ack } = await this.intake.store(connectionId, check.kind, raw);
+    return { status: 'accepted', duplicate: ack.duplicate, sequence: ack.seq };
   }
 }

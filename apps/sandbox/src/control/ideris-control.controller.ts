@@ -1,6 +1,9 @@
-import { BadRequestException, Body, Controller, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { IderisAccountStore } from '../ideris/ideris-account.store';
-import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
+import { IderisDataStore, type IderisListingModel, type IderisMarketplaceAccount, type IderisNcm, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
+import { IderisHttpError } from '../ideris/ideris-http.error';
+import { createListingModel } from '../ideris/ideris-listing-model.wire';
+import { catalogFromBody } from './catalog-input';
 import { iderisStatusDescription } from '../ideris/ideris-statuses';
 import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
@@ -87,8 +90,78 @@ export class IderisControlController {
       currentStock: optionalPositiveInt(body, 'currentStock') ?? 0,
     };
     accountData.skus.push(sku);
-    accountData.listingModels.push({ id: this.data.newCatalogId(), sku: sku.sku, skuId: sku.id, title: sku.title, value: 99.9, cost: 40, statusId: 1, variant: [] });
+    accountData.listingModels.push({
+      id: this.data.newCatalogId(),
+      sku: sku.sku,
+      skuId: sku.id,
+      title: sku.title,
+      value: 99.9,
+      cost: 40,
+      statusId: 1,
+      weight: 0,
+      weightPackage: 0,
+      heightPackage: 0,
+      widthPackage: 0,
+      lengthPackage: 0,
+      listingModelImage: [],
+      variant: [],
+      kit: [],
+    });
     return sku;
+  }
+
+  /**
+   * Seeds listing models as the seller would have registered them in Ideris: explicit `products` or a generated
+   * catalogue (see `catalog-input.ts`), variations as variants with their own SKU, kits of SKUs already there.
+   */
+  @Post('products')
+  seedProducts(@Body() raw: unknown): { created: number; variants: number; kits: number; listingModels: Array<{ id: number; sku: string; variants: number; kit: number }> } {
+    const body = requireRecord(raw);
+    const accountData = this.data.of(this.knownKey(body));
+    const catalog = catalogFromBody(body);
+    const models = catalog.map((product) => {
+      try {
+        return createListingModel(this.data, accountData, {
+          sku: product.sku,
+          title: product.name.slice(0, 60),
+          value: product.price,
+          cost: product.cost,
+          quantity: product.stock,
+          ean: product.ean || undefined,
+          ncm: product.ncm || undefined,
+          weight: Math.round(product.netWeightKg * 1000),
+          weightPackage: Math.round(product.grossWeightKg * 1000),
+          heightPackage: product.heightCm,
+          widthPackage: product.widthCm,
+          lengthPackage: product.lengthCm,
+          images: product.images,
+          variants: product.variations.map((variation) => ({
+            sku: variation.sku,
+            quantity: variation.stock,
+            ean: variation.ean || undefined,
+            attributes: Object.entries(variation.grid).map(([attributeName, attributeValue]) => ({ attributeName, attributeValue })),
+          })),
+          kit: product.kit,
+        });
+      } catch (error: unknown) {
+        if (error instanceof IderisHttpError) throw new BadRequestException(`${product.sku}: ${JSON.stringify(error.body)}`);
+        throw error;
+      }
+    });
+    return {
+      created: models.length,
+      variants: models.reduce((sum, model) => sum + model.variant.length, 0),
+      kits: models.filter((model) => model.kit.length > 0).length,
+      listingModels: models.map((model) => ({ id: model.id, sku: model.sku, variants: model.variant.length, kit: model.kit.length })),
+    };
+  }
+
+  /** Everything the catalogue of an account holds (SKUs, listing models, NCMs), for assertions and benchmarks. */
+  @Get('state')
+  state(@Query('privateKey') privateKey: string | undefined): { skus: IderisSku[]; listingModels: IderisListingModel[]; ncms: IderisNcm[] } {
+    if (!privateKey || !this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
+    const { skus, listingModels, ncms } = this.data.of(privateKey);
+    return { skus, listingModels, ncms };
   }
 
   /**

@@ -5,6 +5,8 @@ import { TinyBackofficeService } from '../tiny/tiny-backoffice.service';
 import { TinyDataStore, newTinyProduct, totalBalance, type TinyGrouping, type TinyInvoice, type TinyOrder, type TinyPriceList, type TinyProduct } from '../tiny/tiny-data.store';
 import { TinyBusinessError } from '../tiny/tiny-retorno';
 import { TINY_SITUATIONS } from '../tiny/tiny-situations';
+import { seedTinyProduct } from '../tiny/tiny-catalog.seed';
+import { catalogFromBody } from './catalog-input';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
 /** The seller's side of Tiny: seed catalog data and do what the seller does in Tiny's screens. */
@@ -37,6 +39,29 @@ export class TinyControlController {
     );
     this.data.of(token).products.push(product);
     return product;
+  }
+
+  /**
+   * Seeds a catalogue as the seller would have typed it in Tiny: explicit `products` or a generated one (see
+   * `catalog-input.ts`), with variations as child products and kits of products already there. No notification.
+   */
+  @Post('products/catalog')
+  seedCatalog(@Body() raw: unknown): { created: number; variations: number; kits: number; products: Array<{ sku: string; id: number; variations: Record<string, number>; kit: number }> } {
+    const body = requireRecord(raw);
+    const token = this.knownToken(body);
+    const catalog = catalogFromBody(body);
+    const products = this.asBadRequest(() =>
+      catalog.map((spec) => {
+        const { parent, variations } = seedTinyProduct(this.data, token, spec, this.config.now());
+        return { sku: parent.codigo, id: parent.id, variations: Object.fromEntries(variations.map((variation) => [variation.codigo, variation.id])), kit: parent.kit?.length ?? 0 };
+      }),
+    );
+    return {
+      created: products.length,
+      variations: products.reduce((sum, product) => sum + Object.keys(product.variations).length, 0),
+      kits: products.filter((product) => product.kit > 0).length,
+      products,
+    };
   }
 
   /** Sets a product's balance in a deposit (as a seller's stock count would), which Tiny then reports. */

@@ -49,7 +49,9 @@ export class TinyWebhookControlController {
     const tipoEstoque = optionalString(body, 'tipoEstoque') ?? 'D';
     if (tipoEstoque !== 'F' && tipoEstoque !== 'D') throw new BadRequestException('tipoEstoque must be F or D');
     const cnpj = (optionalString(body, 'cnpj') ?? this.accounts.find(token)?.cnpj ?? '').replace(/\D/g, '');
-    const registration = this.store.register({ token, cnpj, idEcommerce: idEcommerce ?? 0, tipoEstoque, urls });
+    const sendProductsOnChange = optionalBoolean(body, 'sendProductsOnChange');
+    if (sendProductsOnChange && !urls.produto) throw new BadRequestException('sendProductsOnChange needs a produto URL');
+    const registration = this.store.register({ token, cnpj, idEcommerce: idEcommerce ?? 0, tipoEstoque, urls, sendProductsOnChange });
     if (body['validationPing'] === true) this.sender.ping(registration);
     return registration;
   }
@@ -144,6 +146,33 @@ export class TinyWebhookControlController {
     const sent = this.sender.sendProduct(token, product);
     if (!sent) throw new BadRequestException('no produto webhook registered for this token');
     return sent;
+  }
+
+  /**
+   * "Enviar produto" for many products at once (every parent and simple product of the account when `codigos`
+   * is absent), queued in that order → 202 `{queued, notificationIds}`.
+   */
+  @Post('webhooks/send-products')
+  @HttpCode(202)
+  sendProducts(@Body() raw: unknown): { queued: number; notificationIds: number[] } {
+    const body = requireRecord(raw);
+    const token = this.knownToken(body);
+    const codes = body['codigos'];
+    if (codes !== undefined && (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string'))) throw new BadRequestException('codigos must be an array of product codes');
+    const products = this.data.of(token).products;
+    const chosen = codes === undefined
+      ? products.filter((product) => product.tipoVariacao !== 'V')
+      : (codes as string[]).map((code) => {
+          const product = products.find((candidate) => candidate.codigo === code);
+          if (!product) throw new NotFoundException(`unknown product ${code}`);
+          return product;
+        });
+    if (!this.store.registration(token)?.urls.produto) throw new BadRequestException('no produto webhook registered for this token');
+    const notificationIds = chosen.flatMap((product) => {
+      const sent = this.sender.sendProduct(token, product);
+      return sent ? [sent.notificationId] : [];
+    });
+    return { queued: notificationIds.length, notificationIds };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { isRecord } from '../common/request-params';
 import { sendIderisAnswer } from './ideris-answer';
@@ -59,6 +59,19 @@ export class IderisCatalogController {
         found.currentStock = currentStock;
         // ASSUMPTION: the success body is not public; we answer the stored values.
         return { obj: { sku: found.sku, currentStock: found.currentStock } };
+      }),
+    );
+  }
+
+  /** NCM by id (`{code}` per public clients; `name` as the "doc oficial" one client quotes). SKUs carry `ncmId`. */
+  @Get('ncm/:id')
+  async ncm(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('ncm', auth, (account) => {
+        const ncm = this.data.of(account.privateKey).ncms.find((candidate) => String(candidate.id) === id);
+        if (!ncm) throw new IderisHttpError(404, { Message: 'NCM não encontrado.' });
+        return { obj: ncm };
       }),
     );
   }

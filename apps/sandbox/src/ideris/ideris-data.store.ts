@@ -50,6 +50,20 @@ export interface IderisSku {
   currentStock: number;
 }
 
+export interface IderisVariantAttribute {
+  /** ASSUMPTION: attributes are written by name (real ones carry category attribute ids). */
+  attributeName: string;
+  attributeValue: string;
+}
+
+export interface IderisListingModelVariant {
+  id: number;
+  sku: string;
+  skuId: number;
+  quantity: number;
+  variantAttribute: IderisVariantAttribute[];
+}
+
 export interface IderisListingModel {
   id: number;
   sku: string;
@@ -58,7 +72,22 @@ export interface IderisListingModel {
   value: number;
   cost: number;
   statusId: number;
-  variant: Array<{ id: number; sku: string; skuId: number; quantity: number }>;
+  /** ASSUMPTION (units): grams and centimetres, as the legacy product's `peso`/`altura`… */
+  weight: number;
+  weightPackage: number;
+  heightPackage: number;
+  widthPackage: number;
+  lengthPackage: number;
+  listingModelImage: Array<{ id: number; url: string; order: number }>;
+  variant: IderisListingModelVariant[];
+  /** ASSUMPTION: kit composition, the legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]` renamed. */
+  kit: Array<{ sku: string; quantity: number }>;
+}
+
+export interface IderisNcm {
+  id: number;
+  code: string;
+  name: string;
 }
 
 export interface IderisAccountData {
@@ -66,6 +95,7 @@ export interface IderisAccountData {
   orders: IderisOrder[];
   skus: IderisSku[];
   listingModels: IderisListingModel[];
+  ncms: IderisNcm[];
 }
 
 @Injectable()
@@ -78,7 +108,7 @@ export class IderisDataStore {
   of(privateKey: string): IderisAccountData {
     let accountData = this.data.get(privateKey);
     if (!accountData) {
-      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [] };
+      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], ncms: [] };
       this.data.set(privateKey, accountData);
     }
     return accountData;

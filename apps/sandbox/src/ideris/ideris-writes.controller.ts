@@ -4,6 +4,7 @@ import { isRecord } from '../common/request-params';
 import { sendIderisAnswer } from './ideris-answer';
 import { IderisCallService } from './ideris-call.service';
 import { IderisDataStore, type IderisAccountData, type IderisListingModel, type IderisOrder } from './ideris-data.store';
+import { createListingModel, parseListingModelBody, updateListingModel } from './ideris-listing-model.wire';
 import { IderisHttpError } from './ideris-http.error';
 import { IDERIS_SYSTEM_STATUSES } from './ideris-statuses';
 
@@ -86,37 +87,7 @@ export class IderisWritesController {
   async createModel(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     sendIderisAnswer(
       res,
-      await this.calls.run('listingModel', auth, (account) => {
-        const fields = requireFields(body, { sku: 'string', title: 'string', value: 'number' });
-        const accountData = this.data.of(account.privateKey);
-        const variants = isRecord(body) && Array.isArray(body['variant']) ? body['variant'].filter(isRecord) : [];
-        const allSkus = [String(fields['sku']), ...variants.map((variant) => String(variant['sku'] ?? ''))];
-        if (allSkus.some((sku) => !sku || accountData.skus.some((existing) => existing.sku === sku))) {
-          throw new IderisHttpError(409, { Message: 'SKU já cadastrado ou inválido.' });
-        }
-        if (String(fields['title']).length > 60) throw badRequest('title', 'O título deve ter no máximo 60 caracteres.');
-        const skuOf = (sku: string, quantity: number): number => {
-          const id = this.data.newCatalogId();
-          accountData.skus.push({ id, sku, title: String(fields['title']), ean: '', ncmId: null, originId: 0, currentStock: quantity });
-          return id;
-        };
-        const quantity = isRecord(body) && typeof body['quantity'] === 'number' ? body['quantity'] : 0;
-        const model: IderisListingModel = {
-          id: this.data.newCatalogId(),
-          sku: String(fields['sku']),
-          skuId: skuOf(String(fields['sku']), quantity),
-          title: String(fields['title']),
-          value: Number(fields['value']),
-          cost: isRecord(body) && typeof body['cost'] === 'number' ? body['cost'] : 0,
-          statusId: 1,
-          variant: variants.map((variant) => {
-            const variantQuantity = typeof variant['quantity'] === 'number' ? variant['quantity'] : 0;
-            return { id: this.data.newCatalogId(), sku: String(variant['sku']), skuId: skuOf(String(variant['sku']), variantQuantity), quantity: variantQuantity };
-          }),
-        };
-        accountData.listingModels.push(model);
-        return { obj: model };
-      }),
+      await this.calls.run('listingModel', auth, (account) => ({ obj: createListingModel(this.data, this.data.of(account.privateKey), parseListingModelBody(body, true)) })),
     );
   }
 
@@ -126,11 +97,9 @@ export class IderisWritesController {
       res,
       await this.calls.run('listingModel', auth, (account) => {
         const fields = requireFields(body, { id: 'number' });
-        const model = findModel(this.data.of(account.privateKey), fields['id']);
-        if (isRecord(body) && typeof body['title'] === 'string') model.title = body['title'];
-        if (isRecord(body) && typeof body['cost'] === 'number') model.cost = body['cost'];
-        if (isRecord(body) && typeof body['value'] === 'number') model.value = body['value'];
-        return { obj: model };
+        const accountData = this.data.of(account.privateKey);
+        const model = findModel(accountData, fields['id']);
+        return { obj: updateListingModel(this.data, accountData, model, parseListingModelBody(body, false)) };
       }),
     );
   }

@@ -15,6 +15,8 @@ import { tinyDate } from './tiny-wire';
 export type TinyBackofficeEvent =
   | { type: 'stock'; token: string; product: TinyProduct }
   | { type: 'price'; token: string; product: TinyProduct }
+  /** A product (with its variations) created or changed through the API or the seller's screens. */
+  | { type: 'product'; token: string; product: TinyProduct }
   | { type: 'invoice'; token: string; invoice: TinyInvoice; order?: TinyOrder }
   | { type: 'tracking'; token: string; order: TinyOrder; expedition: TinyExpedition }
   | { type: 'situation'; token: string; order: TinyOrder; created: boolean };
@@ -53,6 +55,11 @@ export class TinyBackofficeService {
   priceChanged(token: string, product: TinyProduct): void {
     product.updatedAt = this.config.now();
     this.emit({ type: 'price', token, product });
+  }
+
+  productChanged(token: string, product: TinyProduct): void {
+    product.updatedAt = this.config.now();
+    this.emit({ type: 'product', token, product });
   }
 
   situationChanged(token: string, order: TinyOrder, created = false): void {

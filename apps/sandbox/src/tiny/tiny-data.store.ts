@@ -70,6 +70,13 @@ export interface TinyProduct {
   marca?: string;
   pesoBruto?: string;
   pesoLiquido?: string;
+  /** Packaging dimensions in cm (input `altura_embalagem`…, output `alturaEmbalagem`…). */
+  alturaEmbalagem?: string;
+  larguraEmbalagem?: string;
+  comprimentoEmbalagem?: string;
+  precoCusto?: string;
+  /** Image URLs (`anexos` / `imagens_externas` on input). */
+  anexos?: string[];
   kit?: TinyKitComponent[];
   saldoReservado: number;
   depositos: TinyDeposit[];

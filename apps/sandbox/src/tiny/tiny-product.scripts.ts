@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isRecord } from '../common/request-params';
 import { TinyBackofficeService } from './tiny-backoffice.service';
 import { TinyDataStore, newTinyProduct, totalBalance, type TinyProduct } from './tiny-data.store';
-import { productDetail, productRecordErrors, productFieldsFromWire, variationsFromWire } from './tiny-product.wire';
+import { productDetail, productRecordErrors, productFieldsFromWire, variationsFromWire, type TinyVariationInput } from './tiny-product.wire';
 import { TinyBusinessError, tinyOk, type TinyRetornoBody } from './tiny-retorno';
 import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
 import {
@@ -109,6 +109,7 @@ export class TinyProductScripts {
 
   private include({ account, params, now }: TinyScriptContext): TinyRetornoBody {
     const products = this.data.of(account.token).products;
+    const created: TinyProduct[] = [];
     const registros = batchEntries(params, 'produto', 'produtos', 'produto').map((produto, index): TinyRegistro => {
       const sequencia = text(produto['sequencia']) ?? String(index + 1);
       const errors = productRecordErrors(produto, products, true);
@@ -118,42 +119,80 @@ export class TinyProductScripts {
       const parent = newTinyProduct(this.data.newId(), { ...fields, codigo: fields.codigo ?? '', nome: fields.nome ?? '' }, now);
       const initial = decimal(produto['estoque_atual']);
       if (initial !== undefined) parent.depositos[0].saldo = initial;
-      const variations = variationsFromWire(produto['variacoes']).map((variation) =>
-        newTinyProduct(
-          this.data.newId(),
-          { ...fields, codigo: variation.codigo, nome: `${parent.nome} ${Object.values(variation.grade).join(' ')}`.trim(), preco: variation.preco ?? parent.preco, grade: variation.grade, tipoVariacao: 'V', idProdutoPai: parent.id, depositos: [{ nome: 'Geral', saldo: variation.estoque ?? 0, desconsiderar: false }] },
-          now,
-        ),
-      );
+      const variations = variationsFromWire(produto['variacoes']).map((variation) => this.newVariation(parent, variation, now));
       if (variations.length > 0) {
         parent.tipoVariacao = 'P';
         parent.classeProduto = 'V';
       }
       products.push(parent, ...variations);
+      created.push(parent);
       return registroOk(sequencia, { id: parent.id, codigo: parent.codigo });
     });
+    for (const product of created) this.backoffice.productChanged(account.token, product);
     return batchAnswer(registros);
   }
 
-  /** ASSUMPTION: alterar locates by `id`, else by exact `codigo`; only the fields sent change. */
+  /**
+   * ASSUMPTION: alterar locates by `id`, else by exact `codigo`; only the fields sent change. Variations sent are
+   * matched to the product's children by `codigo` (updated) or created; children not sent are kept.
+   */
   private alter({ account, params, now }: TinyScriptContext): TinyRetornoBody {
     const products = this.data.of(account.token).products;
+    const changed: TinyProduct[] = [];
     const registros = batchEntries(params, 'produto', 'produtos', 'produto').map((produto, index): TinyRegistro => {
       const sequencia = text(produto['sequencia']) ?? String(index + 1);
       const id = text(produto['id']);
       const code = text(produto['codigo']);
       const product = id ? products.find((candidate) => String(candidate.id) === id) : products.find((candidate) => candidate.codigo === code);
       if (!product) return registroError(sequencia, 32, ['Produto não localizado']);
-      const errors = productRecordErrors(produto, products.filter((candidate) => candidate !== product), false);
+      const family = products.filter((candidate) => candidate === product || candidate.idProdutoPai === product.id);
+      const errors = productRecordErrors(produto, products.filter((candidate) => !family.includes(candidate)), false);
       if (errors.duplicate) return registroError(sequencia, 30, ['Registro em duplicidade - já existe um produto com este código']);
       if (errors.messages.length > 0) return registroError(sequencia, 31, errors.messages);
       const before = `${product.preco}/${product.precoPromocional}`;
       Object.assign(product, productFieldsFromWire(produto));
+      for (const variation of variationsFromWire(produto['variacoes'])) {
+        const child = family.find((candidate) => candidate.idProdutoPai === product.id && candidate.codigo === variation.codigo);
+        if (child) {
+          child.grade = variation.grade;
+          if (variation.preco !== undefined) child.preco = variation.preco;
+          if (variation.gtin !== undefined) child.gtin = variation.gtin;
+          child.updatedAt = now;
+        } else {
+          products.push(this.newVariation(product, variation, now));
+          product.tipoVariacao = 'P';
+          product.classeProduto = 'V';
+        }
+      }
       if (`${product.preco}/${product.precoPromocional}` !== before) this.backoffice.priceChanged(account.token, product);
       else product.updatedAt = now;
+      changed.push(product);
       return registroOk(sequencia, { id: product.id, codigo: product.codigo });
     });
+    for (const product of changed) this.backoffice.productChanged(account.token, product);
     return batchAnswer(registros);
+  }
+
+  /** A variation is a product of its own (`tipoVariacao` V) pointing to its parent, named after it and its grid. */
+  private newVariation(parent: TinyProduct, variation: TinyVariationInput, now: number): TinyProduct {
+    return newTinyProduct(
+      this.data.newId(),
+      {
+        codigo: variation.codigo,
+        nome: `${parent.nome} ${Object.values(variation.grade).join(' ')}`.trim(),
+        unidade: parent.unidade,
+        preco: variation.preco ?? parent.preco,
+        origem: parent.origem,
+        ncm: parent.ncm,
+        gtin: variation.gtin,
+        marca: parent.marca,
+        grade: variation.grade,
+        tipoVariacao: 'V',
+        idProdutoPai: parent.id,
+        depositos: [{ nome: 'Geral', saldo: variation.estoque ?? 0, desconsiderar: false }],
+      },
+      now,
+    );
   }
 
   private get({ account, params }: TinyScriptContext): TinyRetornoBody {

@@ -6,6 +6,7 @@ export interface TinyVariationInput {
   codigo: string;
   preco?: string;
   estoque?: number;
+  gtin?: string;
   grade: Record<string, string>;
 }
 
@@ -26,7 +27,7 @@ export function productRecordErrors(
   required('origem', 'A origem do produto deve ser informada');
   required('situacao', 'A situação do produto deve ser informada');
   required('tipo', 'O tipo do produto deve ser informado');
-  for (const field of ['preco', 'preco_promocional', 'peso_bruto', 'peso_liquido', 'estoque_atual']) {
+  for (const field of ['preco', 'preco_promocional', 'preco_custo', 'peso_bruto', 'peso_liquido', 'estoque_atual', 'altura_embalagem', 'largura_embalagem', 'comprimento_embalagem']) {
     if (produto[field] !== undefined && text(produto[field]) !== undefined && decimal(produto[field]) === undefined) {
       messages.push(`campo ${field} deve ser decimal, separado por ponto`);
     }
@@ -46,6 +47,8 @@ export function productRecordErrors(
   for (const item of kitFromWire(produto['kit'])) {
     if (!others.some((other) => other.id === item.idProduto)) messages.push(`Produto do kit não localizado: ${item.idProduto}`);
   }
+  // ASSUMPTION: a product is one class (S simple, K kit, V with variations), so a kit with variations is refused.
+  if (kitFromWire(produto['kit']).length > 0 && variationsFromWire(produto['variacoes']).length > 0) messages.push('Um produto kit não pode ter variações');
   const duplicate = codes.some((code) => others.some((other) => other.codigo === code && other.situacao !== 'E'));
   return { messages, duplicate };
 }
@@ -74,6 +77,12 @@ export function productFieldsFromWire(produto: Record<string, unknown>): Partial
   set('marca', text(produto['marca']));
   set('pesoBruto', text(produto['peso_bruto']));
   set('pesoLiquido', text(produto['peso_liquido']));
+  set('precoCusto', amount('preco_custo'));
+  set('alturaEmbalagem', text(produto['altura_embalagem']));
+  set('larguraEmbalagem', text(produto['largura_embalagem']));
+  set('comprimentoEmbalagem', text(produto['comprimento_embalagem']));
+  const images = imagesFromWire(produto['anexos'], produto['imagens_externas']);
+  if (images.length > 0) fields.anexos = images;
   const kit = kitFromWire(produto['kit']);
   if (kit.length > 0) {
     fields.kit = kit;
@@ -93,8 +102,23 @@ export function variationsFromWire(value: unknown): TinyVariationInput[] {
       ? Object.fromEntries(Object.entries(variacao['grade']).flatMap(([key, raw]) => (text(raw) ? [[key, text(raw) as string]] : [])))
       : {};
     const preco = decimal(variacao['preco']);
-    return [{ codigo, grade, preco: preco === undefined ? undefined : money(preco), estoque: decimal(variacao['estoque_atual']) }];
+    return [{ codigo, grade, preco: preco === undefined ? undefined : money(preco), estoque: decimal(variacao['estoque_atual']), gtin: text(variacao['gtin']) }];
   });
+}
+
+/** `anexos[] → {"anexo":"<url>"}` and `imagens_externas[] → {"imagem_externa":{"url":…}}` (official layout), in that order. */
+export function imagesFromWire(anexos: unknown, externas: unknown): string[] {
+  const urls: string[] = [];
+  for (const entry of Array.isArray(anexos) ? anexos : []) {
+    const url = isRecord(entry) ? text(entry['anexo']) ?? text(entry['url']) : text(entry);
+    if (url) urls.push(url);
+  }
+  for (const entry of Array.isArray(externas) ? externas : []) {
+    const inner = isRecord(entry) && isRecord(entry['imagem_externa']) ? entry['imagem_externa'] : entry;
+    const url = isRecord(inner) ? text(inner['url']) : undefined;
+    if (url) urls.push(url);
+  }
+  return [...new Set(urls)];
 }
 
 function kitFromWire(value: unknown): TinyKitComponent[] {
@@ -123,6 +147,10 @@ export function productDetail(product: TinyProduct, all: TinyProduct[]): Record<
     gtin: product.gtin ?? '',
     peso_liquido: product.pesoLiquido ?? '0.000',
     peso_bruto: product.pesoBruto ?? '0.000',
+    preco_custo: product.precoCusto ?? '0.00',
+    alturaEmbalagem: product.alturaEmbalagem ?? '0',
+    larguraEmbalagem: product.larguraEmbalagem ?? '0',
+    comprimentoEmbalagem: product.comprimentoEmbalagem ?? '0',
     situacao: product.situacao,
     tipo: product.tipo,
     marca: product.marca ?? '',
@@ -130,9 +158,9 @@ export function productDetail(product: TinyProduct, all: TinyProduct[]): Record<
     tipoVariacao: product.tipoVariacao,
     idProdutoPai: product.idProdutoPai ? String(product.idProdutoPai) : '0',
     grade: product.grade ?? [],
-    variacoes: variations.map((variation) => ({ variacao: { id: String(variation.id), codigo: variation.codigo, preco: variation.preco, grade: variation.grade ?? {} } })),
+    variacoes: variations.map((variation) => ({ variacao: { id: String(variation.id), codigo: variation.codigo, gtin: variation.gtin ?? '', preco: variation.preco, grade: variation.grade ?? {} } })),
     kit: (product.kit ?? []).map((item) => ({ item: { id_produto: String(item.idProduto), quantidade: item.quantidade } })),
-    anexos: [],
+    anexos: (product.anexos ?? []).map((url) => ({ anexo: url })),
     imagens_externas: [],
   };
 }

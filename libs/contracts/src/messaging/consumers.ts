@@ -132,4 +132,16 @@ export const Consumers = {
     filterSubject: 'gateway.tiny-notification.precos.v1',
     owner: 'catalog',
   },
+  /**
+   * Tiny `produto` notifications for catalog. The gateway usually had catalog record the product already while
+   * answering Tiny (request/reply); this durable is the path that cannot be lost. The stream sequence guards each
+   * product, so a retry or a redelivery finds it recorded and changes nothing.
+   */
+  catalogProducts: {
+    ...CONSUMER_DEFAULTS,
+    stream: Streams.TINY_NOTIFICATIONS,
+    durable: 'catalog-products',
+    filterSubject: 'gateway.tiny-notification.produto.v1',
+    owner: 'catalog',
+  },
 } as const satisfies Record<string, ConsumerDefinition>;

@@ -188,6 +188,10 @@ export class TinyProductNotificationData {
   @TinyTextField() @IsOptional() @IsString() gtin?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoLiquido?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoBruto?: string;
+  /** ASSUMPTION: packaging dimensions (cm) travel under `produto.obter`'s output names; absent or empty = unknown. */
+  @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) alturaEmbalagem?: string;
+  @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) larguraEmbalagem?: string;
+  @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) comprimentoEmbalagem?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) estoqueAtual?: string;
   @TinyTextField() @IsOptional() @IsIn(['A', 'I', 'E']) situacao?: string;
   /** S simples, K kit, V com variações, F fabricado, M matéria-prima. */

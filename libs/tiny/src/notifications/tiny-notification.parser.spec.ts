@@ -34,6 +34,9 @@ const PRODUCT = {
   gtin: '',
   pesoLiquido: '0.180',
   pesoBruto: '0.200',
+  alturaEmbalagem: '10.00',
+  larguraEmbalagem: 20,
+  comprimentoEmbalagem: '',
   estoqueAtual: 12,
   situacao: 'A',
   classeProduto: 'V',
@@ -75,6 +78,7 @@ describe('parseTinyNotification', () => {
     if (notification.kind !== 'produto') throw new Error(notification.kind);
     const dados = notification.dados;
     expect(dados).toMatchObject({ id: '915432100', preco: '79.9', precoPromocional: '0', estoqueAtual: '12', idMapeamento: undefined, codigo: 'CAM-BAS' });
+    expect([dados.alturaEmbalagem, dados.larguraEmbalagem, dados.comprimentoEmbalagem]).toEqual(['10', '20', undefined]);
     expect(dados.variacoes?.map((variation) => [variation.id, variation.preco, variation.estoqueAtual, variation.grade])).toEqual([
       ['915432101', '79.9', '5', { Tamanho: 'P', Cor: 'Azul' }],
       ['915432102', '79.9', '7', { Tamanho: 'M', Cor: 'Azul' }],

@@ -100,9 +100,14 @@ export function productDados(product: TinyProduct, variations: TinyProduct[], ma
     classeProduto: product.classeProduto,
     pesoBruto: product.pesoBruto ?? '',
     pesoLiquido: product.pesoLiquido ?? '',
+    precoCusto: product.precoCusto ?? '',
+    // ASSUMPTION: packaging dimensions travel under produto.obter's output names.
+    alturaEmbalagem: product.alturaEmbalagem ?? '',
+    larguraEmbalagem: product.larguraEmbalagem ?? '',
+    comprimentoEmbalagem: product.comprimentoEmbalagem ?? '',
     estoqueAtual: stock(product),
     arvoreCategoria: [],
-    anexos: [],
+    anexos: (product.anexos ?? []).map((url) => ({ url })),
     seo: { titulo: product.nome, descricao: '', keywords: '' },
     kit: (product.kit ?? []).map((item) => ({ id: item.idProduto, quantidade: item.quantidade })),
     variacoes: variations.map((variation) => ({

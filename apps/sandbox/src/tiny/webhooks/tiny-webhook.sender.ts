@@ -172,6 +172,9 @@ export class TinyWebhookSender implements OnModuleDestroy {
       case 'price':
         this.notify(token, 'precos', () => priceDados(event.product, this.parentOf(token, event.product), this.mappingLookup(token)));
         return;
+      case 'product':
+        if (this.store.registration(token)?.sendProductsOnChange) this.sendProduct(token, event.product);
+        return;
       case 'invoice':
         this.notify(token, 'nota_fiscal', () => invoiceDados(event.invoice, event.order));
         return;

@@ -12,6 +12,11 @@ export interface TinyWebhookRegistration {
   /** The integration's stock setting: F físico, D disponível (balance minus reservations). */
   tipoEstoque: 'F' | 'D';
   urls: Partial<Record<TinyWebhookKind, string>>;
+  /**
+   * ASSUMPTION: the integration can be set to send a product (`produto`) whenever it is created or changed in
+   * Tiny, API writes included, instead of only when the seller clicks "Enviar produto". Off unless asked for.
+   */
+  sendProductsOnChange: boolean;
 }
 
 export interface TinyWebhookFaults {

@@ -515,6 +515,45 @@ describe('sandbox: Tiny outbound notifications (webhooks)', () => {
     expect(await json('/control/tiny/stock/burst', { token: TOKEN, changes: many })).toMatchObject({ applied: 5000, finalBalances: { 'SKU-1': 4999 } });
   });
 
+  it('sends a kit with its components, images and packaging; many products at once with send-products', async () => {
+    const seeded = await json('/control/tiny/products/catalog', {
+      token: TOKEN,
+      products: [
+        { sku: 'A', name: 'A', price: 10, images: ['https://img.example/a.jpg'], grossWeightKg: 0.5, heightCm: 4, widthCm: 10, lengthCm: 20 },
+        { sku: 'B', name: 'B', price: 5 },
+        { sku: 'KIT-AB', name: 'Kit AB', price: 14, kit: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }] },
+      ],
+    });
+    const ids = Object.fromEntries(seeded.products.map((product: any) => [product.sku, product.id]));
+    hub.always('/produto', { status: 200, body: '[]' });
+    expect((await post('/control/tiny/webhooks/send-products', { token: TOKEN, codigos: ['NOPE'] })).status).toBe(404);
+    const queued = await json('/control/tiny/webhooks/send-products', { token: TOKEN });
+    expect(queued).toMatchObject({ queued: 3 });
+    await settled(() => hub.on('/produto').length === 3);
+    const byCode = Object.fromEntries(hub.on('/produto').map((entry) => [entry.body.dados.codigo, entry.body.dados]));
+    expect(byCode['A']).toMatchObject({ anexos: [{ url: 'https://img.example/a.jpg' }], pesoBruto: '0.500', alturaEmbalagem: '4', larguraEmbalagem: '10', comprimentoEmbalagem: '20' });
+    expect(byCode['KIT-AB']).toMatchObject({ classeProduto: 'K', kit: [{ id: ids['A'], quantidade: '2' }, { id: ids['B'], quantidade: '1' }] });
+  });
+
+  it('sends produto by itself after API writes only when the registration asks for it', async () => {
+    hub.always('/produto', { status: 200, body: '[{"idMapeamento":"1","skuMapeamento":"NEW-1"}]' });
+    const produto = (codigo: string) => ({ produto: JSON.stringify({ produtos: [{ produto: { sequencia: '1', codigo, nome: codigo, unidade: 'UN', preco: '9.90', origem: '0', situacao: 'A', tipo: 'P' } }] }) });
+    expect((await tinyScript('produto.incluir', produto('NEW-0'))).status).toBe('OK');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hub.on('/produto')).toHaveLength(0);
+
+    expect((await post('/control/tiny/webhooks', { token: TOKEN, idEcommerce: ID_ECOMMERCE, urls: { estoque: `${hub.url}/estoque` }, sendProductsOnChange: true })).status).toBe(400);
+    expect((await post('/control/tiny/webhooks', { token: TOKEN, idEcommerce: ID_ECOMMERCE, urls: { produto: `${hub.url}/produto` }, sendProductsOnChange: true })).status).toBe(201);
+    const created = await tinyScript('produto.incluir', produto('NEW-1'));
+    await settled(() => hub.on('/produto').length === 1);
+    expect(hub.on('/produto')[0].body.dados).toMatchObject({ id: Number(created.registros[0].registro.id), codigo: 'NEW-1' });
+    const altered = await tinyScript('produto.alterar', { produto: JSON.stringify({ produtos: [{ produto: { sequencia: '1', codigo: 'NEW-1', nome: 'Novo nome' } }] }) });
+    expect(altered.status).toBe('OK');
+    const result = await settled(() => hub.on('/produto').length === 2);
+    expect(hub.on('/produto')[1].body.dados).toMatchObject({ nome: 'Novo nome', idMapeamento: '1', skuMapeamento: 'NEW-1' });
+    expect(result.productMappings).toHaveLength(2);
+  });
+
   it('reset cancels pending retries', async () => {
     await seedProduct('SKU-1');
     await json('/control/tiny/webhooks/settings', { timeScale: 0.01 });

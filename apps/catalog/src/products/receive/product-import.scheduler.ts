@@ -1,0 +1,57 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ConnectionDirectory } from '@hub/connections';
+import { ProductImportsRepository } from './product-imports.repository';
+import { TinyProductWriter } from './tiny-product-writer';
+
+const TICK_MS = 60_000;
+const DEFAULT_EVERY_HOURS = 24;
+
+/**
+ * Starts the periodic import from Ideris of every active connection (`CATALOG_PRODUCT_IMPORT_EVERY_HOURS`,
+ * default 24; `0` or `off` turns it off). Only changed products are written to Tiny, so a run over an unchanged
+ * catalogue costs Ideris reads and no Tiny batch call.
+ */
+@Injectable()
+export class ProductImportScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ProductImportScheduler.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly directory: ConnectionDirectory, private readonly imports: ProductImportsRepository, private readonly writer: TinyProductWriter) {}
+
+  static everyMs(): number | undefined {
+    const raw = process.env['CATALOG_PRODUCT_IMPORT_EVERY_HOURS'];
+    if (raw === 'off') return undefined;
+    const hours = raw === undefined || raw === '' ? DEFAULT_EVERY_HOURS : Number(raw);
+    return Number.isFinite(hours) && hours > 0 ? hours * 3_600_000 : undefined;
+  }
+
+  onApplicationBootstrap(): void {
+    if (ProductImportScheduler.everyMs() === undefined || process.env['CATALOG_PRODUCT_IMPORT'] === 'off') return;
+    this.timer = setInterval(() => void this.runDue(), TICK_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Starts the imports that are due; returns the connections it started one for. */
+  async runDue(): Promise<string[]> {
+    const everyMs = ProductImportScheduler.everyMs();
+    if (everyMs === undefined) return [];
+    const started: string[] = [];
+    try {
+      for (const connection of await this.directory.listActive()) {
+        if (!(await this.imports.claimScheduled(connection.id, everyMs))) continue;
+        const result = await this.imports.start(connection.id, 'schedule', null);
+        if (result.started) {
+          started.push(connection.id);
+          this.logger.log({ msg: 'periodic product import started', connectionId: connection.id, importId: result.row.id });
+          this.writer.wake(connection.id);
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'product import schedule failed', err: (error as Error).message });
+    }
+    return started;
+  }
+}
