@@ -23,6 +23,7 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   let catalog: INestApplication;
   let nc: NatsConnection;
   let connectionId: string;
+  let webhookUrl: string;
   const catalogSchema = uniqueSuffix('catalog_rec');
   const tinyToken = `tiny-token-rec-${randomBytes(12).toString('hex')}`;
   const iderisKey = randomBytes(48).toString('hex');
@@ -67,6 +68,7 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     });
     expect(created.status).toBe(201);
     connectionId = created.body.id;
+    webhookUrl = (created.body.webhookUrls.estoque as string).replace('http://hub.example.test', h.url);
     for (let n = 1; n <= 60; n++) {
       const codigo = `REC-${String(n).padStart(3, '0')}`;
       await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo, saldo: 10 + n, saldoReservado: RESERVED });
@@ -231,6 +233,59 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
         const held = await iderisStock();
         return held.get('REC-042') === rule(5) && held.get('REC-043') === rule(66);
       }, 15_000, 100);
+    });
+  });
+
+  describe('kits counted from their components', () => {
+    const notify = async (sku: string, saldo: number, tinyProductId: number) => {
+      const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 778, tipo: 'estoque', dados: { tipoEstoque: 'D', saldo, idProduto: tinyProductId, sku, skuMapeamento: sku, skuMapeamentoPai: '' } };
+      const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+    };
+    const tinyId = async (codigo: string) => (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(tinyToken)}`)).products.find((p: { codigo: string }) => p.codigo === codigo).id as number;
+
+    beforeAll(async () => {
+      expect((await h.api('PATCH', `/api/v1/connections/${connectionId}`, { settings: { kitStock: 'components', stockUpdatesFeed: false } })).status).toBe(200);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND settings->>'kitStock' = 'components'`, [connectionId])).length === 1, 15_000, 100);
+      // The kit KIT-A = 2 × REC-050 + 0.5 × REC-051, as the products sync records it; its own Tiny balance says 999.
+      await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo: 'KIT-A', saldo: 999, saldoReservado: 0 });
+      await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: 'KIT-A', currentStock: 0 });
+      await sql(
+        `INSERT INTO "${catalogSchema}".product_kit_component (connection_id, kit_sku, component_sku, quantity, source) VALUES ($1, 'KIT-A', 'REC-050', 2, 'tiny'), ($1, 'KIT-A', 'REC-051', 0.5, 'tiny')`,
+        [connectionId],
+      );
+    });
+
+    it('pushes the number of kits the scarcest component allows when a component changes', async () => {
+      // REC-050: 21 available → 10 kits; REC-051: 3 available → 6 kits. The kit: min(10, 6) − buffer 1 = 5.
+      await setTinySaldo('REC-050', 21 + RESERVED);
+      await setTinySaldo('REC-051', 3 + RESERVED);
+      await notify('REC-051', 3, await tinyId('REC-051'));
+      await waitFor(async () => (await iderisStock()).get('KIT-A') === 5, 15_000, 100);
+      // The component itself is pushed as usual.
+      await waitFor(async () => (await iderisStock()).get('REC-051') === 3 - SAFETY_BUFFER, 15_000, 100);
+    });
+
+    it("never pushes the kit's own balance from a notification of the kit", async () => {
+      await notify('KIT-A', 999, await tinyId('KIT-A'));
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 15_000, 100);
+      expect((await iderisStock()).get('KIT-A')).toBe(5);
+      // A component selling out takes the kit to zero.
+      await setTinySaldo('REC-050', 1 + RESERVED);
+      await notify('REC-050', 1, await tinyId('REC-050'));
+      await waitFor(async () => (await iderisStock()).get('KIT-A') === 0, 15_000, 100);
+    });
+
+    it('sweeps a kit against its components, not its own balance', async () => {
+      await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: 'KIT-A', currentStock: 40 });
+      await setTinySaldo('REC-050', 9 + RESERVED); // 4 kits; REC-051 allows 6 → 4 − 1 = 3
+      const sweeper = catalog.get(StockSweeper);
+      for (let offset = 0; ; ) {
+        const step = await sweeper.step(connectionId, offset);
+        offset = step.nextOffset;
+        if (offset >= step.total || step.read === 0) break;
+      }
+      await waitFor(async () => (await iderisStock()).get('KIT-A') === 3, 15_000, 100);
     });
   });
 });
