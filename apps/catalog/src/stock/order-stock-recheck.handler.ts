@@ -6,6 +6,7 @@ import { ConnectionClients } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection, counter } from '@hub/platform';
 import { TinyProductsApi } from '@hub/tiny';
+import { KitStock } from './kit-stock';
 import { StockPusher } from './stock-pusher';
 import { StockRepository, type StockProductRef } from './stock.repository';
 
@@ -26,6 +27,7 @@ export class OrderStockRecheckHandler {
     private readonly clients: ConnectionClients,
     private readonly stock: StockRepository,
     private readonly pusher: StockPusher,
+    private readonly kits: KitStock,
   ) {}
 
   @JetStreamHandler(Consumers.catalogImportedOrders, OrderEvents.imported, { concurrency: 4, inbox: false })
@@ -33,7 +35,9 @@ export class OrderStockRecheckHandler {
     const { connectionId, iderisOrderId } = ctx.payload;
     bindConnection(connectionId);
     const codes = [...new Set(ctx.payload.skus.map((code) => code.trim()).filter((code) => code !== ''))];
-    if (codes.length === 0 || !(await this.directory.isActive(connectionId))) return;
+    if (codes.length === 0) return;
+    const connection = await this.directory.get(connectionId);
+    if (connection?.situation !== 'active') return;
     const known = await this.stock.productsByCode(connectionId, codes);
     const products: StockProductRef[] = [...known];
     const missing = codes.filter((code) => !known.some((p) => p.tinyCode === code || p.sku === code));
@@ -55,7 +59,11 @@ export class OrderStockRecheckHandler {
         }
       });
     }
-    const queued = await this.stock.requestReread(connectionId, products, 'order-imported');
+    let queued = await this.stock.requestReread(connectionId, products, 'order-imported');
+    if (connection.settings.kitStock === 'components' && products.length > 0) {
+      // A sold component changes how many of its kits can be assembled.
+      queued += await this.stock.requestReread(connectionId, await this.kits.kitsContaining(connectionId, products.map((p) => p.sku)), 'kit');
+    }
     rechecks.inc({ outcome: 'queued' }, queued);
     if (queued > 0) this.pusher.wake(connectionId);
   }

@@ -141,6 +141,9 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
     if (differing.length > 0) {
       this.logger.log({ msg: 'stock sweep found Ideris differing from Tiny', connectionId, skus: differing.map((d) => d.sku).slice(0, 20), count: differing.length });
       await this.stock.requestReread(connectionId, differing, 'sweep');
+      if (connection.settings.kitStock === 'components') {
+        await this.stock.requestReread(connectionId, await this.kitStock.kitsContaining(connectionId, differing.map((d) => d.sku)), 'kit');
+      }
       this.pusher.wake(connectionId);
     }
     return { read: page.skus.length, total: page.total, nextOffset: offset + page.skus.length, checked, corrected: differing.length };
