@@ -1,1 +1,2 @@
 export * from './connection-clients';
+export * from './tiny-notification-opener';

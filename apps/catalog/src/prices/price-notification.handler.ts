@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
+import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
-import { bindConnection, counter } from '@hub/platform';
-import { parseTinyNotification } from '@hub/tiny';
+import { counter } from '@hub/platform';
 import { priceChangeFromNotification } from './domain/price-notification.mapper';
 import { PricePusher } from './price-pusher';
 import { PricesRepository } from './prices.repository';
@@ -26,22 +26,13 @@ export class PriceNotificationHandler {
 
   @JetStreamHandler(Consumers.catalogPrices, TinyNotificationEvents.received, { concurrency: 4, inbox: false })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
-    const { connectionId, rawBody, receivedAt } = ctx.payload;
-    bindConnection(connectionId);
-    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
-    if (!check.active) {
-      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
-      notifications.inc({ outcome: 'ignored' });
-      this.logger.log({ msg: 'price notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
-      return;
-    }
-    const parsed = parseTinyNotification(rawBody);
-    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
-    if (parsed.notification.kind !== 'precos') {
+    const { connectionId, receivedAt } = ctx.payload;
+    const opened = await openTinyNotification(this.directory, ctx, 'precos', this.logger);
+    if (opened.ignored) {
       notifications.inc({ outcome: 'ignored' });
       return;
     }
-    const change = priceChangeFromNotification(parsed.notification.dados);
+    const change = priceChangeFromNotification(opened.dados);
     if (!change) throw new PermanentError('precos notification names no SKU (skuMapeamento or codigo)', 'invalid-notification');
     const received = new Date(receivedAt);
     const outcome = await this.prices.coalesce({

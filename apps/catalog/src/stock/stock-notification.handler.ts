@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
+import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
-import { bindConnection, counter } from '@hub/platform';
-import { parseTinyNotification } from '@hub/tiny';
+import { counter } from '@hub/platform';
 import { stockChangeFromNotification } from './domain/stock-notification.mapper';
 import { planStock } from './domain/stock-rule';
 import { KitStock } from './kit-stock';
@@ -41,24 +41,15 @@ export class StockNotificationHandler {
 
   @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
-    const { connectionId, rawBody, receivedAt } = ctx.payload;
-    bindConnection(connectionId);
-    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
-    if (!check.active) {
-      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
-      notifications.inc({ outcome: 'ignored' });
-      this.logger.log({ msg: 'stock notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
-      return;
-    }
-    const { connection } = check;
-    const parsed = parseTinyNotification(rawBody);
-    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
-    if (parsed.notification.kind !== 'estoque') {
+    const { connectionId, receivedAt } = ctx.payload;
+    const opened = await openTinyNotification(this.directory, ctx, 'estoque', this.logger);
+    if (opened.ignored) {
       notifications.inc({ outcome: 'ignored' });
       return;
     }
-    const change = stockChangeFromNotification(parsed.notification.dados);
-    if (!change) throw new PermanentError(`estoque notification for Tiny product ${parsed.notification.dados.idProduto} names no SKU`, 'invalid-notification');
+    const { connection } = opened;
+    const change = stockChangeFromNotification(opened.dados);
+    if (!change) throw new PermanentError(`estoque notification for Tiny product ${opened.dados.idProduto} names no SKU`, 'invalid-notification');
     // A kit counted from its components: its own balance in the notification is not what Ideris gets.
     const byComponents = connection.settings.kitStock === 'components';
     const isKit = byComponents && (await this.kits.compositions(connectionId, [change.sku])).size > 0;

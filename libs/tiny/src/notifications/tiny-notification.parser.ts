@@ -25,7 +25,7 @@ export class TinyNotificationEnvelope {
   tipo: TinyNotificationKind;
 }
 
-interface TinyNotificationDataByKind {
+export interface TinyNotificationDataByKind {
   estoque: TinyStockNotificationData;
   produto: TinyProductNotificationData;
   precos: TinyPriceNotificationData;

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
-import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
-import { bindConnection } from '@hub/platform';
-import { parseTinyNotification } from '@hub/tiny';
+import { openTinyNotification } from '@hub/integrations';
+import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { IderisProductPusher } from './ideris-product-pusher';
 import { TinyProductNoticeService } from './tiny-product-notice.service';
 
@@ -23,18 +22,10 @@ export class TinyProductNotificationHandler {
 
   @JetStreamHandler(Consumers.catalogProducts, TinyNotificationEvents.received, { concurrency: 4, inbox: false })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
-    const { connectionId, rawBody, receivedAt } = ctx.payload;
-    bindConnection(connectionId);
-    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
-    if (!check.active) {
-      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
-      this.logger.log({ msg: 'product notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
-      return;
-    }
-    const parsed = parseTinyNotification(rawBody);
-    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
-    if (parsed.notification.kind !== 'produto') return;
-    const recorded = await this.notices.record(connectionId, parsed.notification.dados, ctx.streamSequence);
+    const { connectionId } = ctx.payload;
+    const opened = await openTinyNotification(this.directory, ctx, 'produto', this.logger);
+    if (opened.ignored) return;
+    const recorded = await this.notices.record(connectionId, opened.dados, ctx.streamSequence);
     if (recorded.outcome === 'queued') this.pusher.wake(connectionId);
   }
 }
