@@ -1,38 +1,29 @@
-import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { Streams, type PriceConfirmationView, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
 import type { MessageContext } from '@hub/messaging';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
-import { CatalogAppModule } from '../src/app.module';
+import { sql, testNatsUrl, waitFor } from '@hub/testing';
+import { SELLER, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { PriceNotificationHandler } from '../src/prices/price-notification.handler';
+import { startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 const RULES = { maxDropPercent: 30, rules: [{ marketplace: 'default', markupPercent: 10, fixedAdditionCents: 0, rounding: '90', usePromotional: true }] };
 
 /** The gateway, the sandbox and catalog in-process, against real PostgreSQL and NATS; `precos` webhooks posted as Tiny would. */
 describe('prices (Tiny → Ideris) through the running services', () => {
+  let p: CatalogHarness;
   let h: GatewayHarness;
   let catalog: INestApplication;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let connectionId: string;
   let webhookUrl: string;
-  const catalogSchema = uniqueSuffix('catalog');
-  const tinyToken = `tiny-token-prices-${randomBytes(12).toString('hex')}`;
-  const iderisKey = randomBytes(48).toString('hex');
+  let catalogSchema: string;
+  let iderisKey: string;
 
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown): Promise<any> => p.sandbox(method, path, body);
   const postPrice = async (sku: string, preco: string, precoPromocional = ''): Promise<number> => {
     const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 778, tipo: 'precos', dados: { idMapeamento: '1', skuMapeamento: sku, skuMapeamentoPai: '', nome: sku, codigo: sku, preco, precoPromocional } };
     const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -61,43 +52,25 @@ describe('prices (Tiny → Ideris) through the running services', () => {
   };
 
   beforeAll(async () => {
-    h = await startGateway();
-    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    catalog.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'catalog' } });
-    await catalog.startAllMicroservices();
-    await catalog.init();
+    p = await startCatalogHarness('prices', {
+      tinyIntegrationId: 778,
+      settings: {},
+      // Each SKU gets a listing model priced R$ 99.90.
+      beforeActivation: async (control, ids) => {
+        for (const sku of ['PRC-1', 'PRC-2']) await control('POST', '/control/ideris/skus', { privateKey: ids.iderisKey, sku, currentStock: 1 });
+      },
+    });
+    ({ h, catalog, connectionId, catalogSchema, iderisKey } = p);
+    webhookUrl = p.webhookUrls['precos']!;
     nc = await connect({ servers: testNatsUrl() });
     jsm = await jetstreamManager(nc);
-
-    await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Precos LTDA', limitPerMinute: 600 });
-    await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: 6000 });
-    const created = await h.api('POST', '/api/v1/connections', {
-      name: uniqueSuffix('price-seller'),
-      tinyToken,
-      iderisPrivateKey: iderisKey,
-      cnpj: SELLER.cnpj,
-      tinyIntegrationId: 778,
-      tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
-      iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-      settings: { tinyCallsPerMinute: 600, iderisCallsPerMinute: 6000 },
-    });
-    expect(created.status).toBe(201);
-    connectionId = created.body.id;
-    webhookUrl = (created.body.webhookUrls.precos as string).replace('http://hub.example.test', h.url);
-    // Each SKU gets a listing model priced R$ 99.90.
-    for (const sku of ['PRC-1', 'PRC-2']) await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku, currentStock: 1 });
-    expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND situation = 'active'`, [connectionId])).length === 1, 15_000, 100);
   });
 
   afterAll(async () => {
     await nc?.drain();
-    await catalog?.close();
-    await h?.close();
-    await dropSchema(h.schema);
-    await dropSchema(catalogSchema);
+    await p?.close();
   });
+
 
   it('has a default rule (no markup, no rounding, 30 % guard) and takes a new rule set through the gateway', async () => {
     const before = await h.api('GET', `/api/v1/connections/${connectionId}/price-rules`);

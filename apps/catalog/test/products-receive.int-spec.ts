@@ -1,6 +1,6 @@
 import { sql, waitFor } from '@hub/testing';
 import { ProductImportScheduler } from '../src/products/receive/product-import.scheduler';
-import { deliveriesSettled, productRows, sandboxCalls, startProducts, type ProductsHarness } from './products-harness';
+import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 /**
  * Ideris → Tiny through the running services: an import walks the sandbox's Ideris and writes Tiny in batches
@@ -8,7 +8,7 @@ import { deliveriesSettled, productRows, sandboxCalls, startProducts, type Produ
  * recognise its own echo.
  */
 describe('products received from Ideris into Tiny', () => {
-  let p: ProductsHarness;
+  let p: CatalogHarness;
   const CATALOG = [
     { sku: 'TEN', name: 'Tênis de corrida', price: 199.9, cost: 80, stock: 0, ean: '7891234567895', ncm: '64039990', images: ['https://img.example/ten.jpg'], netWeightKg: 0.9, grossWeightKg: 1.2, heightCm: 12, widthCm: 20, lengthCm: 32, variations: [{ sku: 'TEN-40', grid: { Numero: '40' }, stock: 2 }, { sku: 'TEN-41', grid: { Numero: '41' }, stock: 5, ean: '7890000000017' }] },
     { sku: 'MEIA', name: 'Meia', price: 9.9, stock: 30 },
@@ -25,7 +25,7 @@ describe('products received from Ideris into Tiny', () => {
     }, 60_000, 200);
 
   beforeAll(async () => {
-    p = await startProducts('receive');
+    p = await startCatalogHarness('receive');
     await p.sandbox('POST', '/control/ideris/products', { privateKey: p.iderisKey, products: CATALOG });
     // Tiny tells the hub about every product the hub writes there (the echo the hub must not send back).
     await p.sandbox('POST', '/control/tiny/webhooks', { token: p.tinyToken, idEcommerce: 779, urls: { produto: p.webhookUrls['produto'] }, sendProductsOnChange: true });

@@ -4,14 +4,14 @@ import { ProductRpcSubjects, Streams, type TinyNotificationReceivedV1 } from '@h
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
 import { TinyProductNotificationHandler } from '../src/products/send/tiny-product-notification.handler';
-import { deliveriesSettled, productRows, sandboxCalls, startProducts, type ProductsHarness } from './products-harness';
+import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 /**
  * Tiny → Ideris through the running services: the sandbox's Tiny sends `produto` to the gateway, which answers the
  * flat mapping array (asking catalog), and catalog pushes each product to the sandbox's Ideris.
  */
 describe('products sent from Tiny to Ideris', () => {
-  let p: ProductsHarness;
+  let p: CatalogHarness;
   const CATALOG = [
     { sku: 'CAM', name: 'Camiseta Básica', price: 59.9, cost: 20, stock: 0, ean: '7891234567895', ncm: '61091000', images: ['https://img.example/cam-1.jpg', 'https://img.example/cam.webp'], netWeightKg: 0.18, grossWeightKg: 0.25, heightCm: 3, widthCm: 25, lengthCm: 30, variations: [{ sku: 'CAM-P', grid: { Tamanho: 'P' }, stock: 4, ean: '7890000000017' }, { sku: 'CAM-M', grid: { Tamanho: 'M' }, stock: 1 }] },
     { sku: 'MEIA', name: 'Meia', price: 9.9, stock: 10 },
@@ -28,7 +28,7 @@ describe('products sent from Tiny to Ideris', () => {
     }, 20_000, 100);
 
   beforeAll(async () => {
-    p = await startProducts('send');
+    p = await startCatalogHarness('send');
     await p.sandbox('POST', '/control/tiny/products/catalog', { token: p.tinyToken, products: CATALOG });
     await p.sandbox('POST', '/control/tiny/webhooks', { token: p.tinyToken, idEcommerce: 779, urls: { produto: p.webhookUrls['produto'] } });
   });

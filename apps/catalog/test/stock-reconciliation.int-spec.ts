@@ -1,17 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
-import { CatalogAppModule } from '../src/app.module';
+import { sql, testNatsUrl, waitFor } from '@hub/testing';
+import { SELLER, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StockSweeper } from '../src/stock/stock-sweeper';
 import { StockUpdatesFeed } from '../src/stock/stock-updates-feed';
+import { startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 const SAFETY_BUFFER = 1;
 const RESERVED = 2;
@@ -19,22 +15,17 @@ const rule = (saldo: number) => Math.max(0, saldo - RESERVED - SAFETY_BUFFER);
 
 /** The reconciliation backstops: imported orders' products re-read from Tiny, and the sweep comparing Ideris with Tiny. */
 describe('stock reconciliation (Tiny → Ideris) through the running services', () => {
+  let p: CatalogHarness;
   let h: GatewayHarness;
   let catalog: INestApplication;
   let nc: NatsConnection;
   let connectionId: string;
   let webhookUrl: string;
-  const catalogSchema = uniqueSuffix('catalog_rec');
-  const tinyToken = `tiny-token-rec-${randomBytes(12).toString('hex')}`;
-  const iderisKey = randomBytes(48).toString('hex');
+  let catalogSchema: string;
+  let tinyToken: string;
+  let iderisKey: string;
   const iderisApi = () => new IderisCatalogApi(new IderisClient({ baseUrl: `${h.sandboxUrl}/ideris`, privateKey: iderisKey }));
-
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown): Promise<any> => p.sandbox(method, path, body);
   const iderisStock = async () => new Map((await iderisApi().searchSkus()).map((s) => [s.sku, s.currentStock]));
   const setTinySaldo = (codigo: string, saldo: number) => sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo, saldo }] });
   const stockCalls = async () => ((await sandbox('GET', '/control/calls')).ideris[iderisKey]?.endpoints['sku/stock'] ?? { calls: 0, ok: 0 }) as { calls: number; ok: number };
@@ -47,46 +38,30 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     // The test drives the sweep itself; the timer would race it for the same steps.
     process.env['CATALOG_STOCK_SWEEP'] = 'off';
     process.env['CATALOG_STOCK_FEED'] = 'off';
-    h = await startGateway();
-    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    catalog.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'catalog' } });
-    await catalog.startAllMicroservices();
-    await catalog.init();
-    nc = await connect({ servers: testNatsUrl() });
-    await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Reconcilia LTDA', limitPerMinute: 3000 });
-    await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: 6000 });
-    const created = await h.api('POST', '/api/v1/connections', {
-      name: uniqueSuffix('rec-seller'),
-      tinyToken,
-      iderisPrivateKey: iderisKey,
-      cnpj: SELLER.cnpj,
+    p = await startCatalogHarness('reconcile', {
+      tinyCallsPerMinute: 3000,
       tinyIntegrationId: 778,
-      tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
-      iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-      settings: { stockType: 'available', safetyBuffer: SAFETY_BUFFER, tinyCallsPerMinute: 3000, iderisCallsPerMinute: 6000 },
+      settings: { stockType: 'available', safetyBuffer: SAFETY_BUFFER },
+      beforeActivation: async (control, ids) => {
+        for (let n = 1; n <= 60; n++) {
+          const codigo = `REC-${String(n).padStart(3, '0')}`;
+          await control('POST', '/control/tiny/products', { token: ids.tinyToken, codigo, saldo: 10 + n, saldoReservado: RESERVED });
+          await control('POST', '/control/ideris/skus', { privateKey: ids.iderisKey, sku: codigo, currentStock: rule(10 + n) });
+        }
+      },
     });
-    expect(created.status).toBe(201);
-    connectionId = created.body.id;
-    webhookUrl = (created.body.webhookUrls.estoque as string).replace('http://hub.example.test', h.url);
-    for (let n = 1; n <= 60; n++) {
-      const codigo = `REC-${String(n).padStart(3, '0')}`;
-      await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo, saldo: 10 + n, saldoReservado: RESERVED });
-      await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: codigo, currentStock: rule(10 + n) });
-    }
-    expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND situation = 'active'`, [connectionId])).length === 1, 15_000, 100);
+    ({ h, catalog, connectionId, catalogSchema, tinyToken, iderisKey } = p);
+    webhookUrl = p.webhookUrls['estoque']!;
+    nc = await connect({ servers: testNatsUrl() });
   });
 
   afterAll(async () => {
     delete process.env['CATALOG_STOCK_SWEEP'];
     delete process.env['CATALOG_STOCK_FEED'];
     await nc?.drain();
-    await catalog?.close();
-    await h?.close();
-    await dropSchema(h.schema);
-    await dropSchema(catalogSchema);
+    await p?.close();
   });
+
 
   it('re-reads the products of an imported order from Tiny and pushes what changed, even with no stock notification at all', async () => {
     // The sale lowered Tiny's balance of REC-001 and REC-002, but Tiny's notifications never came. REC-003 did not change.

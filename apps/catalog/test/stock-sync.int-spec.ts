@@ -1,19 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
 import { CatalogRpcSubjects, Streams, type StockStateView, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
 import type { MessageContext } from '@hub/messaging';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
-import { CatalogAppModule } from '../src/app.module';
+import { sql, testNatsUrl, waitFor } from '@hub/testing';
+import { SELLER, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StockNotificationHandler } from '../src/stock/stock-notification.handler';
 import { desiredQuantity } from '../src/stock/domain/stock-rule';
+import { startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 const SAFETY_BUFFER = 2;
 const SKU_COUNT = 50;
@@ -41,6 +38,7 @@ interface Notice {
 
 /** The gateway, the sandbox and catalog in-process, against real PostgreSQL and NATS; webhooks posted as Tiny would. */
 describe('stock sync (Tiny → Ideris) through the running services', () => {
+  let p: CatalogHarness;
   let h: GatewayHarness;
   let catalog: INestApplication;
   let rpc: ClientProxy;
@@ -48,17 +46,12 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
   let jsm: JetStreamManager;
   let connectionId: string;
   let webhookUrl: string;
-  const catalogSchema = uniqueSuffix('catalog');
-  const tinyToken = `tiny-token-catalog-${randomBytes(12).toString('hex')}`;
-  const iderisKey = randomBytes(48).toString('hex');
+  let catalogSchema: string;
+  let tinyToken: string;
+  let iderisKey: string;
   const tinyIds = new Map<string, number>();
 
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown): Promise<any> => p.sandbox(method, path, body);
   /**
    * Tiny's side first, then its notification: the balance changes in the sandbox (available = saldo − reserved,
    * what a `D` notification carries), then the webhook is posted. Catalog reads Tiny when it cannot trust a
@@ -88,51 +81,31 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
   const stockState = () => firstValueFrom(rpc.send<StockStateView>(CatalogRpcSubjects.stockState, { connectionId, limit: 200 }));
 
   beforeAll(async () => {
-    h = await startGateway();
-    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    catalog = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    catalog.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'catalog' } });
-    await catalog.startAllMicroservices();
-    await catalog.init();
+    p = await startCatalogHarness('stock', {
+      tinyIntegrationId: 777,
+      settings: { stockType: 'available', safetyBuffer: SAFETY_BUFFER },
+      beforeActivation: async (control, ids) => {
+        for (let n = 1; n <= SKU_COUNT; n++) {
+          const product = await control('POST', '/control/tiny/products', { token: ids.tinyToken, codigo: sku(n), ...TINY_BALANCE });
+          tinyIds.set(sku(n), product.id);
+          // STK-01 already holds in Ideris what Tiny will announce: nothing may be pushed for it.
+          await control('POST', '/control/ideris/skus', { privateKey: ids.iderisKey, sku: sku(n), currentStock: n === 1 ? desiredQuantity('9', SAFETY_BUFFER) : 0 });
+        }
+      },
+    });
+    ({ h, catalog, connectionId, catalogSchema, tinyToken, iderisKey } = p);
+    webhookUrl = p.webhookUrls['estoque']!;
     rpc = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [testNatsUrl()] } });
     nc = await connect({ servers: testNatsUrl() });
     jsm = await jetstreamManager(nc);
-
-    // Accounts of their own, so the shared API budget of other suites' sellers is not touched; generous limits.
-    await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Estoque LTDA', limitPerMinute: 600 });
-    await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: 6000 });
-    const created = await h.api('POST', '/api/v1/connections', {
-      name: uniqueSuffix('stock-seller'),
-      tinyToken,
-      iderisPrivateKey: iderisKey,
-      cnpj: SELLER.cnpj,
-      tinyIntegrationId: 777,
-      tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
-      iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-      settings: { stockType: 'available', safetyBuffer: SAFETY_BUFFER, tinyCallsPerMinute: 600, iderisCallsPerMinute: 6000 },
-    });
-    expect(created.status).toBe(201);
-    connectionId = created.body.id;
-    webhookUrl = (created.body.webhookUrls.estoque as string).replace('http://hub.example.test', h.url);
-
-    for (let n = 1; n <= SKU_COUNT; n++) {
-      const product = await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo: sku(n), ...TINY_BALANCE });
-      tinyIds.set(sku(n), product.id);
-      // STK-01 already holds in Ideris what Tiny will announce: nothing may be pushed for it.
-      await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: sku(n), currentStock: n === 1 ? desiredQuantity('9', SAFETY_BUFFER) : 0 });
-    }
-    expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND situation = 'active'`, [connectionId])).length === 1, 15_000, 100);
   });
 
   afterAll(async () => {
     rpc?.close();
     await nc?.drain();
-    await catalog?.close();
-    await h?.close();
-    await dropSchema(h.schema);
-    await dropSchema(catalogSchema);
+    await p?.close();
   });
+
 
   it('pushes the rule-applied latest Tiny value of every SKU after a burst with repeats, duplicates and reordering, and never a no-op', async () => {
     const random = seeded(42);

@@ -8,7 +8,7 @@ import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gat
 import { CatalogAppModule } from '../src/app.module';
 
 /** The gateway, the sandbox and catalog in-process (real PostgreSQL and NATS), one seller connected to the sandbox. */
-export interface ProductsHarness {
+export interface CatalogHarness {
   h: GatewayHarness;
   catalog: INestApplication;
   catalogSchema: string;
@@ -24,7 +24,19 @@ export interface ProductsHarness {
   close(): Promise<void>;
 }
 
-export async function startProducts(name: string): Promise<ProductsHarness> {
+export interface CatalogHarnessOptions {
+  /** The connection's settings (limits default to 600 Tiny / 6000 Ideris calls a minute). */
+  settings?: Record<string, unknown>;
+  tinyCallsPerMinute?: number;
+  iderisCallsPerMinute?: number;
+  tinyIntegrationId?: number;
+  /** Seeds the sandbox before the connection is activated. */
+  beforeActivation?: (sandbox: CatalogHarness['sandbox'], ids: { tinyToken: string; iderisKey: string }) => Promise<void>;
+}
+
+export async function startCatalogHarness(name: string, options: CatalogHarnessOptions = {}): Promise<CatalogHarness> {
+  const tinyLimit = options.tinyCallsPerMinute ?? 600;
+  const iderisLimit = options.iderisCallsPerMinute ?? 6000;
   const h = await startGateway();
   const catalogSchema = uniqueSuffix('catalog');
   const tinyToken = `tiny-token-${name}-${randomBytes(12).toString('hex')}`;
@@ -44,26 +56,27 @@ export async function startProducts(name: string): Promise<ProductsHarness> {
     return text ? JSON.parse(text) : undefined;
   };
   let catalog: INestApplication | undefined = await boot();
-  await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Produtos LTDA', limitPerMinute: 600 });
-  await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: 6000 });
+  await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: `Loja ${name} LTDA`, limitPerMinute: tinyLimit });
+  await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: iderisLimit });
   const created = await h.api('POST', '/api/v1/connections', {
     name: uniqueSuffix(`${name}-seller`),
     tinyToken,
     iderisPrivateKey: iderisKey,
     cnpj: SELLER.cnpj,
-    tinyIntegrationId: 779,
+    tinyIntegrationId: options.tinyIntegrationId ?? 779,
     tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
     iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-    settings: { tinyCallsPerMinute: 600, iderisCallsPerMinute: 6000, safetyBuffer: 1 },
+    settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, ...(options.settings ?? { safetyBuffer: 1 }) },
   });
   if (created.status !== 201) throw new Error(`connection: ${created.status} ${JSON.stringify(created.body)}`);
   const connectionId = created.body.id as string;
   const webhookUrls = Object.fromEntries(Object.entries(created.body.webhookUrls as Record<string, string>).map(([kind, url]) => [kind, url.replace('http://hub.example.test', h.url)]));
+  await options.beforeActivation?.(sandbox, { tinyToken, iderisKey });
   if ((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status !== 200) throw new Error('activation failed');
   await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".connection_view WHERE id = $1 AND situation = 'active'`, [connectionId])).length === 1, 15_000, 100);
   await sandbox('POST', '/control/tiny/webhooks/settings', { timeScale: 0.001 });
 
-  const harness: ProductsHarness = {
+  const harness: CatalogHarness = {
     h,
     get catalog() {
       return catalog!;
@@ -96,19 +109,19 @@ export async function startProducts(name: string): Promise<ProductsHarness> {
   return harness;
 }
 
-export async function sandboxCalls(p: ProductsHarness): Promise<{ tiny: Record<string, { calls: number; ok: number; errors: number; blocks: number }>; ideris: Record<string, { calls: number; ok: number; errors: number; blocks: number }> }> {
+export async function sandboxCalls(p: CatalogHarness): Promise<{ tiny: Record<string, { calls: number; ok: number; errors: number; blocks: number }>; ideris: Record<string, { calls: number; ok: number; errors: number; blocks: number }> }> {
   const stats = await p.sandbox('GET', '/control/calls');
   return { tiny: stats.tiny[p.tinyToken]?.endpoints ?? {}, ideris: stats.ideris[p.iderisKey]?.endpoints ?? {} };
 }
 
 /** Waits until Tiny has delivered every notification of the account (or given up on it). */
-export async function deliveriesSettled(p: ProductsHarness, condition: (deliveries: any) => boolean = () => true, timeoutMs = 20_000): Promise<any> {
+export async function deliveriesSettled(p: CatalogHarness, condition: (deliveries: any) => boolean = () => true, timeoutMs = 20_000): Promise<any> {
   return waitFor(async () => {
     const deliveries = await p.sandbox('GET', `/control/tiny/webhooks/deliveries?token=${encodeURIComponent(p.tinyToken)}`);
     return deliveries.pending === 0 && condition(deliveries) ? deliveries : undefined;
   }, timeoutMs, 100);
 }
 
-export async function productRows(p: ProductsHarness): Promise<Array<{ sku: string; state: string; direction: string | null; last_outcome: string | null; last_error: string | null }>> {
+export async function productRows(p: CatalogHarness): Promise<Array<{ sku: string; state: string; direction: string | null; last_outcome: string | null; last_error: string | null }>> {
   return sql(`SELECT sku, state, direction, last_outcome, last_error FROM "${p.catalogSchema}".product_sync WHERE connection_id = $1 ORDER BY sku`, [p.connectionId]);
 }
