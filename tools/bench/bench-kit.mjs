@@ -87,3 +87,71 @@ export async function load({ url, body, seconds, concurrency, headers = {} }) {
   const pct = (p) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 100) / 100;
   return { requests: latencies.length, rps: Math.round(latencies.length / elapsed), p50Ms: pct(0.5), p99Ms: pct(0.99), statuses, errors };
 }
+
+/** JSON over HTTP; throws with the status and body on anything but 2xx. */
+export async function call(method, url, body, headers = {}) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 500)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * An HTTP pass-through on `port` to the sandbox on `upstreamPort` that hands every exchange to
+ * `record(req, requestBody, status, answerBody, sentAt)` on the bench's clock, then answers as the sandbox did.
+ */
+export function passThrough(port, upstreamPort, record) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const sentAt = Date.now();
+      const up = http.request({ host: '127.0.0.1', port: upstreamPort, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${upstreamPort}` }, agent }, (answer) => {
+        const out = [];
+        answer.on('data', (c) => out.push(c));
+        answer.on('end', () => {
+          const outBody = Buffer.concat(out);
+          record(req, body.toString('utf8'), answer.statusCode, outBody.toString('utf8'), sentAt);
+          const headers = { ...answer.headers, 'content-length': String(outBody.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(outBody);
+        });
+      });
+      up.on('error', (error) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(String(error.message));
+      });
+      up.end(body);
+    });
+  });
+  return new Promise((done) => server.listen(port, '127.0.0.1', () => done(server)));
+}
+
+/**
+ * The bench's child processes: each one's peak resident memory sampled every second, and all of them killed when
+ * the bench exits (with `onExit` for the rest of its clean-up).
+ */
+export function trackProcesses(onExit = () => undefined) {
+  const procs = {};
+  const peaks = {};
+  const sample = () => {
+    for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
+  };
+  const sampler = setInterval(sample, 1000);
+  process.on('exit', () => {
+    Object.values(procs).forEach((p) => p.kill('SIGKILL'));
+    onExit();
+  });
+  return {
+    procs,
+    peaks,
+    /** A last sample, and no more. */
+    stopSampling() {
+      sample();
+      clearInterval(sampler);
+    },
+  };
+}

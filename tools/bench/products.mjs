@@ -16,11 +16,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, memoryOf, root, waitOk } from './bench-kit.mjs';
+import { call, freePort, passThrough, root, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,67 +58,25 @@ const [gwPort, sbPort, catalogPort, tinyProxyPort, iderisProxyPort] = await Prom
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
 const schema = `bench_catalog_${run}`;
-const procs = {};
+const { procs, peaks, stopSampling } = trackProcesses(() => {
+  nats.stop?.();
+  rmSync(distCopy, { recursive: true, force: true });
+});
 procs.sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 procs.gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: `bench_gw_${run}`, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 // Only products here: no periodic import during the run.
 const startCatalog = () => startApp('catalog', { ...common, PORT: String(catalogPort), DB_SCHEMA: schema, CATALOG_PRODUCT_IMPORT_EVERY_HOURS: 'off' });
 procs.catalog = startCatalog();
-const peaks = {};
-const sampleMemory = () => {
-  for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
-};
-const sampler = setInterval(sampleMemory, 1000);
-process.on('exit', () => {
-  Object.values(procs).forEach((p) => p.kill('SIGKILL'));
-  nats.stop?.();
-  rmSync(distCopy, { recursive: true, force: true });
-});
 
 const sb = `http://127.0.0.1:${sbPort}`;
 const gw = `http://127.0.0.1:${gwPort}`;
-const call = async (method, url, body, headers = {}) => {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-};
 
 // ---- pass-throughs: every product write, on the bench's clock ----------------------------------------------
 /** Tiny product batches: {at, script, status, codes[]}; Ideris listing model writes: {at, method, status, sku, id}. */
 const tinyWrites = [];
 const iderisWrites = [];
-function passThrough(port, record) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const sentAt = Date.now();
-      const up = http.request({ host: '127.0.0.1', port: sbPort, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${sbPort}` }, agent }, (answer) => {
-        const out = [];
-        answer.on('data', (c) => out.push(c));
-        answer.on('end', () => {
-          const outBody = Buffer.concat(out);
-          record(req, body.toString('utf8'), answer.statusCode, outBody.toString('utf8'), sentAt);
-          const headers = { ...answer.headers, 'content-length': String(outBody.length) };
-          delete headers['transfer-encoding'];
-          res.writeHead(answer.statusCode ?? 502, headers);
-          res.end(outBody);
-        });
-      });
-      up.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(String(error.message));
-      });
-      up.end(body);
-    });
-  });
-  return new Promise((done) => server.listen(port, '127.0.0.1', () => done(server)));
-}
 const proxies = await Promise.all([
-  passThrough(tinyProxyPort, (req, body, status, answer, at) => {
+  passThrough(tinyProxyPort, sbPort, (req, body, status, answer, at) => {
     const script = (req.url ?? '').split('?')[0].split('/').pop().replace(/\.php$/, '');
     if (script !== 'produto.incluir' && script !== 'produto.alterar') return;
     let codes = [];
@@ -138,7 +95,7 @@ const proxies = await Promise.all([
     }
     tinyWrites.push({ at, script, status, codes, blocked });
   }),
-  passThrough(iderisProxyPort, (req, body, status, answer, at) => {
+  passThrough(iderisProxyPort, sbPort, (req, body, status, answer, at) => {
     if (!(req.url ?? '').startsWith('/ideris/listingModel') || (req.method !== 'POST' && req.method !== 'PUT') || req.url.startsWith('/ideris/listingModel/price')) return;
     let parsed = {};
     try {
@@ -245,8 +202,7 @@ for (;;) {
   }
 }
 const endedAt = Date.now();
-sampleMemory();
-clearInterval(sampler);
+stopSampling();
 
 // ---- results ---------------------------------------------------------------------------------------------------
 const stats = await call('GET', `${sb}/control/calls`);

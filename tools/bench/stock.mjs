@@ -24,14 +24,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, memoryOf, root, waitOk } from './bench-kit.mjs';
+import { call, freePort, passThrough, root, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const argOf = (name) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -115,82 +114,41 @@ const [gwPort, sbPort, catalogPort, proxyPort] = await Promise.all([freePort(), 
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
 const schema = `bench_catalog_${run}`;
-const procs = {};
+const { procs, peaks, stopSampling } = trackProcesses(() => {
+  nats.stop?.();
+  rmSync(distCopy, { recursive: true, force: true });
+});
 procs.sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 procs.gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: `bench_gw_${run}`, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 const startCatalog = () => startApp('catalog', { ...common, PORT: String(catalogPort), DB_SCHEMA: schema });
 procs.catalog = startCatalog();
-const peaks = {};
-const sampleMemory = () => {
-  for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
-};
-const sampler = setInterval(sampleMemory, 1000);
-let proxyServer;
-process.on('exit', () => {
-  Object.values(procs).forEach((p) => p.kill('SIGKILL'));
-  nats.stop?.();
-  rmSync(distCopy, { recursive: true, force: true });
-});
 
 const sb = `http://127.0.0.1:${sbPort}`;
 const gw = `http://127.0.0.1:${gwPort}`;
-const call = async (method, url, body, headers = {}) => {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-};
 
 // ---- the Ideris pass-through: records every stock write -------------------------------------------------------
 /** Accepted-or-not stock writes, in the order Ideris answered them. */
 const writes = [];
 /** Accepted-or-not price writes. */
 const priceWrites = [];
-const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-proxyServer = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = Buffer.concat(chunks);
-    const sentAt = Date.now();
-    const headers = { ...req.headers, host: `127.0.0.1:${sbPort}` };
-    const up = http.request({ host: '127.0.0.1', port: sbPort, path: req.url, method: req.method, headers, agent: upstreamAgent }, (answer) => {
-      const out = [];
-      answer.on('data', (c) => out.push(c));
-      answer.on('end', () => {
-        if (req.method === 'PUT' && req.url.startsWith('/ideris/sku/stock')) {
-          let parsed = {};
-          try {
-            parsed = JSON.parse(body.toString('utf8'));
-          } catch {
-            /* a bad body is Ideris's business */
-          }
-          writes.push({ sku: parsed.sku, qty: parsed.currentStock, status: answer.statusCode, sentAt, answeredAt: Date.now() });
-        }
-        if (req.method === 'PUT' && req.url.startsWith('/ideris/listingModel/price')) {
-          let parsed = {};
-          try {
-            parsed = JSON.parse(body.toString('utf8'));
-          } catch {
-            /* a bad body is Ideris's business */
-          }
-          priceWrites.push({ listingModelId: parsed.listingModelId, value: parsed.value, status: answer.statusCode, sentAt });
-        }
-        const outBody = Buffer.concat(out);
-        const outHeaders = { ...answer.headers, 'content-length': String(outBody.length) };
-        delete outHeaders['transfer-encoding'];
-        res.writeHead(answer.statusCode ?? 502, outHeaders);
-        res.end(outBody);
-      });
-    });
-    up.on('error', (error) => {
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(String(error.message));
-    });
-    up.end(body);
-  });
+const proxyServer = await passThrough(proxyPort, sbPort, (req, body, status, answer, sentAt) => {
+  const parse = () => {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return {}; // a bad body is Ideris's business
+    }
+  };
+  if (req.method === 'PUT' && req.url.startsWith('/ideris/sku/stock')) {
+    const parsed = parse();
+    writes.push({ sku: parsed.sku, qty: parsed.currentStock, status, sentAt, answeredAt: Date.now() });
+  }
+  if (req.method === 'PUT' && req.url.startsWith('/ideris/listingModel/price')) {
+    const parsed = parse();
+    priceWrites.push({ listingModelId: parsed.listingModelId, value: parsed.value, status, sentAt });
+  }
 });
-await new Promise((done) => proxyServer.listen(proxyPort, '127.0.0.1', done));
+
 
 await Promise.all([waitOk(`${gw}/health/ready`), waitOk(`http://127.0.0.1:${catalogPort}/health/ready`), waitOk(`${sb}/health/live`)]);
 log(`services up (schema ${schema}); seeding ${skuCount} SKUs, ${changes} changes (${touched.size} SKUs touched, ${changedSkus} end with another value)`);
@@ -339,8 +297,7 @@ for (;;) {
 const drainedAt = Date.now();
 await pricesDone;
 const timedOut = drainedAt - started > timeoutS * 1000;
-sampleMemory();
-clearInterval(sampler);
+stopSampling();
 
 // ---- results --------------------------------------------------------------------------------------------------
 const stats = await call('GET', `${sb}/control/calls`);
