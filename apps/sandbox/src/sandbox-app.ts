@@ -27,3 +27,23 @@ export function sandboxUrl(app: NestExpressApplication): string {
   if (typeof address !== 'object' || address === null) throw new Error('sandbox is not listening');
   return `http://127.0.0.1:${address.port}`;
 }
+
+/** A sandbox listening on a free port of 127.0.0.1, for tests: its app, its base URL, and how to stop it. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<{ app: NestExpressApplication; base: string }> {
+  const app = await createSandboxApp({ logRequests: false, ...options });
+  await app.listen(0, '127.0.0.1');
+  return { app, base: sandboxUrl(app) };
+}
+
+/**
+ * A POST to the sandbox's control API (or any JSON route) for tests: the parsed answer, or an error naming the
+ * status and body when it is not 2xx.
+ */
+export function controlOf(base: () => string) {
+  return async <T = unknown>(path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${base()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`sandbox POST ${path}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}

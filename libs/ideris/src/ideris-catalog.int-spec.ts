@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { IderisApiError } from './ideris-api.error';
 import { IderisCatalogApi } from './ideris-catalog.api';
 import { IderisClient } from './ideris-client';
@@ -13,9 +13,7 @@ describe('Ideris catalogue, stock and assumed writes against the sandbox over HT
   let client: IderisClient;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {
@@ -28,11 +26,7 @@ describe('Ideris catalogue, stock and assumed writes against the sandbox over HT
     client = new IderisClient({ baseUrl: `${base}/ideris`, privateKey: KEY });
   });
 
-  async function control<T = unknown>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
+  const control = controlOf(() => base);
 
   async function failure(promise: Promise<unknown>): Promise<IderisApiError> {
     try {

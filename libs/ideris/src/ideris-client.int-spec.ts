@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { IderisApiError } from './ideris-api.error';
 import { IderisClient } from './ideris-client';
 
@@ -10,9 +10,7 @@ describe('IderisClient against the sandbox over HTTP', () => {
   let base: string;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {
@@ -23,11 +21,7 @@ describe('IderisClient against the sandbox over HTTP', () => {
     await control('/control/reset', {});
   });
 
-  async function control<T = unknown>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
+  const control = controlOf(() => base);
 
   async function logins(): Promise<number> {
     const accounts = (await (await fetch(`${base}/control/ideris/accounts`)).json()) as Array<{ logins: number }>;

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { TinyApiError } from './tiny-api.error';
 import { TinyClient } from './tiny-client';
 import { TinyContactsApi } from './tiny-contacts.api';
@@ -11,9 +11,7 @@ describe('Tiny contacts and products against the sandbox over HTTP', () => {
   let tokenCounter = 0;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {
@@ -24,11 +22,7 @@ describe('Tiny contacts and products against the sandbox over HTTP', () => {
     await control('/control/reset', {});
   });
 
-  async function control<T = unknown>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
+  const control = controlOf(() => base);
 
   /** A fresh account per test: product/contact writes share a 5/min batch bucket per account. */
   async function account(): Promise<{ token: string; client: TinyClient }> {

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { TinyApiError } from './tiny-api.error';
 import { TinyClient } from './tiny-client';
 
@@ -8,9 +8,7 @@ describe('TinyClient against the sandbox over HTTP', () => {
   let base: string;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {
@@ -21,10 +19,7 @@ describe('TinyClient against the sandbox over HTTP', () => {
     await control('/control/reset', {});
   });
 
-  async function control(path: string, body: unknown): Promise<void> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-  }
+  const control = controlOf(() => base);
 
   async function account(token: string, limitPerMinute?: number): Promise<TinyClient> {
     await control('/control/tiny/accounts', { token, cnpj: '12345678000190', razaoSocial: 'Loja Exemplo Ltda', email: 'fiscal@loja.example', limitPerMinute });

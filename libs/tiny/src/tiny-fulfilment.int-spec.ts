@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { TinyApiError } from './tiny-api.error';
 import { TinyClient } from './tiny-client';
 import { TinyFulfilmentApi } from './tiny-fulfilment.api';
@@ -13,9 +13,7 @@ describe('Tiny stock posting, dispatch, invoices and expeditions against the san
   let api: TinyFulfilmentApi;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
     client = new TinyClient({ baseUrl: `${base}/tiny/api2`, token: TOKEN });
     api = new TinyFulfilmentApi(client);
   });
@@ -30,11 +28,7 @@ describe('Tiny stock posting, dispatch, invoices and expeditions against the san
     await control('/control/tiny/products', { token: TOKEN, codigo: 'SKU-1', saldo: 10 });
   });
 
-  async function control<T = unknown>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
+  const control = controlOf(() => base);
 
   async function order(ecommerceOrderNumber: string, document = '12345678909'): Promise<string> {
     const { id } = await client.createOrder({

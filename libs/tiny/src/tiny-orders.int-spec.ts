@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../../apps/sandbox/src/sandbox-app';
+import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { TinyApiError } from './tiny-api.error';
 import { TinyClient } from './tiny-client';
 import type { TinyOrderDraft } from './tiny-order.models';
@@ -12,9 +12,7 @@ describe('TinyClient orders and stock against the sandbox', () => {
   let client: TinyClient;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
     client = new TinyClient({ baseUrl: `${base}/tiny/api2`, token: TOKEN });
   });
 
@@ -27,11 +25,7 @@ describe('TinyClient orders and stock against the sandbox', () => {
     await control('/control/tiny/accounts', { token: TOKEN, cnpj: '12345678000190', limitPerMinute: 600 });
   });
 
-  async function control<T = unknown>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
+  const control = controlOf(() => base);
 
   async function failure(promise: Promise<unknown>): Promise<TinyApiError> {
     try {

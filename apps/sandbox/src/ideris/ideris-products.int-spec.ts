@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../sandbox-app';
+import { startSandbox } from '../sandbox-app';
 
 const KEY = 'c0ffee'.repeat(16);
 
@@ -10,9 +10,7 @@ describe('sandbox: Ideris catalogue (listing models, variants, kits)', () => {
   let jwt: string;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../sandbox-app';
+import { startSandbox } from '../sandbox-app';
 
 const KEY = '4d18'.repeat(24);
 
@@ -9,9 +9,7 @@ describe('sandbox: Ideris v3 login and bearer check', () => {
   let now = Date.now();
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false, now: () => now, iderisTokenTtlSeconds: 3600 });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox({ now: () => now, iderisTokenTtlSeconds: 3600 }));
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../sandbox-app';
+import { startSandbox } from '../sandbox-app';
 
 const TOKEN = 'tok-products';
 
@@ -9,9 +9,7 @@ describe('sandbox: Tiny products (variations, kits, images, dimensions)', () => 
   let base: string;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {

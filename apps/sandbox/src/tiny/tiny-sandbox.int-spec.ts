@@ -1,14 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../sandbox-app';
+import { startSandbox } from '../sandbox-app';
 
 describe('sandbox: Tiny API v2 wire behaviour', () => {
   let app: NestExpressApplication;
   let base: string;
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
   });
 
   afterAll(async () => {

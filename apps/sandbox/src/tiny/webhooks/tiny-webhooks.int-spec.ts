@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createSandboxApp, sandboxUrl } from '../../sandbox-app';
+import { startSandbox } from '../../sandbox-app';
 
 /** What the hub's receiver saw. */
 interface Received {
@@ -81,9 +81,7 @@ describe('sandbox: Tiny outbound notifications (webhooks)', () => {
   const hub = new HubReceiver();
 
   beforeAll(async () => {
-    app = await createSandboxApp({ logRequests: false });
-    await app.listen(0, '127.0.0.1');
-    base = sandboxUrl(app);
+    ({ app, base } = await startSandbox());
     await hub.start();
   });
 
