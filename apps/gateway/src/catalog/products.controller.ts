@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PRODUCT_SYNC_DIRECTIONS, PRODUCT_SYNC_STATES, ProductImportBody, ProductRpcSubjects } from '@hub/contracts';
 import { ServiceRpc } from '../admin/rpc-client';
 import { ApiKeyGuard } from '../common/api-key.guard';
+import { PageQuery } from '../common/page-query';
 
-export class ListProductsQuery {
+export class ListProductsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PRODUCT_SYNC_STATES })
   @IsOptional()
   @IsIn(PRODUCT_SYNC_STATES)
@@ -22,21 +22,6 @@ export class ListProductsQuery {
   @IsString()
   @Length(1, 60)
   sku?: string;
-
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** Products both ways: bindings (SKU ⇄ Tiny product ⇄ Ideris SKU/listing model), sync state, reprocessing, imports from Ideris. */

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQuery } from '../common/page-query';
 
 export const ORDER_STATES = ['discovered', 'imported', 'needs_mapping', 'invalid', 'cancelled_before_import', 'refused'] as const;
 export const WORK_STATUSES = ['queued', 'running', 'done', 'gave_up'] as const;
 
-export class ListOrdersQuery {
+export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORDER_STATES, description: 'Business outcome' })
   @IsOptional()
   @IsIn(ORDER_STATES)
@@ -15,21 +15,6 @@ export class ListOrdersQuery {
   @IsOptional()
   @IsIn(WORK_STATUSES)
   workStatus?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class ReprocessParkedQuery {

@@ -1,32 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { ResolveAttentionBody, RpcSubjects, StatusMapBody } from '@hub/contracts';
 import { ServiceRpc } from '../admin/rpc-client';
 import { ApiKeyGuard } from '../common/api-key.guard';
+import { PageQuery } from '../common/page-query';
 
-export class ListOrderStatusesQuery {
+export class ListOrderStatusesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only orders cancelled in the marketplace after Tiny worked on them, not yet resolved' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
   @IsBoolean()
   needsAttention?: boolean;
-
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** Order status sync: the per-connection status map, both sides' states, and "needs attention" orders. */
