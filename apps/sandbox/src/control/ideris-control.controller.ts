@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { IderisAccountStore } from '../ideris/ideris-account.store';
-import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
-import { iderisStatusDescription } from '../ideris/ideris-statuses';
+import { IderisDataStore, type IderisMarketplaceAccount, type IderisOrder, type IderisOrderChange, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
+import { IDERIS_SYSTEM_STATUSES, iderisStatusDescription } from '../ideris/ideris-statuses';
 import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
@@ -64,6 +64,33 @@ export class IderisControlController {
       return order;
     });
     return created;
+  }
+
+  /**
+   * A status change from the marketplace's side (a buyer's cancellation, a delivery confirmed): it is not an
+   * integrator's write, so it is journaled as `marketplace` and does not count as a call of the account.
+   */
+  @Post('orders/:id/status')
+  changeStatus(@Param('id') id: string, @Body() raw: unknown): IderisOrder {
+    const body = requireRecord(raw);
+    const accountData = this.data.of(this.knownKey(body));
+    const order = accountData.orders.find((candidate) => String(candidate.id) === id);
+    if (!order) throw new NotFoundException(`unknown order ${id}`);
+    const statusId = optionalPositiveInt(body, 'statusId');
+    const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === statusId);
+    if (!status) throw new BadRequestException(`statusId must be one of ${IDERIS_SYSTEM_STATUSES.map((candidate) => candidate.id).join(', ')}`);
+    this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'marketplace', value: String(status.id), previous: String(order.statusId) });
+    order.statusId = status.id;
+    order.statusDescription = status.description;
+    return order;
+  }
+
+  /** What Ideris holds for one account: its orders and every change they went through. */
+  @Get('state')
+  state(@Query('privateKey') privateKey: string | undefined): { orders: IderisOrder[]; orderChanges: IderisOrderChange[] } {
+    if (!privateKey || !this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
+    const { orders, orderChanges } = this.data.of(privateKey);
+    return { orders, orderChanges };
   }
 
   /** Seeds an SKU with stock and a listing model for it. */

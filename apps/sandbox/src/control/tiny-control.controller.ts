@@ -85,6 +85,7 @@ export class TinyControlController {
     const order = this.order(token, id);
     const situacao = requireString(body, 'situacao');
     if (!(situacao in TINY_SITUATIONS)) throw new BadRequestException(`situacao must be one of ${Object.keys(TINY_SITUATIONS).join(', ')}`);
+    this.data.recordOrderChange(token, { orderId: order.id, kind: 'situation', by: 'seller', value: situacao, previous: order.situacao }, this.config.now());
     order.situacao = situacao;
     this.backoffice.situationChanged(token, order);
     return order;

@@ -61,11 +61,29 @@ export interface IderisListingModel {
   variant: Array<{ id: number; sku: string; skuId: number; quantity: number }>;
 }
 
+/**
+ * One change to an order as Ideris saw it: `api` through the (assumed) write contracts, i.e. an integrator such
+ * as the hub; `marketplace` from the marketplace's side (a buyer's cancellation, a delivery), driven by the
+ * control API. Benchmarks and tests count what Ideris actually received from it.
+ */
+export interface IderisOrderChange {
+  at: string;
+  orderId: number;
+  kind: 'status' | 'invoice' | 'tracking';
+  by: 'api' | 'marketplace';
+  /** The status id, the invoice key or the tracking code. */
+  value: string;
+  /** What the order held before (status id, invoice key, tracking code), when anything. */
+  previous?: string;
+}
+
 export interface IderisAccountData {
   marketplaces: IderisMarketplaceAccount[];
   orders: IderisOrder[];
   skus: IderisSku[];
   listingModels: IderisListingModel[];
+  /** Every order change, in the order Ideris applied them. */
+  orderChanges: IderisOrderChange[];
 }
 
 @Injectable()
@@ -78,10 +96,15 @@ export class IderisDataStore {
   of(privateKey: string): IderisAccountData {
     let accountData = this.data.get(privateKey);
     if (!accountData) {
-      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [] };
+      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], orderChanges: [] };
       this.data.set(privateKey, accountData);
     }
     return accountData;
+  }
+
+  /** Journals a change of an order (see `IderisOrderChange`). */
+  recordChange(accountData: IderisAccountData, change: Omit<IderisOrderChange, 'at'>): void {
+    accountData.orderChanges.push({ at: new Date().toISOString(), ...change });
   }
 
   newOrderId(): number {

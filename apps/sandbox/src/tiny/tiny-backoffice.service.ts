@@ -83,6 +83,7 @@ export class TinyBackofficeService {
     };
     accountData.invoices.push(invoice);
     order.idNotaFiscal = invoice.id;
+    this.data.recordOrderChange(token, { orderId: order.id, kind: 'situation', by: 'seller', value: 'faturado', previous: order.situacao }, now);
     order.situacao = 'faturado';
     this.ensureExpedition(token, order);
     this.emit({ type: 'invoice', token, invoice, order });
