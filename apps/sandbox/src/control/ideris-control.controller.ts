@@ -68,7 +68,8 @@ export class IderisControlController {
 
   /**
    * A status change from the marketplace's side (a buyer's cancellation, a delivery confirmed): it is not an
-   * integrator's write, so it is journaled as `marketplace` and does not count as a call of the account.
+   * integrator's write, so it is journaled as `marketplace` and does not count as a call of the account. A
+   * cancellation is final: integrators' status writes to the order are refused from then on.
    */
   @Post('orders/:id/status')
   changeStatus(@Param('id') id: string, @Body() raw: unknown): IderisOrder {
@@ -82,6 +83,7 @@ export class IderisControlController {
     this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'marketplace', value: String(status.id), previous: String(order.statusId) });
     order.statusId = status.id;
     order.statusDescription = status.description;
+    order.cancelledByMarketplace = status.description === 'Cancelado';
     return order;
   }
 

@@ -34,7 +34,7 @@ describe('sandbox: order change journals and the marketplace status control', ()
     return ((await response.json()) as { retorno: unknown }).retorno;
   }
 
-  it('journals Ideris status changes by the marketplace apart from the integrator writes, and refuses unknown statuses', async () => {
+  it('journals Ideris status changes by the marketplace apart from the integrator writes; a marketplace cancellation is final', async () => {
     await call('POST', '/control/ideris/accounts', { privateKey: KEY, limitPerMinute: 100 });
     await call('POST', '/control/ideris/marketplaces', { privateKey: KEY });
     const [order] = (await call('POST', '/control/ideris/orders', { privateKey: KEY, count: 1 })).body as { id: number }[];
@@ -50,6 +50,8 @@ describe('sandbox: order change journals and the marketplace status control', ()
     expect((await call('POST', '/control/ideris/orders/1/status', { privateKey: KEY, statusId: 1012 })).status).toBe(404);
     expect((await call('POST', `/control/ideris/orders/${order!.id}/status`, { privateKey: 'unknown', statusId: 1012 })).status).toBe(400);
 
+    const refused = await call('PUT', '/ideris/order/status', { orderId: order!.id, statusId: 1009 }, auth);
+    expect(refused).toMatchObject({ status: 400, body: { ModelState: { statusId: [expect.stringContaining('cancelado no marketplace')] } } });
     const read = await call('GET', `/ideris/order/${order!.id}`, undefined, auth);
     expect(read.body.obj).toMatchObject({ statusId: 1012, statusDescription: 'Cancelado' });
     const state = (await call('GET', `/control/ideris/state?privateKey=${KEY}`)).body;

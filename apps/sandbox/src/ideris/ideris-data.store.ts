@@ -34,6 +34,8 @@ export interface IderisOrder {
   feeShipment: number;
   items: IderisOrderItem[];
   deliveryTrackingCode?: string | null;
+  /** The marketplace cancelled the order (control API): final, an integrator cannot change its status any more. */
+  cancelledByMarketplace?: boolean;
   /** ASSUMPTION: written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
   invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string };
   trackingUrl?: string;
