@@ -6,6 +6,11 @@ export interface FiscalShippingOptions {
   recheckDelaysMs: readonly number[];
   /** After this long waiting, automatic re-checks stop; a notification or an admin action checks again. */
   recheckForMs: number;
+  /**
+   * How long a claim on an invoice or tracking row lasts unless its holder renews it (it does, every third of it,
+   * while it works, however long the API budget makes it wait): a killed holder's rows are free again this soon.
+   */
+  claimMs: number;
 }
 
 const MINUTE = 60_000;
@@ -14,6 +19,7 @@ export const DEFAULT_FISCAL_SHIPPING_OPTIONS: FiscalShippingOptions = {
   schedulerTickMs: 15_000,
   recheckDelaysMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, 60 * MINUTE, 3 * 60 * MINUTE],
   recheckForMs: 14 * 24 * 60 * MINUTE,
+  claimMs: 30_000,
 };
 
 export const FISCAL_SHIPPING_OPTIONS = Symbol('FISCAL_SHIPPING_OPTIONS');

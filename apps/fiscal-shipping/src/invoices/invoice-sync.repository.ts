@@ -109,6 +109,11 @@ export class InvoiceSyncRepository {
     return returningRows<InvoiceSyncRow>(result)[0];
   }
 
+  /** Renews a claim its holder still holds. */
+  async extendClaim(id: string, worker: string, forMs: number): Promise<void> {
+    await this.dataSource.query(`UPDATE invoice_sync SET claimed_until = now() + ($3::int * interval '1 millisecond') WHERE id = $1 AND claimed_by = $2`, [id, worker, forMs]);
+  }
+
   async release(id: string, worker: string): Promise<void> {
     await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
