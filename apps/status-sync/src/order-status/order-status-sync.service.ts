@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AttentionResolution, TinyOrderSituation } from '@hub/contracts';
-import { IderisOrderWritesApi } from '@hub/ideris';
+import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
+import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
 import { counter } from '@hub/platform';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { StatusMapService } from '../status-map/status-map.service';
@@ -29,6 +29,7 @@ export type ResolveResult = { resolved: true; action: AttentionResolution; tinyS
 @Injectable()
 export class OrderStatusSyncService {
   private readonly logger = new Logger(OrderStatusSyncService.name);
+  private readonly iderisReads = new Map<string, Promise<number | undefined>>();
 
   constructor(
     private readonly orders: OrderStatusRepository,
@@ -37,18 +38,15 @@ export class OrderStatusSyncService {
   ) {}
 
   /** Tiny → Ideris: one situation notification. */
-  async applyTinySituation(connectionId: string, tinyOrderId: string, situation: TinyOrderSituation, streamSequence: number, source: string): Promise<TinyChangeOutcome | 'unknown-order'> {
+  async applyTinySituation(connectionId: string, tinyOrderId: string, situation: TinyOrderSituation, streamSequence: number, source: string): Promise<TinyChangeOutcome | 'unknown-order' | 'ideris-refused'> {
     const row = await this.orders.findByTiny(connectionId, tinyOrderId);
     if (!row) return 'unknown-order';
     const { map } = await this.maps.get(connectionId);
     const clients = await this.clients.forActive(connectionId);
-    const target = map.tinyToIderis[situation];
-    if (row.ideris_status_id === null && target !== null && target !== undefined) {
-      // Not known yet (no poll saw it): one read, so a write Ideris already holds is never made.
-      const order = await clients.ideris.getOrder(row.ideris_order_id);
-      if (order.statusId !== undefined) {
-        await this.orders.manager.query('UPDATE order_status SET ideris_status_id = $2 WHERE id = $1 AND ideris_status_id IS NULL', [row.id, order.statusId]);
-      }
+    if (decideTinyChange(toState(row), { situation, streamSequence }, map).write !== undefined) {
+      // About to write Ideris: decide on its status now, not the last one seen (the marketplace may have cancelled
+      // the order since the poller's last round), so a cancellation is never overwritten nor left unhandled.
+      await this.refreshIderisStatus(row, clients, map);
     }
     const decision = await this.orders.transaction(async (m) => {
       const locked = await this.orders.lock(m, row.id);
@@ -66,15 +64,57 @@ export class OrderStatusSyncService {
       return decided;
     });
     decisions.inc({ direction: 'tiny-to-ideris', outcome: decision.outcome });
-    if (decision.write !== undefined) await this.writeIderis(row, clients, decision.write, `tiny:${situation}`);
+    if (decision.write !== undefined) {
+      try {
+        await this.writeIderis(row, clients, decision.write, `tiny:${situation}`);
+      } catch (error) {
+        if (!(error instanceof IderisApiError) || error.retryable) throw error;
+        // Ideris refused the status: the marketplace moved the order between our read and our write (a
+        // cancellation is final there). What Ideris holds now decides, at once.
+        await this.refreshIderisStatus(row, clients, map);
+        return 'ideris-refused';
+      }
+    }
     return decision.outcome;
   }
 
-  /** Ideris → Tiny: one observed Ideris status (from the poller). */
-  async applyIderisStatus(connectionId: string, iderisOrderId: number, statusId: number, source: string): Promise<IderisChangeOutcome | 'unknown-order'> {
+  /**
+   * Reads the order's Ideris status. One that means something for Tiny (a cancellation, a delivery) is decided
+   * like a poll result, so it is never merely recorded (the poller would then take it as already handled); any
+   * other is recorded.
+   */
+  private async refreshIderisStatus(row: OrderStatusRow, clients: ConnectionClientSet, map: StatusMapV1): Promise<void> {
+    const current = await this.readIderisStatus(row, clients);
+    if (current === undefined || current === row.ideris_status_id) return;
+    if (map.iderisToTiny[String(current)] !== undefined) {
+      await this.applyIderisStatus(row.connection_id, Number(row.ideris_order_id), current, 'read');
+      return;
+    }
+    await this.orders.manager.query('UPDATE order_status SET ideris_status_id = $2, updated_at = now() WHERE id = $1', [row.id, current]);
+  }
+
+  /**
+   * One read of an order's Ideris status, shared by the callers that ask at the same moment: Tiny notifies a
+   * change twice (`situacao_pedido`, `atualizacao_pedido`), often with copies, and they are handled concurrently.
+   */
+  private readIderisStatus(row: OrderStatusRow, clients: ConnectionClientSet): Promise<number | undefined> {
+    const key = `${row.connection_id}:${row.ideris_order_id}`;
+    let read = this.iderisReads.get(key);
+    if (!read) {
+      read = clients.ideris.getOrder(row.ideris_order_id).then((order) => order.statusId).finally(() => this.iderisReads.delete(key));
+      this.iderisReads.set(key, read);
+    }
+    return read;
+  }
+
+  /**
+   * Ideris → Tiny: one observed Ideris status (from the poller, or read before a write). `redecide`: decide it even
+   * though it is the status recorded (a write it caused was never confirmed, see `resumeLapsedWrites`).
+   */
+  async applyIderisStatus(connectionId: string, iderisOrderId: number, statusId: number, source: string, redecide = false): Promise<IderisChangeOutcome | 'unknown-order'> {
     const row = await this.orders.findByIderis(connectionId, iderisOrderId);
     if (!row) return 'unknown-order';
-    if (row.ideris_status_id === statusId) return 'unchanged';
+    if (row.ideris_status_id === statusId && !redecide) return 'unchanged';
     const { map } = await this.maps.get(connectionId);
     const clients = await this.clients.forActive(connectionId);
     const ownWrite = toState(row).pending?.side === 'ideris' && row.pending_value === String(statusId);
@@ -83,11 +123,11 @@ export class OrderStatusSyncService {
     const decision = await this.orders.transaction(async (m) => {
       const locked = await this.orders.lock(m, row.id);
       if (fresh && fresh !== locked.tiny_situation) await this.orders.update(m, row.id, { tiny_situation: fresh });
-      const state = { ...toState(locked), ...(fresh ? { tinySituation: fresh } : {}) };
+      const state = { ...toState(locked), ...(fresh ? { tinySituation: fresh } : {}), ...(redecide ? { iderisStatusId: null } : {}) };
       const decided = decideIderisChange(state, statusId, map);
       if (decided.write !== undefined && state.pending) throw new OrderBusyError(row.ideris_order_id);
       await this.orders.update(m, row.id, { ideris_status_id: statusId });
-      if (decided.outcome === 'needs-attention') {
+      if (decided.outcome === 'needs-attention' && !needsAttention(locked)) {
         await this.orders.update(m, row.id, {
           attention_reason: `cancelled in the marketplace (Ideris status ${statusId}) after Tiny reached "${state.tinySituation}"`,
           attention_at: new Date(), attention_resolution: null, attention_resolved_at: null,
@@ -101,6 +141,69 @@ export class OrderStatusSyncService {
     if (decision.outcome === 'needs-attention') this.logger.warn({ msg: 'order needs attention: cancelled in the marketplace after Tiny worked on it', connectionId, iderisOrderId, tinySituation: fresh });
     if (decision.write !== undefined) await this.writeTiny(row, clients, decision.write, `ideris:${statusId}`);
     return decision.outcome;
+  }
+
+  /**
+   * Writes announced by a writer that died before confirming them (the pending write lapsed): each is finished
+   * once. The side written is read first: if it holds the value, the write happened and is confirmed; otherwise
+   * the change that caused it is decided again on what both sides hold now (it may be written, need attention,
+   * or no longer apply). Run by the poller of the connection.
+   */
+  async resumeLapsedWrites(connectionId: string, limit = 20): Promise<{ resumed: number; problems: { iderisOrderId: string; detail: string }[] }> {
+    const rows = await this.orders.lapsedWrites(connectionId, limit);
+    const problems: { iderisOrderId: string; detail: string }[] = [];
+    for (const row of rows) {
+      await this.resumeLapsedWrite(row).catch((error: Error) => {
+        if (!(error instanceof OrderBusyError)) problems.push({ iderisOrderId: row.ideris_order_id, detail: error.message });
+      });
+    }
+    return { resumed: rows.length, problems };
+  }
+
+  private async resumeLapsedWrite(row: OrderStatusRow): Promise<void> {
+    const { map } = await this.maps.get(row.connection_id);
+    const clients = await this.clients.forActive(row.connection_id);
+    const side = row.pending_side!;
+    const value = row.pending_value!;
+    const held = side === 'tiny' ? (await clients.tiny.getOrder(row.tiny_order_id)).situation : (await clients.ideris.getOrder(row.ideris_order_id)).statusId;
+    const next = await this.orders.transaction(async (m) => {
+      const locked = await this.orders.lock(m, row.id);
+      // Someone else took the order over meanwhile (a new write, or another replica resuming this one).
+      if (locked.pending_side !== side || locked.pending_value !== value || toState(locked).pending) return 'taken' as const;
+      await this.orders.update(m, row.id, { pending_side: null, pending_value: null, pending_until: null });
+      if (held !== undefined && String(held) === value) {
+        await this.orders.update(m, row.id, side === 'tiny' ? { tiny_situation: value as TinyOrderSituation } : { ideris_status_id: Number(value) });
+        await this.orders.update(m, row.id, { last_written_side: side, last_written_value: value, last_written_at: new Date() });
+        await this.orders.event(m, row.id, side === 'tiny' ? 'wrote-tiny' : 'wrote-ideris', { value, cause: 'resumed: the side already held it' });
+        return 'confirmed' as const;
+      }
+      await this.orders.event(m, row.id, 'write-lapsed', { side, value, held: held ?? null });
+      return 'redecide' as const;
+    });
+    if (next !== 'redecide') return;
+    if (side === 'tiny') {
+      // The Ideris status that asked for this Tiny write is decided again, on Tiny's situation read now.
+      if (row.ideris_status_id !== null) await this.applyIderisStatus(row.connection_id, Number(row.ideris_order_id), row.ideris_status_id, 'resume', true);
+      return;
+    }
+    const current = held as number | undefined;
+    if (current !== undefined && map.iderisToTiny[String(current)] !== undefined && current !== row.ideris_status_id) {
+      // The marketplace moved the order meanwhile (a cancellation): that decides, not the old Tiny change.
+      await this.applyIderisStatus(row.connection_id, Number(row.ideris_order_id), current, 'resume');
+      return;
+    }
+    // The Tiny situation that asked for this Ideris write (recorded when it was decided) is decided again.
+    const again = await this.orders.transaction(async (m) => {
+      const locked = await this.orders.lock(m, row.id);
+      if (toState(locked).pending || locked.tiny_situation === null) return undefined;
+      if (current !== undefined && current !== locked.ideris_status_id) await this.orders.update(m, row.id, { ideris_status_id: current });
+      const state = { ...toState(locked), tinySituation: null, iderisStatusId: current ?? locked.ideris_status_id };
+      const decided = decideTinyChange(state, { situation: locked.tiny_situation, streamSequence: Number(locked.tiny_sequence ?? 0) }, map);
+      if (decided.write !== undefined) await this.announce(m, row.id, 'ideris', String(decided.write));
+      await this.orders.event(m, row.id, 'tiny-change', { situation: locked.tiny_situation, source: 'resume', outcome: decided.outcome, iderisStatusId: state.iderisStatusId });
+      return decided.write;
+    });
+    if (again !== undefined) await this.writeIderis(row, clients, again, `resume:tiny:${row.tiny_situation}`);
   }
 
   /** The operator's answer to a "needs attention" order. */

@@ -23,6 +23,7 @@ export interface OrderStatusRow {
   attention_resolution: string | null;
   attention_resolved_at: Date | null;
   updated_at: Date;
+  ideris_checked_at: Date | null;
 }
 
 /** How long an announced write stays "in flight" before another worker may take the order over. */
@@ -108,6 +109,32 @@ export class OrderStatusRepository {
       [connectionId, since],
     )) as [{ oldest: Date | null }];
     return row.oldest ? new Date(row.oldest) : undefined;
+  }
+
+  /** Orders whose announced write lapsed without being confirmed (its writer died or gave up mid-call). */
+  async lapsedWrites(connectionId: string, limit: number): Promise<OrderStatusRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM order_status WHERE connection_id = $1 AND pending_side IS NOT NULL AND pending_until < now() ORDER BY pending_until LIMIT $2`,
+      [connectionId, limit],
+    );
+  }
+
+  /**
+   * Orders imported before `importedBefore` that can still change (open in Tiny, not in a final Ideris status), the
+   * least recently checked first: the status feed's search window no longer covers them, so they are read one by one.
+   */
+  async longOpenOrders(connectionId: string, importedBefore: Date, finalIderisStatuses: number[], limit: number): Promise<OrderStatusRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM order_status
+        WHERE connection_id = $1 AND imported_at < $2 AND coalesce(tiny_situation, '') NOT IN ('cancelado', 'entregue')
+          AND (ideris_status_id IS NULL OR NOT (ideris_status_id = ANY($3::int[])))
+        ORDER BY ideris_checked_at NULLS FIRST, imported_at LIMIT $4`,
+      [connectionId, importedBefore, finalIderisStatuses, limit],
+    );
+  }
+
+  async markIderisChecked(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE order_status SET ideris_checked_at = now() WHERE id = $1', [id]);
   }
 
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
