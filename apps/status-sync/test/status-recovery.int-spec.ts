@@ -10,6 +10,7 @@ import { OrdersAppModule } from '../../orders/src/app.module';
 import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StatusSyncAppModule } from '../src/app.module';
 import { IderisStatusPoller } from '../src/ideris-to-tiny/ideris-status.poller';
+import { OrderStatusSyncService } from '../src/order-status/order-status-sync.service';
 
 const INVOICED = 1010;
 const SHIPPING = 1009;
@@ -66,6 +67,8 @@ describe('status sync keeps every change through long-open orders, crashed write
 
   beforeAll(async () => {
     process.env['STATUS_POLLING'] = 'off';
+    // Announced writes lapse after 1.5 s unless their writer renews them.
+    process.env['STATUS_WRITE_LEASE_MS'] = '1500';
     h = await startGateway();
     const start = async (module: 'orders' | 'status-sync', schema: string) => {
       const config = loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
@@ -86,14 +89,15 @@ describe('status sync keeps every change through long-open orders, crashed write
     await sandbox('POST', '/control/tiny/webhooks/settings', { timeScale: 0.001 });
     await sandbox('POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: { situacao_pedido: webhookUrls['situacao_pedido'], atualizacao_pedido: webhookUrls['atualizacao_pedido'] } });
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 6 });
-    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${statusSchema}".order_status WHERE connection_id = $1`, [connectionId]))[0]!.n === 6, 45_000, 250);
+    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 9 });
+    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${statusSchema}".order_status WHERE connection_id = $1`, [connectionId]))[0]!.n === 9, 45_000, 250);
     const rows = await sql<{ ideris_order_id: string; tiny_order_id: string }>(`SELECT ideris_order_id, tiny_order_id FROM "${statusSchema}".order_status WHERE connection_id = $1`, [connectionId]);
     imported = ideris.map((o) => ({ iderisOrderId: o.id, code: o.code, tinyOrderId: rows.find((r) => Number(r.ideris_order_id) === o.id)!.tiny_order_id }));
   });
 
   afterAll(async () => {
     delete process.env['STATUS_POLLING'];
+    delete process.env['STATUS_WRITE_LEASE_MS'];
     await nc?.close();
     await statusSync?.close();
     await orders?.close();
@@ -181,6 +185,42 @@ describe('status sync keeps every change through long-open orders, crashed write
     expect((await iderisChanges(order.iderisOrderId)).map((c) => c.value)).toEqual([String(INVOICED)]);
     expect((await iderisChanges(order.iderisOrderId)).map((c) => c.value)).not.toContain(String(SHIPPING));
     expect(await statusOf(order.iderisOrderId)).toMatchObject({ needsAttention: true, iderisStatusId: CANCELLED });
+  });
+
+  it('finishes, at the next poll round, a Tiny cancellation whose call failed (Tiny 503)', async () => {
+    const order = imported[6]!;
+    await sandbox('POST', '/control/faults', { system: 'tiny', account: SELLER.tinyToken, endpoint: 'pedido.alterar.situacao', httpStatus: 503, times: 1 });
+    await cancelInMarketplace(order.iderisOrderId);
+    await pollNow();
+    expect(await tinySituation(order.tinyOrderId)).toBe('aberto');
+    await pollNow();
+    expect(await tinySituation(order.tinyOrderId)).toBe('cancelado');
+    expect((await tinyWrites(order.tinyOrderId)).map((w) => w.value)).toEqual(['cancelado']);
+  });
+
+  it('finishes, at the next poll round, an Ideris status write whose call failed (Ideris 503), once', async () => {
+    const order = imported[7]!;
+    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'order/status', httpStatus: 503, times: 1 });
+    await sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
+    await waitFor(async () => (await statusOf(order.iderisOrderId)).history.some((e: { kind: string }) => e.kind === 'write-failed'), 15_000, 100);
+    expect(await iderisChanges(order.iderisOrderId)).toEqual([]);
+    await pollNow();
+    await pollNow();
+    expect((await iderisChanges(order.iderisOrderId)).map((c) => c.value)).toEqual([String(INVOICED)]);
+    expect(await statusOf(order.iderisOrderId)).toMatchObject({ iderisStatusId: INVOICED, tinySituation: 'faturado' });
+  });
+
+  it('does not take over a write whose call outlasts its lease while its writer lives', async () => {
+    const order = imported[8]!;
+    // Tiny takes 4 s to answer; the write's lease is 1.5 s unless renewed.
+    await sandbox('POST', '/control/faults', { system: 'tiny', account: SELLER.tinyToken, endpoint: 'pedido.alterar.situacao', latencyMs: 4000, times: 1 });
+    await cancelInMarketplace(order.iderisOrderId);
+    await sql(`UPDATE "${statusSchema}".status_poll_state SET next_poll_at = now() WHERE connection_id = $1`, [connectionId]);
+    const round = statusSync.get(IderisStatusPoller).pollIfDue(connectionId);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await statusSync.get(OrderStatusSyncService).resumeLapsedWrites(connectionId)).toEqual({ resumed: 0, problems: [] });
+    expect(await round).toBe(true);
+    expect((await tinyWrites(order.tinyOrderId)).map((w) => w.value)).toEqual(['cancelado']);
   });
 
   it('decides at once a marketplace cancellation that lands between its read and its status write (Ideris refuses the write)', async () => {

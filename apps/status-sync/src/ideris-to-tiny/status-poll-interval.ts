@@ -13,7 +13,8 @@ export const STATUS_POLL_DEFAULTS = {
   maxLongOpenReads: 50,
   /** Approval precedes import (the orders poller's first look-back is a day). */
   approvalMarginMs: 26 * 60 * 60_000,
-  leaseMs: 120_000,
+  /** The poller's lease on a connection, renewed every third of it while a round runs: a killed poller's connections are taken over this soon. */
+  leaseMs: 30_000,
 } as const;
 
 /**

@@ -2,13 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
 import { counter } from '@hub/platform';
+import { TinyApiError } from '@hub/tiny';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { StatusMapService } from '../status-map/status-map.service';
-import { needsAttention, OrderStatusRepository, PENDING_WRITE_MS, toState, type OrderStatusRow } from './order-status.repository';
+import { needsAttention, OrderStatusRepository, pendingWriteMs, toState, type OrderStatusRow } from './order-status.repository';
 import { decideIderisChange, decideTinyChange, type IderisChangeOutcome, type Side, type TinyChangeOutcome } from './status-decisions';
 
 const decisions = counter('hub_status_decisions_total', 'Status changes seen, by direction and outcome', ['direction', 'outcome']);
 const writes = counter('hub_status_writes_total', 'Status writes the hub made, by side', ['side']);
+
+/** The cause of a write an operator asked for (`resolve`). */
+const OPERATOR = 'operator';
 
 /** Another write on the same order is in flight: retry shortly (a transient condition, never a failure). */
 export class OrderBusyError extends Error {
@@ -223,7 +227,7 @@ export class OrderStatusSyncService {
           return true;
         });
         if (!claimed) return { resolved: false, status: 409, reason: 'another status write on this order is in flight; try again' };
-        await this.writeTiny(row, clients, 'cancelado', 'operator');
+        await this.writeTiny(row, clients, 'cancelado', OPERATOR);
         situation = 'cancelado';
       }
     }
@@ -235,7 +239,7 @@ export class OrderStatusSyncService {
   }
 
   private async announce(m: Parameters<OrderStatusRepository['update']>[0], id: string, side: Side, value: string): Promise<void> {
-    await this.orders.update(m, id, { pending_side: side, pending_value: value, pending_until: new Date(Date.now() + PENDING_WRITE_MS) });
+    await this.orders.update(m, id, { pending_side: side, pending_value: value, pending_until: new Date(Date.now() + pendingWriteMs()) });
   }
 
   private async writeIderis(row: OrderStatusRow, clients: ConnectionClientSet, statusId: number, cause: string): Promise<void> {
@@ -246,16 +250,30 @@ export class OrderStatusSyncService {
     await this.write(row, 'tiny', situation, cause, () => clients.tiny.changeOrderSituation(row.tiny_order_id, situation), { tiny_situation: situation });
   }
 
+  /**
+   * Makes an announced write and confirms it. A refusal (the API said no, whatever the retries) or a failed write
+   * an operator asked for is withdrawn and thrown. Any other failure may have reached the side or may work later:
+   * the write is left announced but lapsed, so the next poll round reads the side and finishes it (see
+   * `resumeLapsedWrites`); a retried notification would only find its situation already recorded.
+   */
   private async write(row: OrderStatusRow, side: Side, value: string, cause: string, call: () => Promise<void>, confirmed: Partial<OrderStatusRow>): Promise<void> {
+    const leaseMs = pendingWriteMs();
+    const renewal = setInterval(() => void this.orders.renewPending(row.id, side, value, leaseMs).catch(() => undefined), leaseMs / 3);
     try {
       await call();
     } catch (error) {
+      clearInterval(renewal);
+      // An operator is told at once: their answer must not be decided again behind their back.
+      const withdraw = isRefusal(error) || cause === OPERATOR;
       await this.orders.transaction(async (m) => {
-        await this.orders.update(m, row.id, { pending_side: null, pending_value: null, pending_until: null });
-        await this.orders.event(m, row.id, 'write-failed', { side, value, cause, error: (error as Error).message });
+        await this.orders.update(m, row.id, withdraw ? { pending_side: null, pending_value: null, pending_until: null } : { pending_until: new Date() });
+        await this.orders.event(m, row.id, 'write-failed', { side, value, cause, error: (error as Error).message, resumed: !withdraw });
       });
-      throw error;
+      if (withdraw) throw error;
+      this.logger.warn({ msg: 'status write failed; the next poll round finishes it', side, value, cause, iderisOrderId: row.ideris_order_id, err: (error as Error).message });
+      return;
     }
+    clearInterval(renewal);
     await this.orders.transaction(async (m) => {
       await this.orders.update(m, row.id, {
         ...confirmed, last_written_side: side, last_written_value: value, last_written_at: new Date(), pending_side: null, pending_value: null, pending_until: null,
@@ -265,4 +283,10 @@ export class OrderStatusSyncService {
     writes.inc({ side });
     this.logger.log({ msg: 'status written', side, value, cause, iderisOrderId: row.ideris_order_id, tinyOrderId: row.tiny_order_id });
   }
+}
+
+/** The API answered no, and asking again would get the same answer (a rate limit, an outage or a timeout would not). */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof IderisApiError || error instanceof TinyApiError) return !error.retryable && error.kind !== 'auth';
+  return false;
 }

@@ -26,8 +26,14 @@ export interface OrderStatusRow {
   ideris_checked_at: Date | null;
 }
 
-/** How long an announced write stays "in flight" before another worker may take the order over. */
-export const PENDING_WRITE_MS = 60_000;
+/**
+ * How long an announced write stays "in flight" unless its writer renews it (it does, every third of it, while its
+ * call waits in the API budget or runs): a killed writer's write is taken over this soon. `STATUS_WRITE_LEASE_MS`
+ * shortens it in tests.
+ */
+export function pendingWriteMs(): number {
+  return Number(process.env['STATUS_WRITE_LEASE_MS'] ?? 30_000);
+}
 
 export function toState(row: OrderStatusRow, now = Date.now()): OrderStatusState {
   const live = row.pending_side && row.pending_value && row.pending_until && new Date(row.pending_until).getTime() > now;
@@ -109,6 +115,14 @@ export class OrderStatusRepository {
       [connectionId, since],
     )) as [{ oldest: Date | null }];
     return row.oldest ? new Date(row.oldest) : undefined;
+  }
+
+  /** Renews an announced write its writer is still making. */
+  async renewPending(id: string, side: Side, value: string, forMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE order_status SET pending_until = now() + make_interval(secs => $4::int / 1000.0) WHERE id = $1 AND pending_side = $2 AND pending_value = $3`,
+      [id, side, value, forMs],
+    );
   }
 
   /** Orders whose announced write lapsed without being confirmed (its writer died or gave up mid-call). */
