@@ -4,7 +4,7 @@
 // status-sync in the middle. Prints one JSON line. Usage:
 //   node tools/bench/fiscal-status.mjs [--orders 500] [--cancellations 50] [--kill 1] [--seed 7]
 //        [--tiny-limit 6000] [--ideris-limit 6000] [--duplicates 0.2] [--reorder-ms 300] [--repost 0.15]
-//        [--drop-rate 0.03] [--status-poll-ms 2000] [--timeout 420] [--keep 1]
+//        [--drop-rate 0.03] [--faults 0.05] [--status-poll-ms 2000] [--timeout 420] [--keep 1]
 //
 // What the seller and the marketplace do (the sandbox's control API; seeded plan per order):
 // - Ideris: a peak of `--orders` orders; the orders service imports them into Tiny. A share of `pedido.incluir` calls
@@ -18,6 +18,8 @@
 //   that name one event), held `--reorder-ms` and sent newest first; at the end `--repost` of the delivered
 //   `nota_fiscal`/`rastreio` bodies are posted again re-serialised (a copy the gateway cannot recognise), in reverse.
 // - Ideris: `--cancellations` marketplace cancellations, half of orders still open in Tiny, half of invoiced ones.
+// - API faults (`--faults`, a share of the calls): Ideris answers 503 to invoice, tracking and status writes, Tiny
+//   answers 503 to situation writes.
 // - `--kill 1`: fiscal-shipping is killed (SIGKILL) once a third of the invoices reached Ideris, status-sync once a
 //   third of the expected Tiny → Ideris status writes did; each is restarted at once.
 //
@@ -57,6 +59,7 @@ const duplicateRate = arg('duplicates', 0.2);
 const reorderMs = arg('reorder-ms', 300);
 const repostRate = arg('repost', 0.15);
 const dropRate = arg('drop-rate', 0.03);
+const faultRate = arg('faults', 0.05);
 const statusPollMs = arg('status-poll-ms', 2000);
 const timeoutS = arg('timeout', 420);
 const keep = arg('keep', 0) === 1;
@@ -186,6 +189,13 @@ await call('POST', `${sb}/control/tiny/webhooks/faults`, { token: seller.token, 
 const dropped = Math.round(total * dropRate);
 if (dropped > 0) {
   await call('POST', `${sb}/control/faults`, { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenDrop: true, times: dropped, skip: 5, every: Math.max(2, Math.floor(total / dropped)) });
+}
+if (faultRate > 0) {
+  const every = Math.max(2, Math.round(1 / faultRate));
+  for (const endpoint of ['order/invoice', 'order/tracking', 'order/status']) {
+    await call('POST', `${sb}/control/faults`, { system: 'ideris', account: seller.key, endpoint, httpStatus: 503, skip: 3, every });
+  }
+  await call('POST', `${sb}/control/faults`, { system: 'tiny', account: seller.token, endpoint: 'pedido.alterar.situacao', httpStatus: 503, skip: 1, every: Math.max(2, Math.round(every / 4)) });
 }
 const statusMap = (await admin('/status-map')).map;
 log(`services up (run ${run}); ${total} orders, ${cancellations} cancellations, kill ${kill}`);
@@ -349,6 +359,22 @@ async function maybeKill() {
   if (!kills.some((k) => k.service === 'status-sync') && ideris.statusWrites >= expectedStatusWrites / 3) await killAndRestart('status-sync');
 }
 
+/**
+ * Orders the marketplace left alone whose Ideris status is not what their Tiny situation maps to: a Tiny → Ideris
+ * status write that never happened (an unmapped situation leaves Ideris at "Aberto").
+ */
+function statusesMissingInIderis(ideState, tiny) {
+  const situationOf = new Map(tiny.orders.map((t) => [String(t.id), t.situacao]));
+  const touchedByMarketplace = new Set(ideState.orderChanges.filter((c) => c.by === 'marketplace').map((c) => c.orderId));
+  return ideState.orders
+    .filter((order) => orders.get(order.id)?.tinyId && !touchedByMarketplace.has(order.id))
+    .map((order) => {
+      const situation = situationOf.get(orders.get(order.id).tinyId);
+      return { orderId: order.id, tinySituation: situation, iderisStatus: order.statusId, expected: statusMap.tinyToIderis[situation] ?? 1007 };
+    })
+    .filter((m) => m.iderisStatus !== m.expected);
+}
+
 // ---- drain: until every expected outcome is visible in the sandbox and nothing moves, or the timeout ----------
 const expected = {
   invoices: list((o) => o.group !== 'open').length,
@@ -370,10 +396,11 @@ for (;;) {
   const marked = list((o) => (tinyById.get(o.tinyId)?.marcadores ?? []).includes(MARKER)).length;
   const attention = (await admin('/status/orders?needsAttention=true&limit=1').catch(() => ({ needsAttention: -1 }))).needsAttention;
   const signature = `${ideState.orderChanges.length}/${tiny.orderChanges.length}/${pending}`;
-  const done = importDone && cancelsDone && carriersDone && repostDone && pending === 0 && withInvoice >= expected.invoices && withTracking >= expected.tracking && marked >= expected.tracking && cancelledInTiny >= expected.cancelledInTiny && attention >= expected.needsAttention;
+  const statusesMissing = statusesMissingInIderis(ideState, tiny).length;
+  const done = importDone && cancelsDone && carriersDone && repostDone && pending === 0 && withInvoice >= expected.invoices && withTracking >= expected.tracking && marked >= expected.tracking && cancelledInTiny >= expected.cancelledInTiny && attention >= expected.needsAttention && statusesMissing === 0;
   quietSince = signature === lastSignature ? (quietSince ?? Date.now()) : null;
   lastSignature = signature;
-  log(`invoices ${withInvoice}/${expected.invoices}, tracking ${withTracking}/${expected.tracking}, markers ${marked}, cancelled in Tiny ${cancelledInTiny}/${expected.cancelledInTiny}, needs attention ${attention}/${expected.needsAttention}, notifications pending ${pending}`);
+  log(`invoices ${withInvoice}/${expected.invoices}, tracking ${withTracking}/${expected.tracking}, markers ${marked}, cancelled in Tiny ${cancelledInTiny}/${expected.cancelledInTiny}, needs attention ${attention}/${expected.needsAttention}, Ideris statuses behind Tiny ${statusesMissing}, notifications pending ${pending}`);
   // Done and quiet for 5 s (a late duplicate would show as a new journal entry); otherwise, the timeout reports what is missing.
   if (done && quietSince && Date.now() - quietSince >= 5000) break;
   if (Date.now() - started > timeoutS * 1000) {
@@ -460,6 +487,8 @@ const backwardSamples = [...backwardTiny.map((w) => ({ side: 'tiny', ...w })), .
   return { ...w, group: o?.group, history };
 });
 const repeated = (writes, key) => writes.length - new Set(writes.map(key)).size;
+const missingSamples = statusesMissingInIderis(ideFinal, tinyFinal);
+const injected = (await call('GET', `${sb}/control/faults`)).filter((f) => f.account === seller.key && f.endpoint === 'order/status').reduce((n, f) => n + f.applied, 0);
 const cancelledOpen = list((o) => o.group === 'open' && o.cancel);
 const cancelledInvoiced = list((o) => o.group !== 'open' && o.cancel);
 const attentionList = await admin('/status/orders?needsAttention=true&limit=500').catch(() => ({ needsAttention: null, orders: [] }));
@@ -502,7 +531,9 @@ const result = {
     iderisToTiny: hubTinyWrites.length,
     repeated: { ideris: repeated(hubIderisWrites, (w) => `${w.orderId}:${w.value}`), tiny: repeated(hubTinyWrites, (w) => `${w.orderId}:${w.value}`) },
     // Status writes Ideris refused (an order the marketplace had just cancelled): attempts, not changes.
-    refusedByIderis: iderisAcc.endpoints['order/status']?.errors ?? 0,
+    refusedByIderis: (iderisAcc.endpoints['order/status']?.errors ?? 0) - injected,
+    failedByInjectedFaults: injected,
+    missingInIderis: missingSamples.length,
   },
   echoes: echoesToIderis + echoesToTiny,
   echoesBySide: { toIderis: echoesToIderis, toTiny: echoesToTiny },
@@ -514,8 +545,8 @@ const result = {
   timedOut,
   calls: { tiny: { total: tinyAcc.calls - counts.trackingWithoutCarrierCalls, endpoints: endpoints(tinyAcc) }, ideris: { total: iderisAcc.calls, endpoints: endpoints(iderisAcc) } },
   limits: { tinyPerMinute: tinyLimit, iderisPerMinute: iderisLimit },
-  settings: { seed, duplicateRate, reorderWindowMs: reorderMs, repostRate, dropRate, statusPollMs },
-  samples: { echoes: echoSamples, backwards: backwardSamples },
+  settings: { seed, duplicateRate, reorderWindowMs: reorderMs, repostRate, dropRate, faultRate, statusPollMs },
+  samples: { echoes: echoSamples, backwards: backwardSamples, missingInIderis: missingSamples.slice(0, 5) },
   problems: problems.slice(0, 10),
   memoryPeakMB: peaks,
 };
