@@ -78,6 +78,30 @@ describe('sandbox: order change journals and the marketplace status control', ()
     ]);
   });
 
+  it('sets a carrier on an order whose coleta was generated without one, and the expedition reports it', async () => {
+    await call('POST', '/control/tiny/accounts', { token: TOKEN, cnpj: '12345678000190', limitPerMinute: 100 });
+    await call('POST', '/control/tiny/webhooks', { token: TOKEN, idEcommerce: 1, urls: { rastreio: 'http://127.0.0.1:9/unreachable' } });
+    const created = await tinyScript('pedido.incluir', {
+      pedido: JSON.stringify({ pedido: { cliente: { nome: 'Maria' }, itens: [{ item: { descricao: 'Camiseta', unidade: 'UN', quantidade: '1', valor_unitario: '49.90' } }] } }),
+    });
+    const id = Number(created.registros.registro.id);
+    await call('POST', `/control/tiny/orders/${id}/invoice`, { token: TOKEN });
+    const grouping = (await call('POST', '/control/tiny/groupings', { token: TOKEN, orderIds: [id], formaEnvio: 'T' })).body;
+    await call('POST', `/control/tiny/groupings/${grouping.id}/conclude`, { token: TOKEN });
+    const expedition = async () => (await tinyScript('expedicao.obter', { idObjeto: String(id), tipoObjeto: 'venda' })).expedicao;
+    expect(await expedition()).toMatchObject({ formaEnvio: 'T', transportadora: { nome: '' }, agrupamento: { tipo: 'Coleta', concluido: 'S' } });
+    const notified = async () => (await call('GET', `/control/tiny/webhooks/deliveries?token=${TOKEN}&kind=rastreio`)).body.notifications.length;
+    const before = await notified();
+
+    const set = await call('POST', `/control/tiny/orders/${id}/carrier`, { token: TOKEN, transportadora: 'Jadlog' });
+    expect(set).toMatchObject({ status: 201, body: { formaEnvio: 'T', transportadora: 'Jadlog' } });
+    expect(await expedition()).toMatchObject({ formaEnvio: 'T', transportadora: { nome: 'Jadlog' }, agrupamento: { concluido: 'S' } });
+    expect(await notified()).toBe(before);
+    expect((await call('POST', `/control/tiny/orders/${id}/carrier`, { token: TOKEN })).status).toBe(400);
+    expect((await call('POST', `/control/tiny/orders/${id}/carrier`, { token: TOKEN, transportadora: 'X', formaEnvio: 'TT' })).status).toBe(400);
+    expect((await call('POST', '/control/tiny/orders/424242/carrier', { token: TOKEN, transportadora: 'Jadlog' })).status).toBe(404);
+  });
+
   it("journals Tiny situation changes by the seller (screens, invoices) apart from the API's, and the markers left", async () => {
     await call('POST', '/control/tiny/accounts', { token: TOKEN, cnpj: '12345678000190', limitPerMinute: 100 });
     const created = await tinyScript('pedido.incluir', {

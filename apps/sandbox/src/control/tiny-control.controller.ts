@@ -100,6 +100,18 @@ export class TinyControlController {
     return this.asBadRequest(() => this.backoffice.issueInvoice(token, this.order(token, id), account?.cnpj ?? ''));
   }
 
+  /** Sets the order's shipping method (default `T`) and carrier, and its expedition's, even once grouped; no notification. */
+  @Post('orders/:id/carrier')
+  setCarrier(@Param('id') id: string, @Body() raw: unknown): TinyOrder {
+    const body = requireRecord(raw);
+    const token = this.knownToken(body);
+    const order = this.order(token, id);
+    const formaEnvio = (optionalString(body, 'formaEnvio') ?? 'T').toUpperCase();
+    if (!/^[A-Z]$/.test(formaEnvio)) throw new BadRequestException('formaEnvio must be one letter (C, T, …)');
+    this.backoffice.setCarrier(token, order, formaEnvio, requireString(body, 'transportadora'));
+    return order;
+  }
+
   /** Groups the expeditions of some orders: `formaEnvio` C makes a PLP (Correios), anything else a coleta. */
   @Post('groupings')
   createGrouping(@Body() raw: unknown): TinyGrouping {

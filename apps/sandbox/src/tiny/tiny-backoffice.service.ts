@@ -110,6 +110,21 @@ export class TinyBackofficeService {
     return expedition;
   }
 
+  /**
+   * The seller picks the order's shipping method and carrier in Tiny's screen, also on an expedition already grouped.
+   * ASSUMPTION: Tiny sends no notification for it (no `rastreio` without a tracking change is documented).
+   */
+  setCarrier(token: string, order: TinyOrder, formaEnvio: string, transportadora: string): void {
+    order.formaEnvio = formaEnvio;
+    order.transportadora = transportadora;
+    order.updatedAt = this.config.now();
+    const expedition = this.data.of(token).expeditions.find((candidate) => candidate.idObjeto === order.id);
+    if (expedition) {
+      expedition.formaEnvio = formaEnvio;
+      expedition.transportadora = transportadora;
+    }
+  }
+
   /** A grouping holds expeditions of one shipping method: a PLP for Correios, a coleta for carriers. */
   createGrouping(token: string, orders: TinyOrder[], formaEnvio: string, transportadora?: string): TinyGrouping {
     const accountData = this.data.of(token);
