@@ -67,7 +67,7 @@ describe('invoices and tracking are sent once through concurrent work and crashe
     orders.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'orders' } });
     await orders.startAllMicroservices();
     await orders.init();
-    fiscal = (await Test.createTestingModule({ imports: [FiscalShippingAppModule.forConfig(configFor(fiscalSchema), { schedulerTickMs: 200, recheckDelaysMs: [300], claimMs: 1500 })] }).compile()).createNestApplication({ logger: false });
+    fiscal = (await Test.createTestingModule({ imports: [FiscalShippingAppModule.forConfig(configFor(fiscalSchema), { schedulerTickMs: 200, recheckDelaysMs: [300, 60_000], retryDelaysMs: [300], claimMs: 1500 })] }).compile()).createNestApplication({ logger: false });
     fiscal.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'fiscal-shipping' } });
     await fiscal.startAllMicroservices();
     await fiscal.init();
@@ -77,8 +77,8 @@ describe('invoices and tracking are sent once through concurrent work and crashe
     webhookUrls = Object.fromEntries(Object.entries(created.webhookUrls as Record<string, string>).map(([kind, url]) => [kind, url.replace('http://hub.example.test', h.url)]));
     await sandbox('POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 6 });
-    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]))[0]!.n === 6, 30_000, 200);
+    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 7 });
+    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]))[0]!.n === 7, 30_000, 200);
     const rows = await sql<{ ideris_order_id: string; tiny_order_id: string }>(`SELECT ideris_order_id, tiny_order_id FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]);
     bound = ideris.map((o) => ({ iderisOrderId: o.id, code: o.code, tinyOrderId: rows.find((r) => Number(r.ideris_order_id) === o.id)!.tiny_order_id }));
   });
@@ -167,6 +167,21 @@ describe('invoices and tracking are sent once through concurrent work and crashe
     expect(await service.process(row, 'recheck')).toBe('busy');
     expect(await first).toBe('sent');
     expect(await received(order.iderisOrderId, 'invoice')).toEqual([invoice.chaveAcesso]);
+  });
+
+  it('retries a tracking send that failed on an Ideris 503 soon, not on the schedule of a row waiting for its coleta', async () => {
+    const order = bound[6]!;
+    await issueInvoice(order);
+    const grouping = await sandbox('POST', '/control/tiny/groupings', { token: SELLER.tinyToken, orderIds: [Number(order.tinyOrderId)], formaEnvio: 'C' });
+    const row = await fiscal.get(TrackingSyncRepository).noticed({ connectionId, tinyOrderId: order.tinyOrderId, marketplaceOrderCode: order.code });
+    expect(await fiscal.get(TrackingSyncService).process(row, 'notification')).toBe('waiting');
+    // Re-checked once more while the PLP is open: the next look is a minute away.
+    await waitFor(async () => (await sql<{ checks: number }>(`SELECT checks FROM "${fiscalSchema}".tracking_sync WHERE id = $1`, [row.id]))[0]!.checks >= 2, 10_000, 100);
+    await sandbox('POST', `/control/tiny/groupings/${grouping.id}/conclude`, { token: SELLER.tinyToken });
+    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'order/tracking', httpStatus: 503, times: 1 });
+    await sql(`UPDATE "${fiscalSchema}".tracking_sync SET next_check_at = now() WHERE id = $1`, [row.id]);
+    await waitFor(async () => (await trackingRow(order.tinyOrderId))?.state === 'sent', 10_000, 100);
+    expect(await received(order.iderisOrderId, 'tracking')).toEqual([(await tinyOrder(order.tinyOrderId)).codigoRastreamento]);
   });
 
   it('confirms tracking Ideris received from a killed worker, and leaves the marker in Tiny, without sending it again', async () => {

@@ -5,7 +5,7 @@ import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
 import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
@@ -70,7 +70,7 @@ export class InvoiceSyncService {
     try {
       if (row.state === 'sending' && row.access_key && (await writes.delivered(binding.iderisOrderId)).invoiceKey === row.access_key) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
-        await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null });
+        await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });
         this.logger.log({ msg: 'invoice found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
         return 'sent';
       }
@@ -87,13 +87,13 @@ export class InvoiceSyncService {
       };
       const standing = invoiceStanding(invoice.situation);
       if (standing.kind === 'refused') {
-        await this.invoices.update(row.id, { ...facts, state: 'refused', reason: standing.reason, next_check_at: null });
+        await this.invoices.update(row.id, { ...facts, state: 'refused', reason: standing.reason, next_check_at: null, failures: 0 });
         this.logger.warn({ msg: 'invoice not sent: not valid in Tiny', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, reason: standing.reason });
         return 'refused';
       }
       if (standing.kind === 'pending') {
         const checks = row.sends + row.notifications;
-        await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)) });
+        await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)), failures: 0 });
         return 'waiting_authorisation';
       }
       // The notification's DANFE link saves a call; Tiny's XML is the only form of it the v2 API gives.
@@ -101,7 +101,7 @@ export class InvoiceSyncService {
       const xml = await fulfilment.getInvoiceXml(row.tiny_invoice_id);
       const built = invoiceForIderis({ iderisOrderId: binding.iderisOrderId, invoice, danfeUrl, xml });
       if (!built.ok) {
-        await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null });
+        await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null, failures: 0 });
         return 'failed';
       }
       // Journaled before the call: a crash after it leaves `sending`, looked at again once the claim has run out
@@ -109,7 +109,7 @@ export class InvoiceSyncService {
       await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) }, { countSend: true });
       sendingCommitted = true;
       const answer = await writes.submitInvoice(built.value);
-      await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), next_check_at: null });
+      await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), next_check_at: null, failures: 0 });
       this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
       return 'sent';
     } catch (error) {
@@ -120,7 +120,7 @@ export class InvoiceSyncService {
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
       const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
-      await this.invoices.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.sends + 1)) });
+      await this.invoices.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
@@ -64,7 +64,7 @@ export class TrackingSyncService {
     try {
       if (row.state === 'sending' && row.tracking_code && (await ideris.delivered(binding.iderisOrderId)).trackingCode === row.tracking_code) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
-        await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) });
+        await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
         this.logger.log({ msg: 'tracking found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trigger });
         await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);
         return 'sent';
@@ -75,7 +75,7 @@ export class TrackingSyncService {
       if (!readiness.ready) {
         const nextCheck = this.nextCheck(row);
         const reason = nextCheck ? readiness.reason : `${readiness.reason}; automatic re-checks stopped, a new notification or "send tracking now" checks again`;
-        await this.tracking.update(row.id, { ...grouping, ideris_order_id: binding.iderisOrderId, state: 'waiting', reason_code: readiness.code, reason, next_check_at: nextCheck }, { countCheck: true });
+        await this.tracking.update(row.id, { ...grouping, ideris_order_id: binding.iderisOrderId, state: 'waiting', reason_code: readiness.code, reason, next_check_at: nextCheck, failures: 0 }, { countCheck: true });
         return 'waiting';
       }
       const { shipment } = readiness;
@@ -100,16 +100,16 @@ export class TrackingSyncService {
       sendingCommitted = true;
       const answer = await ideris.submitTracking({ orderId: binding.iderisOrderId, ...shipment });
       // The marker is left right after; the re-check time only matters if this worker dies before it is.
-      await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) });
+      await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
       this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, trigger });
     } catch (error) {
       if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
-        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null });
+        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 });
         return 'failed';
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
       const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
-      await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.checks + 1)) });
+      await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
       throw error;
     }
     await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);
