@@ -11,8 +11,9 @@
 //   is committed and its answer cut (`--drop-rate`), so those orders exist in Tiny seconds before the hub knows it.
 // - Tiny: most orders are invoiced the moment they appear in Tiny (so some `nota_fiscal` arrive before the import is
 //   known: "early"); the rest stay open. Invoiced orders then go (a) into a Correios PLP, (b) into a coleta of a named
-//   transportadora, (c) get a tracking code with a shipping method that is no carrier (`X`), and later a carrier (a
-//   coleta of a transportadora), or (d) stay unshipped. Groupings are concluded (Tiny sends `rastreio`) and the
+//   transportadora, (c) without a carrier: half get a tracking code typed with a shipping method that is no carrier
+//   (`X`) and later a coleta of a transportadora (Tiny notifies it), half go into a coleta with no carrier named and
+//   later get one set on the order (Tiny notifies nothing: the hub's own re-check must find it), or (d) stay unshipped. Groupings are concluded (Tiny sends `rastreio`) and the
 //   shipped orders are marked `enviado`.
 // - Tiny's notifications: `--duplicates` of them delivered twice (byte-identical; the gateway drops those of kinds
 //   that name one event), held `--reorder-ms` and sent newest first; at the end `--repost` of the delivered
@@ -102,6 +103,8 @@ const plan = new Array(total);
     for (let i = 0; i < n; i++) plan[order[k++]] = { group, cancel: false };
   }
   while (k < total) plan[order[k++]] = { group: 'unshipped', cancel: false };
+  // Without a carrier: a tracking code typed with method X, or a coleta generated with no carrier named.
+  plan.filter((p) => p.group === 'nocarrier').forEach((p, i) => (p.variant = i % 2 === 0 ? 'typed' : 'coleta'));
   const pick = (group, n) => plan.filter((p) => p.group === group).slice(0, n).forEach((p) => (p.cancel = true));
   pick('open', cancelOpen);
   pick('unshipped', cancelInvoiced);
@@ -221,6 +224,7 @@ const seller$ = {
   group: (list, formaEnvio, transportadora) => call('POST', `${sb}/control/tiny/groupings`, { token: seller.token, orderIds: list.map((o) => Number(o.tinyId)), formaEnvio, transportadora }),
   conclude: (grouping) => call('POST', `${sb}/control/tiny/groupings/${grouping.id}/conclude`, { token: seller.token }),
   trackingWithoutCarrier: (o) => tinyScript('cadastrar.codigo.rastreamento.pedido', { id: o.tinyId, codigoRastreamento: `MANUAL${o.id}`, formaEnvio: 'X' }),
+  setCarrier: (o, transportadora) => call('POST', `${sb}/control/tiny/orders/${o.tinyId}/carrier`, { token: seller.token, transportadora }),
   cancelInIderis: (o) => call('POST', `${sb}/control/ideris/orders/${o.id}/status`, { privateKey: seller.key, statusId: CANCELLED }),
 };
 const counts = { invoicesIssued: 0, trackingWithoutCarrierCalls: 0, kills: 0 };
@@ -234,7 +238,7 @@ const track = (promise, what) =>
     log(`${what} failed: ${error.message}`);
   });
 
-/** Ships a batch: a grouping (PLP or coleta), concluded, then the orders marked `enviado`. */
+/** Ships a batch: a grouping (PLP or coleta), concluded, then (when it has a carrier) the orders marked `enviado`. */
 async function ship(batch, formaEnvio, transportadora) {
   const grouping = await seller$.group(batch, formaEnvio, transportadora);
   batch.forEach((o) => (o.groupedAt = Date.now()));
@@ -242,11 +246,15 @@ async function ship(batch, formaEnvio, transportadora) {
   await seller$.conclude(grouping);
   batch.forEach((o) => (o.concludedAt = Date.now()));
   await sleep(200);
-  await inPool(batch, 4, async (o) => {
+  if (formaEnvio === 'T' && !transportadora) return;
+  await markShipped(batch);
+}
+
+const markShipped = (batch) =>
+  inPool(batch, 4, async (o) => {
     await seller$.situation(o, 'enviado');
     o.shippedAt = Date.now();
   });
-}
 
 async function killAndRestart(name) {
   procs[name].kill('SIGKILL');
@@ -261,7 +269,7 @@ let importDone = false;
 let cancelsDone = false;
 let carriersDone = false;
 let repostDone = false;
-const shippingQueue = { plp: [], coleta: [] };
+const shippingQueue = { plp: [], coleta: [], nocarrier: [] };
 const shippingWork = [];
 const background = [];
 
@@ -280,13 +288,13 @@ while (!importDone) {
     await seller$.invoice(o);
     o.invoicedAt = Date.now();
     counts.invoicesIssued++;
-    if (o.group === 'plp' || o.group === 'coleta') shippingQueue[o.group].push(o);
+    if (o.group === 'plp' || o.group === 'coleta' || o.variant === 'coleta') shippingQueue[o.group].push(o);
   });
-  for (const o of fresh.filter((x) => x.group === 'nocarrier')) {
+  for (const o of fresh.filter((x) => x.variant === 'typed')) {
     shippingWork.push(track(seller$.trackingWithoutCarrier(o).then(() => { o.trackingWithoutCarrierAt = Date.now(); counts.trackingWithoutCarrierCalls++; }), `tracking without carrier ${o.id}`));
   }
   importDone = list((o) => o.tinyId).length === total;
-  for (const [group, formaEnvio, carrier] of [['plp', 'C', undefined], ['coleta', 'T', 'Braspress']]) {
+  for (const [group, formaEnvio, carrier] of [['plp', 'C', undefined], ['coleta', 'T', 'Braspress'], ['nocarrier', 'T', undefined]]) {
     if (shippingQueue[group].length >= 25 || (importDone && shippingQueue[group].length > 0)) shippingWork.push(track(ship(shippingQueue[group].splice(0), formaEnvio, carrier), `${group} shipment`));
   }
   if (kill) await maybeKill();
@@ -305,25 +313,46 @@ background.push(track((async () => {
   cancelsDone = true;
 })(), 'cancellations'));
 
-// Tracking without a carrier: once the hub shows why it waits, the seller sets one (a coleta of a transportadora).
+// Tracking without a carrier: once the hub shows why an order waits, the seller gives it a carrier — a coleta of a
+// transportadora (Tiny notifies it), or the carrier set on the order whose coleta had none (no notification).
 background.push(track((async () => {
   await Promise.all(shippingWork.splice(0));
-  const waiting = list((o) => o.group === 'nocarrier' && o.trackingWithoutCarrierAt);
+  const waiting = list((o) => o.group === 'nocarrier' && (o.trackingWithoutCarrierAt || o.concludedAt));
+  const typedReady = [];
   const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline && waiting.some((o) => !o.shownWaiting)) {
+  const giveCarriers = async (final) => {
+    if (typedReady.length >= 10 || (final && typedReady.length > 0)) {
+      const batch = typedReady.splice(0);
+      batch.forEach((o) => (o.carrierSetAt = Date.now()));
+      await ship(batch, 'T', 'Jadlog');
+    }
+  };
+  while (Date.now() < deadline && waiting.some((o) => !o.carrierSetAt)) {
     await inPool(waiting.filter((o) => !o.shownWaiting), 8, async (o) => {
       const view = await admin(`/fiscal/orders/${o.id}`).catch(() => undefined);
-      if (view?.tracking?.state === 'waiting' && view.tracking.reasonCode === 'no-carrier') {
-        o.shownWaiting = { reason: view.tracking.reason, at: Date.now() };
+      if (view?.tracking?.state !== 'waiting' || view.tracking.reasonCode !== 'no-carrier') return;
+      o.shownWaiting = { reason: view.tracking.reason, at: Date.now() };
+      if (o.variant === 'typed') {
+        typedReady.push(o);
+        return;
       }
+      o.carrierSetAt = Date.now();
+      await seller$.setCarrier(o, 'Jadlog');
+      await markShipped([o]);
     });
+    await giveCarriers(waiting.every((o) => o.shownWaiting));
     await sleep(1000);
   }
-  for (let i = 0; i < waiting.length; i += 25) {
-    const batch = waiting.slice(i, i + 25);
-    batch.forEach((o) => (o.carrierSetAt = Date.now()));
-    await ship(batch, 'T', 'Jadlog');
+  // Past the deadline, the ones never shown waiting still get their carrier (they count as not shown).
+  for (const o of waiting.filter((x) => !x.carrierSetAt)) {
+    if (o.variant === 'typed') typedReady.push(o);
+    else {
+      o.carrierSetAt = Date.now();
+      await seller$.setCarrier(o, 'Jadlog');
+      await markShipped([o]);
+    }
   }
+  await giveCarriers(true);
   carriersDone = true;
 })(), 'carriers set later'));
 
@@ -445,13 +474,18 @@ const tracking = {
   unexpected: [...trackingWrites.keys()].filter((id) => !trackedIds.includes(id)).length,
   wrongCode: trackedIds.filter((id) => (trackingWrites.get(id) ?? []).some((c) => c.value !== tinyOrders.get(orders.get(id).tinyId)?.codigoRastreamento)).length,
 };
+const withoutCarrier = (orders$) => ({
+  orders: orders$.length,
+  shownWaitingWithReason: orders$.filter((o) => o.shownWaiting).length,
+  sentBeforeCarrier: orders$.filter((o) => (trackingWrites.get(o.id) ?? []).some((c) => !o.carrierSetAt || Date.parse(c.at) < o.carrierSetAt)).length,
+  thenSentOnce: orders$.filter((o) => o.shownWaiting && (trackingWrites.get(o.id) ?? []).length === 1 && Date.parse(trackingWrites.get(o.id)[0].at) >= o.carrierSetAt).length,
+});
 const noCarrier = list((o) => o.group === 'nocarrier');
 const waitingWithoutCarrier = {
-  orders: noCarrier.length,
-  shownWaitingWithReason: noCarrier.filter((o) => o.shownWaiting).length,
-  sentBeforeCarrier: noCarrier.filter((o) => (trackingWrites.get(o.id) ?? []).some((c) => !o.carrierSetAt || Date.parse(c.at) < o.carrierSetAt)).length,
-  thenSentOnce: noCarrier.filter((o) => o.shownWaiting && (trackingWrites.get(o.id) ?? []).length === 1 && Date.parse(trackingWrites.get(o.id)[0].at) >= o.carrierSetAt).length,
-  reasonSample: noCarrier.find((o) => o.shownWaiting)?.shownWaiting.reason ?? null,
+  ...withoutCarrier(noCarrier),
+  typedTrackingThenColeta: withoutCarrier(noCarrier.filter((o) => o.variant === 'typed')),
+  coletaThenCarrierSet: withoutCarrier(noCarrier.filter((o) => o.variant === 'coleta')),
+  reasons: [...new Set(noCarrier.filter((o) => o.shownWaiting).map((o) => o.shownWaiting.reason))],
 };
 
 // Status writes, echoes, backward moves.
