@@ -59,6 +59,7 @@ describe('sandbox: order change journals and the marketplace status control', ()
     expect(state.orderChanges).toEqual([
       { at: expect.any(String), orderId: order!.id, kind: 'status', by: 'api', value: '1010', previous: '1007' },
       { at: expect.any(String), orderId: order!.id, kind: 'status', by: 'marketplace', value: '1012', previous: '1010' },
+      { at: expect.any(String), orderId: order!.id, kind: 'status', by: 'api', value: '1009', previous: '1012', refused: true },
     ]);
   });
 

@@ -77,6 +77,8 @@ export interface IderisOrderChange {
   value: string;
   /** What the order held before (status id, invoice key, tracking code), when anything. */
   previous?: string;
+  /** The write was refused (the order did not change): an attempt, journaled so it can be judged too. */
+  refused?: true;
 }
 
 export interface IderisAccountData {

@@ -31,7 +31,10 @@ export class IderisWritesController {
         const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === fields['statusId']);
         if (!status) throw badRequest('statusId', `Status ${String(fields['statusId'])} não encontrado.`);
         // ASSUMPTION: a cancellation that came from the marketplace is final; Ideris refuses to move such an order.
-        if (order.cancelledByMarketplace) throw badRequest('statusId', 'Pedido cancelado no marketplace: o status não pode ser alterado.');
+        if (order.cancelledByMarketplace) {
+          this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId), refused: true });
+          throw badRequest('statusId', 'Pedido cancelado no marketplace: o status não pode ser alterado.');
+        }
         this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId) });
         order.statusId = status.id;
         order.statusDescription = status.description;
