@@ -380,7 +380,7 @@ async function maybeKill() {
   if (!kill || (kills.some((k) => k.service === 'fiscal-shipping') && kills.some((k) => k.service === 'status-sync'))) return;
   const state = await iderisState();
   ideris.invoices = state.orderChanges.filter((c) => c.kind === 'invoice').length;
-  ideris.statusWrites = state.orderChanges.filter((c) => c.kind === 'status' && c.by === 'api').length;
+  ideris.statusWrites = state.orderChanges.filter((c) => c.kind === 'status' && c.by === 'api' && !c.refused).length;
   const invoiced = total - list((o) => o.group === 'open').length;
   if (!kills.some((k) => k.service === 'fiscal-shipping') && ideris.invoices >= invoiced / 3) await killAndRestart('fiscal-shipping');
   // Tiny → Ideris writes expected: one per invoiced order (Faturado), one more per shipped order (Expedição).
@@ -498,9 +498,11 @@ const byTinyOrder = new Map([...orders.values()].filter((o) => o.tinyId).map((o)
 const sellerChanges = tinyFinal.orderChanges.filter((c) => c.kind === 'situation' && c.by === 'seller');
 const hubTinyWrites = tinyFinal.orderChanges.filter((c) => c.kind === 'situation' && c.by === 'api');
 const marketplaceChanges = ideFinal.orderChanges.filter((c) => c.kind === 'status' && c.by === 'marketplace');
-const hubIderisWrites = ideFinal.orderChanges.filter((c) => c.kind === 'status' && c.by === 'api');
+const hubIderisWrites = ideFinal.orderChanges.filter((c) => c.kind === 'status' && c.by === 'api' && !c.refused);
+/** Status writes Ideris refused (the marketplace had cancelled the order): attempts, judged for echoes too. */
+const refusedIderisWrites = ideFinal.orderChanges.filter((c) => c.kind === 'status' && c.by === 'api' && c.refused);
 const echoSamples = [];
-const echoesToIderis = hubIderisWrites.filter((w) => {
+const echoesToIderis = [...hubIderisWrites, ...refusedIderisWrites].filter((w) => {
   const o = orders.get(w.orderId);
   const explained = o && sellerChanges.some((c) => String(c.orderId) === o.tinyId && Date.parse(c.at) <= Date.parse(w.at) && String(tinyToIderis[c.value]) === w.value);
   if (!explained && echoSamples.length < 5) echoSamples.push({ side: 'ideris', orderId: w.orderId, value: w.value, at: w.at });
@@ -565,7 +567,7 @@ const result = {
     iderisToTiny: hubTinyWrites.length,
     repeated: { ideris: repeated(hubIderisWrites, (w) => `${w.orderId}:${w.value}`), tiny: repeated(hubTinyWrites, (w) => `${w.orderId}:${w.value}`) },
     // Status writes Ideris refused (an order the marketplace had just cancelled): attempts, not changes.
-    refusedByIderis: (iderisAcc.endpoints['order/status']?.errors ?? 0) - injected,
+    refusedByIderis: refusedIderisWrites.length,
     failedByInjectedFaults: injected,
     missingInIderis: missingSamples.length,
   },
