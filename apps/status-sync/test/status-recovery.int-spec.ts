@@ -23,6 +23,7 @@ interface Change {
   kind: string;
   by: string;
   value: string;
+  refused?: boolean;
 }
 
 /**
@@ -51,8 +52,11 @@ describe('status sync keeps every change through long-open orders, crashed write
     return ((await res.json()) as { retorno: any }).retorno;
   };
   const cancelInMarketplace = (iderisOrderId: number) => sandbox('POST', `/control/ideris/orders/${iderisOrderId}/status`, { privateKey: SELLER.iderisPrivateKey, statusId: CANCELLED });
-  const iderisChanges = async (orderId: number, kind = 'status'): Promise<Change[]> =>
-    ((await sandbox('GET', `/control/ideris/state?privateKey=${SELLER.iderisPrivateKey}`)).orderChanges as Change[]).filter((c) => c.orderId === orderId && c.kind === kind && c.by === 'api');
+  /** What an integrator changed in Ideris (`refused`: the attempts Ideris turned down instead). */
+  const iderisChanges = async (orderId: number, kind = 'status', refused = false): Promise<Change[]> =>
+    ((await sandbox('GET', `/control/ideris/state?privateKey=${SELLER.iderisPrivateKey}`)).orderChanges as Change[]).filter(
+      (c) => c.orderId === orderId && c.kind === kind && c.by === 'api' && (c.refused === true) === refused,
+    );
   const tinyState = async () => sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(SELLER.tinyToken)}`);
   const tinyWrites = async (tinyOrderId: string): Promise<Change[]> => ((await tinyState()).orderChanges as Change[]).filter((c) => String(c.orderId) === tinyOrderId && c.kind === 'situation' && c.by === 'api');
   const tinySituation = async (tinyOrderId: string): Promise<string> => (await tinyState()).orders.find((o: { id: number }) => String(o.id) === tinyOrderId).situacao;
@@ -235,6 +239,7 @@ describe('status sync keeps every change through long-open orders, crashed write
     await waitFor(async () => (await statusOf(order.iderisOrderId)).needsAttention === true, 15_000, 100);
     expect(await statusOf(order.iderisOrderId)).toMatchObject({ iderisStatusId: CANCELLED, tinySituation: 'faturado' });
     expect(await iderisChanges(order.iderisOrderId)).toEqual([]);
+    expect((await iderisChanges(order.iderisOrderId, 'status', true)).map((c) => c.value)).toEqual([String(INVOICED)]);
     expect(await tinySituation(order.tinyOrderId)).toBe('faturado');
   });
 });
