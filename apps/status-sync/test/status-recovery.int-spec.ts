@@ -119,7 +119,7 @@ describe('status sync keeps every change through long-open orders, crashed write
     });
     const tinyOrderId = String(created.registros.registro.id);
     const event: OrderImportedV1 = { connectionId, iderisOrderId: old!.id, tinyOrderId, marketplaceOrderCode: old!.code, skus: [] };
-    await jetstream(nc).publish(OrderEvents.imported.subject, JSON.stringify(event), { msgID: `old-${old!.id}` });
+    await jetstream(nc).publish(OrderEvents.imported.subject, JSON.stringify(event), { msgID: `old-${connectionId}-${old!.id}` });
     await waitFor(async () => (await statusOf(old!.id)).tinyOrderId === tinyOrderId, 15_000, 100);
     await row(`imported_at = now() - interval '10 days'`, old!.id);
     await pollNow();
