@@ -12,6 +12,7 @@ import { InvoiceNotificationHandler } from './invoices/invoice-notification.hand
 import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';
 import { InvoiceSyncService } from './invoices/invoice-sync.service';
 import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
+import { FailedAttempts1764200000601 } from './migrations/1764200000601-failed-attempts';
 import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
 import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
 import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
@@ -29,7 +30,7 @@ export class FiscalShippingAppModule {
           connectionsConsumer: Consumers.fiscalShippingConnections,
           consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [FiscalShipping1764200000600],
+          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

@@ -4,5 +4,28 @@ import { hostname } from 'node:os';
 /** Names this process in claims, so a claim held by a crashed process is recognisable and runs out. */
 export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
-/** How long a claim on an invoice or a tracking row lasts: longer than a send, short enough after a crash. */
-export const CLAIM_MS = 120_000;
+/** Renews a claim every third of its length while its holder works on the row; returns the stop function. */
+export function keepClaim(renew: () => Promise<unknown>, claimMs: number): () => void {
+  const timer = setInterval(() => void renew().catch(() => undefined), claimMs / 3);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * When a send (`sending`, committed before the Ideris call) is looked at again if nothing confirms it: after the
+ * claim of a writer that died has run out.
+ */
+export function unconfirmedSendRecheckAt(claimMs: number, now = Date.now()): Date {
+  return new Date(now + claimMs + 5_000);
+}
+
+let claims = 0;
+
+/**
+ * A claimant for one piece of work. Unique per call, not per process: a notification, its duplicate, the
+ * scheduler and an admin call run concurrently in one process, and each must exclude the others.
+ */
+export function newClaimant(): string {
+  claims += 1;
+  return `${WORKER_ID}:${claims}`;
+}

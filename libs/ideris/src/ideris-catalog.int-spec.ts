@@ -135,12 +135,14 @@ describe('Ideris catalogue, stock and assumed writes against the sandbox over HT
     await control('/control/ideris/marketplaces', { privateKey: KEY });
     const [order] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY });
     const writes = new IderisOrderWritesApi(client);
+    await expect(writes.delivered(order.id)).resolves.toEqual({ invoiceKey: undefined, trackingCode: undefined });
     await writes.changeOrderStatus(order.id, 1010);
     await writes.submitInvoice({ orderId: order.id, key: '3'.repeat(44), number: '1523', series: '1', issuedAt: new Date('2024-06-05T12:00:00Z'), danfeUrl: 'https://tiny.com.br/doc.view.php?id=abc' });
     await writes.submitTracking({ orderId: order.id, trackingCode: 'QB123456789BR', carrier: 'Correios' });
     const read = await client.getOrder(order.id);
     expect(read).toMatchObject({ statusId: 1010, statusDescription: 'Faturado' });
     expect(read.raw).toMatchObject({ deliveryTrackingCode: 'QB123456789BR', invoice: { key: '3'.repeat(44), number: '1523' } });
+    await expect(writes.delivered(order.id)).resolves.toEqual({ invoiceKey: '3'.repeat(44), trackingCode: 'QB123456789BR' });
     expect(await failure(writes.changeOrderStatus(order.id, 1))).toMatchObject({ kind: 'validation', httpStatus: 400 });
     expect(await failure(writes.changeOrderStatus(1, 1007))).toMatchObject({ kind: 'not-found' });
     expect(await failure(writes.submitInvoice({ orderId: order.id, key: '123', number: '1', series: '1', issuedAt: new Date() }))).toMatchObject({ kind: 'validation' });

@@ -35,6 +35,22 @@ export class IderisOrderWritesApi {
     );
   }
 
+  /**
+   * What the order already holds of the hub's writes, read back before a write whose outcome is unknown is made
+   * again: the tracking code (`deliveryTrackingCode`, a documented v3 order field) and the invoice key
+   * (ASSUMPTION: the order answers the assumed invoice write as `invoice{key, …}`, as the sandbox does).
+   */
+  async delivered(orderId: number): Promise<{ invoiceKey?: string; trackingCode?: string }> {
+    const { raw } = await this.client.getOrder(orderId);
+    const invoice = raw['invoice'];
+    const invoiceKey = typeof invoice === 'object' && invoice !== null ? (invoice as Record<string, unknown>)['key'] : undefined;
+    const trackingCode = raw['deliveryTrackingCode'];
+    return {
+      invoiceKey: typeof invoiceKey === 'string' && invoiceKey !== '' ? invoiceKey : undefined,
+      trackingCode: typeof trackingCode === 'string' && trackingCode !== '' ? trackingCode : undefined,
+    };
+  }
+
   // ASSUMPTION: no endpoint to send tracking was found (real setups let Tiny push it to a URL from Ideris
   // support); we model it as POST /order/tracking {orderId, trackingCode, trackingUrl?, carrier?,
   // shippingMethod?, freightService?}. Returns Ideris's answer (`obj`).

@@ -5,6 +5,7 @@ import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/mess
 import { bindConnection } from '@hub/platform';
 import { parseTinyNotification } from '@hub/tiny';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
+import { RowBusyError } from '../row-busy.error';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
 import { InvoiceSyncService, waitingForBindingReason } from './invoice-sync.service';
 
@@ -48,6 +49,7 @@ export class InvoiceNotificationHandler {
       danfeUrl: dados.urlDanfe,
     });
     const outcome = await this.service.process(row, 'notification');
+    if (outcome === 'busy') throw new RowBusyError(`invoice ${row.tiny_invoice_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;
 
     const reason = waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code);

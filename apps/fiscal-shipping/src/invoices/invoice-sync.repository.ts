@@ -24,6 +24,7 @@ export interface InvoiceSyncRow {
   notifications: number;
   sends: number;
   next_check_at: Date | null;
+  failures: number;
   first_seen_at: Date;
   sent_at: Date | null;
 }
@@ -43,6 +44,7 @@ export type InvoiceSyncPatch = Partial<{
   tiny_situation: number | null;
   ideris_answer: string | null;
   next_check_at: Date | null;
+  failures: number;
   sent_at: Date | null;
 }>;
 
@@ -109,14 +111,28 @@ export class InvoiceSyncRepository {
     return returningRows<InvoiceSyncRow>(result)[0];
   }
 
+  /** Renews a claim its holder still holds. */
+  async extendClaim(id: string, worker: string, forMs: number): Promise<void> {
+    await this.dataSource.query(`UPDATE invoice_sync SET claimed_until = now() + ($3::int * interval '1 millisecond') WHERE id = $1 AND claimed_by = $2`, [id, worker, forMs]);
+  }
+
+  /**
+   * A failed attempt the service could not record itself (the scheduler saw it throw): the row is looked at again
+   * after `at`, unless the failed attempt already planned its next look.
+   */
+  async postponeIfDue(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE invoice_sync SET next_check_at = $2, failures = failures + 1, updated_at = now() WHERE id = $1 AND next_check_at <= now()`, [id, at]);
+  }
+
   async release(id: string, worker: string): Promise<void> {
     await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
 
-  async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean } = {}): Promise<void> {
+  async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean; countFailure?: boolean } = {}): Promise<void> {
     const entries = Object.entries(patch);
     const sets = entries.map(([column], index) => `${column} = $${index + 2}`);
     if (extra.countSend) sets.push('sends = sends + 1');
+    if (extra.countFailure) sets.push('failures = failures + 1');
     sets.push('updated_at = now()');
     await this.dataSource.query(`UPDATE invoice_sync SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
   }

@@ -5,8 +5,8 @@ import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { CLAIM_MS, WORKER_ID } from '../worker-id';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
 import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
 
@@ -37,13 +37,16 @@ export class InvoiceSyncService {
       await this.invoices.update(row.id, { state: 'waiting_binding', reason: waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code), next_check_at: null });
       return this.count('waiting_binding');
     }
-    const claimed = await this.invoices.claim(row.id, WORKER_ID, CLAIM_MS);
+    const claimant = newClaimant();
+    const claimed = await this.invoices.claim(row.id, claimant, this.options.claimMs);
     if (!claimed) return this.count('busy');
+    const stopRenewing = keepClaim(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
     try {
       if (INVOICE_FINAL_STATES.includes(claimed.state)) return this.count('duplicate');
       return this.count(await runInLane('normal', () => this.sendClaimed(claimed, binding, trigger)));
     } finally {
-      await this.invoices.release(row.id, WORKER_ID).catch(() => undefined);
+      stopRenewing();
+      await this.invoices.release(row.id, claimant).catch(() => undefined);
     }
   }
 
@@ -62,7 +65,15 @@ export class InvoiceSyncService {
   private async sendClaimed(row: InvoiceSyncRow, binding: OrderBinding, trigger: string): Promise<InvoiceProcessOutcome> {
     const { tiny, ideris } = await this.clients.forActive(row.connection_id);
     const fulfilment = new TinyFulfilmentApi(tiny);
+    const writes = new IderisOrderWritesApi(ideris);
+    let sendingCommitted = false;
     try {
+      if (row.state === 'sending' && row.access_key && (await writes.delivered(binding.iderisOrderId)).invoiceKey === row.access_key) {
+        // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
+        await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });
+        this.logger.log({ msg: 'invoice found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
+        return 'sent';
+      }
       const invoice = await fulfilment.getInvoice(row.tiny_invoice_id);
       const facts = {
         tiny_order_id: row.tiny_order_id ?? invoice.orderId ?? binding.tinyOrderId,
@@ -76,13 +87,13 @@ export class InvoiceSyncService {
       };
       const standing = invoiceStanding(invoice.situation);
       if (standing.kind === 'refused') {
-        await this.invoices.update(row.id, { ...facts, state: 'refused', reason: standing.reason, next_check_at: null });
+        await this.invoices.update(row.id, { ...facts, state: 'refused', reason: standing.reason, next_check_at: null, failures: 0 });
         this.logger.warn({ msg: 'invoice not sent: not valid in Tiny', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, reason: standing.reason });
         return 'refused';
       }
       if (standing.kind === 'pending') {
         const checks = row.sends + row.notifications;
-        await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)) });
+        await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)), failures: 0 });
         return 'waiting_authorisation';
       }
       // The notification's DANFE link saves a call; Tiny's XML is the only form of it the v2 API gives.
@@ -90,13 +101,15 @@ export class InvoiceSyncService {
       const xml = await fulfilment.getInvoiceXml(row.tiny_invoice_id);
       const built = invoiceForIderis({ iderisOrderId: binding.iderisOrderId, invoice, danfeUrl, xml });
       if (!built.ok) {
-        await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null });
+        await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null, failures: 0 });
         return 'failed';
       }
-      // Journaled before the call: a crash after Ideris accepted shows as a send without an answer.
-      await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: null }, { countSend: true });
-      const answer = await new IderisOrderWritesApi(ideris).submitInvoice(built.value);
-      await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date() });
+      // Journaled before the call: a crash after it leaves `sending`, looked at again once the claim has run out
+      // (Ideris is read first, so what it already has is not sent twice).
+      await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) }, { countSend: true });
+      sendingCommitted = true;
+      const answer = await writes.submitInvoice(built.value);
+      await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), next_check_at: null, failures: 0 });
       this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
       return 'sent';
     } catch (error) {
@@ -105,7 +118,9 @@ export class InvoiceSyncService {
         this.logger.warn({ msg: 'invoice refused', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: (error as Error).message });
         return 'failed';
       }
-      await this.invoices.update(row.id, { state: 'received', reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.sends + 1)) });
+      // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
+      const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
+      await this.invoices.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { describeError } from '@hub/messaging';
 import { runWithContext } from '@hub/platform';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { InvoiceSyncRepository } from '../invoices/invoice-sync.repository';
 import { InvoiceSyncService } from '../invoices/invoice-sync.service';
 import { TrackingSyncRepository } from '../tracking/tracking-sync.repository';
@@ -54,7 +54,7 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
         await runWithContext({ connectionId: row.connection_id }, () =>
           this.invoiceService.process(row, 'recheck').catch(async (error: unknown) => {
             this.logger.warn({ msg: 'invoice re-check failed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: describeError(error).message });
-            await this.invoices.update(row.id, { next_check_at: new Date(Date.now() + recheckDelay(this.options, row.sends + 2)) });
+            await this.invoices.postponeIfDue(row.id, new Date(Date.now() + retryDelay(this.options, row.failures + 1)));
           }),
         );
       }
@@ -65,7 +65,7 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
         await runWithContext({ connectionId: row.connection_id }, () =>
           this.trackingService.process(row, 'recheck').catch(async (error: unknown) => {
             this.logger.warn({ msg: 'tracking re-check failed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, err: describeError(error).message });
-            await this.tracking.update(row.id, { next_check_at: new Date(Date.now() + recheckDelay(this.options, row.checks + 2)) });
+            await this.tracking.postponeIfDue(row.id, new Date(Date.now() + retryDelay(this.options, row.failures + 1)));
           }),
         );
       }

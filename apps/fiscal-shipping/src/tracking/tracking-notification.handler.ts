@@ -5,6 +5,7 @@ import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/mess
 import { bindConnection } from '@hub/platform';
 import { parseTinyNotification } from '@hub/tiny';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
+import { RowBusyError } from '../row-busy.error';
 import { TrackingSyncRepository } from './tracking-sync.repository';
 import { TrackingSyncService } from './tracking-sync.service';
 
@@ -45,6 +46,7 @@ export class TrackingNotificationHandler {
       notice: { trackingCode: dados.codigoRastreio, trackingUrl: dados.urlRastreio, carrier: dados.transportadora, shippingMethod: dados.formaEnvio, freightService: dados.formaFrete },
     });
     const outcome = await this.service.process(row, 'notification');
+    if (outcome === 'busy') throw new RowBusyError(`tracking of Tiny order ${row.tiny_order_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;
     if (ctx.attempt >= Consumers.fiscalShippingTracking.maxAttempts) {
       this.logger.warn({ msg: 'tracking ignored: no imported order matches', connectionId, tinyOrderId: row.tiny_order_id, attempts: ctx.attempt });

@@ -5,8 +5,8 @@ import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { CLAIM_MS, WORKER_ID } from '../worker-id';
+import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
 import { MARKER_ATTEMPTS, TrackingSyncRepository, type TrackingSyncRow } from './tracking-sync.repository';
@@ -38,8 +38,10 @@ export class TrackingSyncService {
       await this.tracking.update(row.id, { state: 'waiting_binding', reason_code: 'no-binding', reason, next_check_at: null });
       return this.count('waiting_binding');
     }
-    const claimed = await this.tracking.claim(row.id, WORKER_ID, CLAIM_MS);
+    const claimant = newClaimant();
+    const claimed = await this.tracking.claim(row.id, claimant, this.options.claimMs);
     if (!claimed) return this.count('busy');
+    const stopRenewing = keepClaim(() => this.tracking.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
     try {
       return this.count(
         await runInLane('normal', async () => {
@@ -52,19 +54,28 @@ export class TrackingSyncService {
         }),
       );
     } finally {
-      await this.tracking.release(row.id, WORKER_ID).catch(() => undefined);
+      stopRenewing();
+      await this.tracking.release(row.id, claimant).catch(() => undefined);
     }
   }
 
   private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, tiny: TinyClient, ideris: IderisOrderWritesApi, trigger: string): Promise<TrackingProcessOutcome> {
+    let sendingCommitted = false;
     try {
+      if (row.state === 'sending' && row.tracking_code && (await ideris.delivered(binding.iderisOrderId)).trackingCode === row.tracking_code) {
+        // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
+        await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
+        this.logger.log({ msg: 'tracking found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trigger });
+        await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);
+        return 'sent';
+      }
       const expedition = await this.expeditionOf(tiny, row.tiny_order_id);
       const readiness = trackingReadiness(expedition, row.notice ?? {});
       const grouping = { grouping_id: readiness.groupingId ?? null, grouping_type: readiness.groupingType ?? null };
       if (!readiness.ready) {
         const nextCheck = this.nextCheck(row);
         const reason = nextCheck ? readiness.reason : `${readiness.reason}; automatic re-checks stopped, a new notification or "send tracking now" checks again`;
-        await this.tracking.update(row.id, { ...grouping, ideris_order_id: binding.iderisOrderId, state: 'waiting', reason_code: readiness.code, reason, next_check_at: nextCheck }, { countCheck: true });
+        await this.tracking.update(row.id, { ...grouping, ideris_order_id: binding.iderisOrderId, state: 'waiting', reason_code: readiness.code, reason, next_check_at: nextCheck, failures: 0 }, { countCheck: true });
         return 'waiting';
       }
       const { shipment } = readiness;
@@ -81,19 +92,24 @@ export class TrackingSyncService {
           carrier: shipment.carrier ?? null,
           shipping_method: shipment.shippingMethod,
           freight_service: shipment.freightService ?? null,
-          next_check_at: null,
+          // Looked at again if nothing confirms this send (its worker died): Ideris is read first then.
+          next_check_at: unconfirmedSendRecheckAt(this.options.claimMs),
         },
         { countCheck: true, countSend: true },
       );
+      sendingCommitted = true;
       const answer = await ideris.submitTracking({ orderId: binding.iderisOrderId, ...shipment });
-      await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending' });
+      // The marker is left right after; the re-check time only matters if this worker dies before it is.
+      await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
       this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, trigger });
     } catch (error) {
       if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
-        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null });
+        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 });
         return 'failed';
       }
-      await this.tracking.update(row.id, { state: 'received', reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + recheckDelay(this.options, row.checks + 1)) });
+      // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
+      const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
+      await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
       throw error;
     }
     await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);

@@ -1,10 +1,19 @@
-import { BadRequestException, Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { IderisAccountStore } from '../ideris/ideris-account.store';
-import { IderisDataStore, type IderisListingModel, type IderisMarketplaceAccount, type IderisNcm, type IderisOrder, type IderisOrderItem, type IderisSku } from '../ideris/ideris-data.store';
+import {
+  IderisDataStore,
+  type IderisListingModel,
+  type IderisMarketplaceAccount,
+  type IderisNcm,
+  type IderisOrder,
+  type IderisOrderChange,
+  type IderisOrderItem,
+  type IderisSku,
+} from '../ideris/ideris-data.store';
 import { IderisHttpError } from '../ideris/ideris-http.error';
 import { createListingModel } from '../ideris/ideris-listing-model.wire';
 import { catalogFromBody } from './catalog-input';
-import { iderisStatusDescription } from '../ideris/ideris-statuses';
+import { IDERIS_SYSTEM_STATUSES, iderisStatusDescription } from '../ideris/ideris-statuses';
 import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
 
@@ -69,7 +78,27 @@ export class IderisControlController {
     return created;
   }
 
-  /** Seeds an SKU with stock and a listing model for it. */
+  /**
+   * A status change from the marketplace's side (a buyer's cancellation, a delivery confirmed): it is not an
+   * integrator's write, so it is journaled as `marketplace` and does not count as a call of the account. A
+   * cancellation is final: integrators' status writes to the order are refused from then on.
+   */
+  @Post('orders/:id/status')
+  changeStatus(@Param('id') id: string, @Body() raw: unknown): IderisOrder {
+    const body = requireRecord(raw);
+    const accountData = this.data.of(this.knownKey(body));
+    const order = accountData.orders.find((candidate) => String(candidate.id) === id);
+    if (!order) throw new NotFoundException(`unknown order ${id}`);
+    const statusId = optionalPositiveInt(body, 'statusId');
+    const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === statusId);
+    if (!status) throw new BadRequestException(`statusId must be one of ${IDERIS_SYSTEM_STATUSES.map((candidate) => candidate.id).join(', ')}`);
+    this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'marketplace', value: String(status.id), previous: String(order.statusId) });
+    order.statusId = status.id;
+    order.statusDescription = status.description;
+    order.cancelledByMarketplace = status.description === 'Cancelado';
+    return order;
+  }
+
   /** Adds a SKU (with a listing model), or changes an existing SKU's stock as a marketplace sale in Ideris would. */
   @Post('skus')
   addSku(@Body() raw: unknown): IderisSku {
@@ -156,12 +185,21 @@ export class IderisControlController {
     };
   }
 
-  /** Everything the catalogue of an account holds (SKUs, listing models, NCMs), for assertions and benchmarks. */
+  /**
+   * What Ideris holds for one account, for assertions and benchmarks: its orders and every change they went
+   * through, and its catalogue (SKUs, listing models, NCMs).
+   */
   @Get('state')
-  state(@Query('privateKey') privateKey: string | undefined): { skus: IderisSku[]; listingModels: IderisListingModel[]; ncms: IderisNcm[] } {
+  state(@Query('privateKey') privateKey: string | undefined): {
+    orders: IderisOrder[];
+    orderChanges: IderisOrderChange[];
+    skus: IderisSku[];
+    listingModels: IderisListingModel[];
+    ncms: IderisNcm[];
+  } {
     if (!privateKey || !this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
-    const { skus, listingModels, ncms } = this.data.of(privateKey);
-    return { skus, listingModels, ncms };
+    const { orders, orderChanges, skus, listingModels, ncms } = this.data.of(privateKey);
+    return { orders, orderChanges, skus, listingModels, ncms };
   }
 
   /**

@@ -110,6 +110,7 @@ export class TinyControlController {
     const order = this.order(token, id);
     const situacao = requireString(body, 'situacao');
     if (!(situacao in TINY_SITUATIONS)) throw new BadRequestException(`situacao must be one of ${Object.keys(TINY_SITUATIONS).join(', ')}`);
+    this.data.recordOrderChange(token, { orderId: order.id, kind: 'situation', by: 'seller', value: situacao, previous: order.situacao }, this.config.now());
     order.situacao = situacao;
     this.backoffice.situationChanged(token, order);
     return order;
@@ -122,6 +123,18 @@ export class TinyControlController {
     const token = this.knownToken(body);
     const account = this.accounts.find(token);
     return this.asBadRequest(() => this.backoffice.issueInvoice(token, this.order(token, id), account?.cnpj ?? ''));
+  }
+
+  /** Sets the order's shipping method (default `T`) and carrier, and its expedition's, even once grouped; no notification. */
+  @Post('orders/:id/carrier')
+  setCarrier(@Param('id') id: string, @Body() raw: unknown): TinyOrder {
+    const body = requireRecord(raw);
+    const token = this.knownToken(body);
+    const order = this.order(token, id);
+    const formaEnvio = (optionalString(body, 'formaEnvio') ?? 'T').toUpperCase();
+    if (!/^[A-Z]$/.test(formaEnvio)) throw new BadRequestException('formaEnvio must be one letter (C, T, …)');
+    this.backoffice.setCarrier(token, order, formaEnvio, requireString(body, 'transportadora'));
+    return order;
   }
 
   /** Groups the expeditions of some orders: `formaEnvio` C makes a PLP (Correios), anything else a coleta. */

@@ -34,6 +34,8 @@ export interface IderisOrder {
   feeShipment: number;
   items: IderisOrderItem[];
   deliveryTrackingCode?: string | null;
+  /** The marketplace cancelled the order (control API): final, an integrator cannot change its status any more. */
+  cancelledByMarketplace?: boolean;
   /** ASSUMPTION: written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
   invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string };
   trackingUrl?: string;
@@ -90,12 +92,32 @@ export interface IderisNcm {
   name: string;
 }
 
+/**
+ * One change to an order as Ideris saw it: `api` through the (assumed) write contracts, i.e. an integrator such
+ * as the hub; `marketplace` from the marketplace's side (a buyer's cancellation, a delivery), driven by the
+ * control API. Benchmarks and tests count what Ideris actually received from it.
+ */
+export interface IderisOrderChange {
+  at: string;
+  orderId: number;
+  kind: 'status' | 'invoice' | 'tracking';
+  by: 'api' | 'marketplace';
+  /** The status id, the invoice key or the tracking code. */
+  value: string;
+  /** What the order held before (status id, invoice key, tracking code), when anything. */
+  previous?: string;
+  /** The write was refused (the order did not change): an attempt, journaled so it can be judged too. */
+  refused?: true;
+}
+
 export interface IderisAccountData {
   marketplaces: IderisMarketplaceAccount[];
   orders: IderisOrder[];
   skus: IderisSku[];
   listingModels: IderisListingModel[];
   ncms: IderisNcm[];
+  /** Every order change, in the order Ideris applied them. */
+  orderChanges: IderisOrderChange[];
 }
 
 @Injectable()
@@ -108,10 +130,15 @@ export class IderisDataStore {
   of(privateKey: string): IderisAccountData {
     let accountData = this.data.get(privateKey);
     if (!accountData) {
-      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], ncms: [] };
+      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], ncms: [], orderChanges: [] };
       this.data.set(privateKey, accountData);
     }
     return accountData;
+  }
+
+  /** Journals a change of an order (see `IderisOrderChange`). */
+  recordChange(accountData: IderisAccountData, change: Omit<IderisOrderChange, 'at'>): void {
+    accountData.orderChanges.push({ at: new Date().toISOString(), ...change });
   }
 
   newOrderId(): number {

@@ -27,9 +27,16 @@ export class IderisWritesController {
       res,
       await this.calls.run('order/status', auth, (account) => {
         const fields = requireFields(body, { orderId: 'number', statusId: 'number' });
-        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        const accountData = this.data.of(account.privateKey);
+        const order = findOrder(accountData, fields['orderId']);
         const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === fields['statusId']);
         if (!status) throw badRequest('statusId', `Status ${String(fields['statusId'])} não encontrado.`);
+        // ASSUMPTION: a cancellation that came from the marketplace is final; Ideris refuses to move such an order.
+        if (order.cancelledByMarketplace) {
+          this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId), refused: true });
+          throw badRequest('statusId', 'Pedido cancelado no marketplace: o status não pode ser alterado.');
+        }
+        this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId) });
         order.statusId = status.id;
         order.statusDescription = status.description;
         return { obj: { orderId: order.id, statusId: order.statusId, statusDescription: order.statusDescription } };
@@ -44,8 +51,10 @@ export class IderisWritesController {
       await this.calls.run('order/invoice', auth, (account) => {
         const fields = requireFields(body, { orderId: 'number', key: 'string', number: 'string', series: 'string', issuedAt: 'string' });
         if (!/^\d{44}$/.test(String(fields['key']))) throw badRequest('key', 'A chave da nota fiscal deve ter 44 dígitos.');
-        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        const accountData = this.data.of(account.privateKey);
+        const order = findOrder(accountData, fields['orderId']);
         const danfeUrl = isRecord(body) && typeof body['danfeUrl'] === 'string' ? body['danfeUrl'] : undefined;
+        this.data.recordChange(accountData, { orderId: order.id, kind: 'invoice', by: 'api', value: String(fields['key']), previous: order.invoice?.key });
         order.invoice = { key: String(fields['key']), number: String(fields['number']), series: String(fields['series']), issuedAt: String(fields['issuedAt']), danfeUrl };
         return { obj: { orderId: order.id, ...order.invoice } };
       }),
@@ -58,7 +67,9 @@ export class IderisWritesController {
       res,
       await this.calls.run('order/tracking', auth, (account) => {
         const fields = requireFields(body, { orderId: 'number', trackingCode: 'string' });
-        const order = findOrder(this.data.of(account.privateKey), fields['orderId']);
+        const accountData = this.data.of(account.privateKey);
+        const order = findOrder(accountData, fields['orderId']);
+        this.data.recordChange(accountData, { orderId: order.id, kind: 'tracking', by: 'api', value: String(fields['trackingCode']), previous: order.deliveryTrackingCode ?? undefined });
         order.deliveryTrackingCode = String(fields['trackingCode']);
         order.trackingUrl = isRecord(body) && typeof body['trackingUrl'] === 'string' ? body['trackingUrl'] : undefined;
         order.carrier = isRecord(body) && typeof body['carrier'] === 'string' ? body['carrier'] : undefined;

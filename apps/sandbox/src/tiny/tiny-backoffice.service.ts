@@ -90,6 +90,7 @@ export class TinyBackofficeService {
     };
     accountData.invoices.push(invoice);
     order.idNotaFiscal = invoice.id;
+    this.data.recordOrderChange(token, { orderId: order.id, kind: 'situation', by: 'seller', value: 'faturado', previous: order.situacao }, now);
     order.situacao = 'faturado';
     this.ensureExpedition(token, order);
     this.emit({ type: 'invoice', token, invoice, order });
@@ -114,6 +115,21 @@ export class TinyBackofficeService {
     };
     accountData.expeditions.push(expedition);
     return expedition;
+  }
+
+  /**
+   * The seller picks the order's shipping method and carrier in Tiny's screen, also on an expedition already grouped.
+   * ASSUMPTION: Tiny sends no notification for it (no `rastreio` without a tracking change is documented).
+   */
+  setCarrier(token: string, order: TinyOrder, formaEnvio: string, transportadora: string): void {
+    order.formaEnvio = formaEnvio;
+    order.transportadora = transportadora;
+    order.updatedAt = this.config.now();
+    const expedition = this.data.of(token).expeditions.find((candidate) => candidate.idObjeto === order.id);
+    if (expedition) {
+      expedition.formaEnvio = formaEnvio;
+      expedition.transportadora = transportadora;
+    }
   }
 
   /** A grouping holds expeditions of one shipping method: a PLP for Correios, a coleta for carriers. */

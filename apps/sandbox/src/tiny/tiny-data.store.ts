@@ -144,6 +144,22 @@ export interface TinyGrouping {
   concludedAt?: number;
 }
 
+/**
+ * One change to an order's situation or markers: `api` through the v2 scripts (an integrator such as the hub),
+ * `seller` from Tiny's screens (the control API: a click, an invoice issued). Benchmarks and tests count what
+ * Tiny actually received from it.
+ */
+export interface TinyOrderChange {
+  at: string;
+  orderId: number;
+  kind: 'situation' | 'marker';
+  by: 'api' | 'seller';
+  /** The situation code, or the marker's description. */
+  value: string;
+  /** The situation before the change. */
+  previous?: string;
+}
+
 export interface TinyAccountData {
   orders: TinyOrder[];
   products: TinyProduct[];
@@ -152,6 +168,8 @@ export interface TinyAccountData {
   invoices: TinyInvoice[];
   expeditions: TinyExpedition[];
   groupings: TinyGrouping[];
+  /** Every situation and marker change of the orders, in the order Tiny applied them. */
+  orderChanges: TinyOrderChange[];
   /** Product id → instant of its last stock change not yet read through lista.atualizacoes.estoque. */
   pendingStockUpdates: Map<number, number>;
   nextOrderNumber: number;
@@ -175,6 +193,7 @@ export class TinyDataStore {
         invoices: [],
         expeditions: [],
         groupings: [],
+        orderChanges: [],
         pendingStockUpdates: new Map(),
         nextOrderNumber: 1,
         nextInvoiceNumber: 1001,
@@ -182,6 +201,11 @@ export class TinyDataStore {
       this.data.set(token, accountData);
     }
     return accountData;
+  }
+
+  /** Journals a change of an order (see `TinyOrderChange`). */
+  recordOrderChange(token: string, change: Omit<TinyOrderChange, 'at'>, now: number): void {
+    this.of(token).orderChanges.push({ at: new Date(now).toISOString(), ...change });
   }
 
   newId(): number {

@@ -90,6 +90,7 @@ export class TinyOrderScripts {
     const order = this.find(account.token, requiredParam(params, 'id'));
     const situacao = requiredParam(params, 'situacao').toLowerCase();
     if (!(situacao in TINY_SITUATIONS)) throw new TinyBusinessError(31, [`Situação inválida: ${situacao}`]);
+    this.data.recordOrderChange(account.token, { orderId: order.id, kind: 'situation', by: 'api', value: situacao, previous: order.situacao }, now);
     order.situacao = situacao;
     order.updatedAt = now;
     this.backoffice.situationChanged(account.token, order);
@@ -125,6 +126,7 @@ export class TinyOrderScripts {
       .map((marker: unknown) => (typeof marker === 'object' && marker !== null ? text((marker as Record<string, unknown>)['descricao']) : undefined))
       .filter((d): d is string => !!d);
     if (descriptions.length === 0) throw new TinyBusinessError(31, ['informe ao menos um marcador com descricao']);
+    for (const description of descriptions) this.data.recordOrderChange(account.token, { orderId: order.id, kind: 'marker', by: 'api', value: description }, now);
     order.marcadores = [...new Set([...(order.marcadores ?? []), ...descriptions])];
     order.updatedAt = now;
     return { retorno: { status_processamento: 3, status: 'OK' } };

@@ -6,9 +6,9 @@ import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
 import { OrderBusyError, OrderStatusSyncService } from '../order-status/order-status-sync.service';
 import { OrderStatusRepository } from '../order-status/order-status.repository';
-import { watchedIderisStatuses } from '../status-map/status-map';
+import { finalIderisStatuses, watchedIderisStatuses } from '../status-map/status-map';
 import { StatusMapService } from '../status-map/status-map.service';
-import { statusPollInterval, STATUS_POLL_DEFAULTS } from './status-poll-interval';
+import { longOpenReads, statusPollInterval, STATUS_POLL_DEFAULTS } from './status-poll-interval';
 
 interface ClaimedPoll {
   problems: unknown[];
@@ -20,8 +20,10 @@ const polls = counter('hub_status_polls_total', 'Ideris status feed reads by out
  * Ideris → Tiny. Ideris sends no webhooks, so its statuses are polled, one poller per connection across all
  * replicas (a lease that lapses if its holder dies). The feed is cheap: one `/order/search` filtered by the
  * statuses the map gives a Tiny meaning (cancelled, delivered, seller-mapped), over the approval window of
- * the orders that can still change, read in the bulk lane; 50 orders per call instead of one call per order.
- * What it finds is applied in the normal lane.
+ * the orders imported in the last 7 days that can still change, read in the bulk lane; 50 orders per call
+ * instead of one call per order. Orders open for longer are read one by one, a few per round within the
+ * feed's budget share. What it finds is applied in the normal lane. Each round first finishes the writes a
+ * dead writer left unconfirmed.
  */
 @Injectable()
 export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
@@ -41,40 +43,79 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
   }
 
   protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+    const renewal = setInterval(() => void this.renewLease(connectionId).catch(() => undefined), STATUS_POLL_DEFAULTS.leaseMs / 3);
+    try {
+      await this.pollRound(connectionId, claim);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** A round may outlast the lease (writes wait in the API budget): its holder keeps it while it runs. */
+  private async renewLease(connectionId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE status_poll_state SET lease_until = now() + make_interval(secs => $3::int / 1000.0) WHERE connection_id = $1 AND lease_holder = $2`,
+      [connectionId, this.holder, STATUS_POLL_DEFAULTS.leaseMs],
+    );
+  }
+
+  private async pollRound(connectionId: string, claim: ClaimedPoll): Promise<void> {
     const problems = [...(claim.problems ?? [])];
+    const problem = (kind: string, fields: object) => problems.push({ at: new Date().toISOString(), kind, ...fields });
     let calls = 0;
     let seen = 0;
     try {
       const { ideris, connection } = await this.clients.forActive(connectionId);
+      const perMinute = connection.settings.iderisCallsPerMinute ?? 50;
+      const resumed = await runInLane('normal', () => this.sync.resumeLapsedWrites(connectionId));
+      for (const failed of resumed.problems) problem('resume-failed', failed);
       const { map } = await this.maps.get(connectionId);
       const statusIds = watchedIderisStatuses(map);
       const until = new Date();
-      const oldest = await this.orders.oldestOpenImport(connectionId, new Date(until.getTime() - STATUS_POLL_DEFAULTS.lookbackMs));
+      const windowStart = new Date(until.getTime() - STATUS_POLL_DEFAULTS.lookbackMs);
+      const oldest = await this.orders.oldestOpenImport(connectionId, windowStart);
       if (oldest && statusIds.length > 0) {
         // Approval precedes import by up to the orders poller's first look-back (a day); a margin covers it.
-        const from = new Date(Math.max(oldest.getTime() - STATUS_POLL_DEFAULTS.approvalMarginMs, until.getTime() - STATUS_POLL_DEFAULTS.lookbackMs));
+        const from = new Date(Math.max(oldest.getTime() - STATUS_POLL_DEFAULTS.approvalMarginMs, windowStart.getTime()));
         const walk = await runInLane('bulk', () => ideris.walkOrders({ startDate: from, endDate: until, statusIds }));
         calls = Math.max(1, Math.ceil(walk.total / 50));
-        for (const range of walk.unreadable) problems.push({ at: new Date().toISOString(), kind: 'unreadable-range', ...range });
+        for (const range of walk.unreadable) problem('unreadable-range', range);
         for (const order of walk.orders) {
           if (order.statusId === undefined) continue;
           seen++;
-          const statusId = order.statusId;
-          await runInLane('normal', () => this.sync.applyIderisStatus(connectionId, order.id, statusId, 'poll')).catch((error: Error) => {
-            // A busy order is seen again next round; anything else is recorded and does not stop the others.
-            if (!(error instanceof OrderBusyError)) problems.push({ at: new Date().toISOString(), kind: 'apply-failed', iderisOrderId: order.id, detail: error.message });
+          await this.apply(connectionId, order.id, order.statusId, 'poll', problem);
+        }
+      }
+      if (statusIds.length > 0) {
+        // Orders imported before the window and still open: a few single reads per round, the least recently checked first.
+        const longOpen = await this.orders.longOpenOrders(connectionId, windowStart, finalIderisStatuses(map), longOpenReads(calls, perMinute));
+        for (const row of longOpen) {
+          calls++;
+          const order = await runInLane('bulk', () => ideris.getOrder(row.ideris_order_id)).catch((error: Error) => {
+            problem('read-failed', { iderisOrderId: row.ideris_order_id, detail: error.message });
+            return undefined;
           });
+          await this.orders.markIderisChecked(row.id);
+          if (order?.statusId === undefined || order.statusId === row.ideris_status_id) continue;
+          seen++;
+          await this.apply(connectionId, order.id, order.statusId, 'poll-long-open', problem);
         }
       }
       polls.inc({ outcome: 'ok' });
-      const interval = statusPollInterval(calls, connection.settings.iderisCallsPerMinute ?? 50);
-      await this.release(connectionId, interval, { seen, calls, problems });
+      await this.release(connectionId, statusPollInterval(calls, perMinute), { seen, calls, problems });
     } catch (error) {
       polls.inc({ outcome: 'error' });
-      problems.push({ at: new Date().toISOString(), kind: 'poll-failed', detail: (error as Error).message });
+      problem('poll-failed', { detail: (error as Error).message });
       await this.release(connectionId, STATUS_POLL_DEFAULTS.intervalMs(), { seen, calls, problems });
       throw error;
     }
+  }
+
+  private async apply(connectionId: string, iderisOrderId: number, statusId: number, source: string, problem: (kind: string, fields: object) => void): Promise<void> {
+    await runInLane('normal', () => this.sync.applyIderisStatus(connectionId, iderisOrderId, statusId, source)).catch((error: Error) => {
+      // A busy order is seen again next round; anything else is recorded and does not stop the others.
+      if (!(error instanceof OrderBusyError)) problem('apply-failed', { iderisOrderId, detail: error.message });
+    });
   }
 
   private async release(connectionId: string, intervalMs: number, result: { seen: number; calls: number; problems: unknown[] }): Promise<void> {

@@ -1,4 +1,4 @@
-import { statusPollInterval } from './status-poll-interval';
+import { longOpenReads, statusPollInterval } from './status-poll-interval';
 
 describe('statusPollInterval', () => {
   it.each([
@@ -9,5 +9,17 @@ describe('statusPollInterval', () => {
     ['a large account reads more often', 1, 600, 500, 500],
   ])('%s', (_name, calls, perMinute, base, expected) => {
     expect(statusPollInterval(calls, perMinute, base)).toBe(expected);
+  });
+});
+
+describe('longOpenReads', () => {
+  it.each([
+    ['a 50/min account, 30 s rounds: 5 calls of its share, one taken by a search page', 1, 50, 30_000, 4],
+    ['the search used the whole share: still one, the interval stretches', 8, 50, 30_000, 1],
+    ['nothing searched', 0, 50, 30_000, 5],
+    ['a large account is capped', 0, 6000, 30_000, 50],
+    ['a short base on a small account', 0, 50, 500, 1],
+  ])('%s', (_name, pages, perMinute, base, expected) => {
+    expect(longOpenReads(pages, perMinute, base)).toBe(expected);
   });
 });

@@ -23,10 +23,17 @@ export interface OrderStatusRow {
   attention_resolution: string | null;
   attention_resolved_at: Date | null;
   updated_at: Date;
+  ideris_checked_at: Date | null;
 }
 
-/** How long an announced write stays "in flight" before another worker may take the order over. */
-export const PENDING_WRITE_MS = 60_000;
+/**
+ * How long an announced write stays "in flight" unless its writer renews it (it does, every third of it, while its
+ * call waits in the API budget or runs): a killed writer's write is taken over this soon. `STATUS_WRITE_LEASE_MS`
+ * shortens it in tests.
+ */
+export function pendingWriteMs(): number {
+  return Number(process.env['STATUS_WRITE_LEASE_MS'] ?? 30_000);
+}
 
 export function toState(row: OrderStatusRow, now = Date.now()): OrderStatusState {
   const live = row.pending_side && row.pending_value && row.pending_until && new Date(row.pending_until).getTime() > now;
@@ -108,6 +115,40 @@ export class OrderStatusRepository {
       [connectionId, since],
     )) as [{ oldest: Date | null }];
     return row.oldest ? new Date(row.oldest) : undefined;
+  }
+
+  /** Renews an announced write its writer is still making. */
+  async renewPending(id: string, side: Side, value: string, forMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE order_status SET pending_until = now() + make_interval(secs => $4::int / 1000.0) WHERE id = $1 AND pending_side = $2 AND pending_value = $3`,
+      [id, side, value, forMs],
+    );
+  }
+
+  /** Orders whose announced write lapsed without being confirmed (its writer died or gave up mid-call). */
+  async lapsedWrites(connectionId: string, limit: number): Promise<OrderStatusRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM order_status WHERE connection_id = $1 AND pending_side IS NOT NULL AND pending_until < now() ORDER BY pending_until LIMIT $2`,
+      [connectionId, limit],
+    );
+  }
+
+  /**
+   * Orders imported before `importedBefore` that can still change (open in Tiny, not in a final Ideris status), the
+   * least recently checked first: the status feed's search window no longer covers them, so they are read one by one.
+   */
+  async longOpenOrders(connectionId: string, importedBefore: Date, finalIderisStatuses: number[], limit: number): Promise<OrderStatusRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM order_status
+        WHERE connection_id = $1 AND imported_at < $2 AND coalesce(tiny_situation, '') NOT IN ('cancelado', 'entregue')
+          AND (ideris_status_id IS NULL OR NOT (ideris_status_id = ANY($3::int[])))
+        ORDER BY ideris_checked_at NULLS FIRST, imported_at LIMIT $4`,
+      [connectionId, importedBefore, finalIderisStatuses, limit],
+    );
+  }
+
+  async markIderisChecked(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE order_status SET ideris_checked_at = now() WHERE id = $1', [id]);
   }
 
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {

@@ -129,3 +129,8 @@ export function cancelledIderisStatuses(map: StatusMapV1): Set<number> {
 export function watchedIderisStatuses(map: StatusMapV1): number[] {
   return Object.keys(map.iderisToTiny).map(Number).sort((a, b) => a - b);
 }
+
+/** Ideris statuses after which nothing changes for Tiny: those the map gives a final Tiny situation. */
+export function finalIderisStatuses(map: StatusMapV1): number[] {
+  return Object.entries(map.iderisToTiny).filter(([, situation]) => situation === 'cancelado' || situation === 'entregue').map(([id]) => Number(id));
+}
