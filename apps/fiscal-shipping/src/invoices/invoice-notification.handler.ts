@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
-import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
-import { bindConnection } from '@hub/platform';
-import { parseTinyNotification } from '@hub/tiny';
+import { openTinyNotification } from '@hub/integrations';
+import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
 import { RowBusyError } from '../row-busy.error';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
@@ -25,18 +24,10 @@ export class InvoiceNotificationHandler {
 
   @JetStreamHandler(Consumers.fiscalShippingInvoices, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
-    const { connectionId, rawBody, receivedAt } = ctx.payload;
-    bindConnection(connectionId);
-    const check = await this.directory.checkForNotification(connectionId, receivedAt, ctx.attempt);
-    if (!check.active) {
-      if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
-      this.logger.log({ msg: 'invoice notification ignored: connection not active', connectionId, situation: check.situation, seq: ctx.streamSequence });
-      return;
-    }
-    const parsed = parseTinyNotification(rawBody);
-    if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
-    if (parsed.notification.kind !== 'nota_fiscal') return;
-    const { dados } = parsed.notification;
+    const { connectionId } = ctx.payload;
+    const opened = await openTinyNotification(this.directory, ctx, 'nota_fiscal', this.logger);
+    if (opened.ignored) return;
+    const { dados } = opened;
     if (!dados.idVendaTiny && !dados.idPedidoEcommerce) {
       this.logger.log({ msg: 'invoice notification ignored: it names no order', connectionId, tinyInvoiceId: dados.idNotaFiscalTiny });
       return;
