@@ -1,6 +1,6 @@
 // Shared pieces of the benchmark scripts: process start/stop, readiness, peak memory, an HTTP load loop.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -92,7 +92,8 @@ export async function load({ url, body, seconds, concurrency, headers = {} }) {
 export async function call(method, url, body, headers = {}) {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 500)}`);
+  // The query is left out of the message: it may carry an account key.
+  if (!res.ok) throw new Error(`${method} ${url.replace(/\?.*/, '')} → ${res.status} ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -154,4 +155,51 @@ export function trackProcesses(onExit = () => undefined) {
       clearInterval(sampler);
     },
   };
+}
+
+/** `--name value` from the command line, as text (undefined when absent). */
+export function argOf(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** `--name value` as a number, or the fallback. */
+export function numberArg(name, fallback) {
+  return argOf(name) === undefined ? fallback : Number(argOf(name));
+}
+
+/** A seeded pseudo-random generator in [0, 1) (mulberry32): a run is reproducible from its seed. */
+export function seeded(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The p-quantile of the finite values, rounded; null when there are none. */
+export function pct(values, p) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))]) : null;
+}
+
+/**
+ * Builds, then runs the apps from a private copy of dist/ (another build wipes dist/ and must not pull the files
+ * from under a restarted app; the copy stays under the repository so node_modules resolve). `profiled`: that app
+ * runs with --cpu-prof (profiles in .run/profiles, written when it exits).
+ */
+export function privateDist(label, { profiled } = {}) {
+  execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
+  const run = Date.now().toString(36);
+  const distCopy = join(root, '.run', `bench-${label}-dist-${run}`);
+  mkdirSync(join(root, '.run'), { recursive: true });
+  cpSync(join(root, 'dist'), distCopy, { recursive: true });
+  const startApp = (name, env) =>
+    spawn(process.execPath, [...(name === profiled ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '.run', 'profiles')}`] : []), join(distCopy, 'apps', name, 'src/main.js')], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  return { run, distCopy, startApp };
 }

@@ -37,19 +37,13 @@
 //   changes by the API. An echo is a write no change by the other side's owner explains: an Ideris status the
 //   seller's Tiny situations never mapped to, a Tiny situation no marketplace change mapped to. Backwards: a write
 //   to an earlier situation (or any write to an order the marketplace cancelled).
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, memoryOf, root, waitOk } from './bench-kit.mjs';
+import { call, freePort, numberArg, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
-const argOf = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name, fallback) => (argOf(name) === undefined ? fallback : Number(argOf(name)));
+const arg = numberArg;
 const total = arg('orders', 500);
 const cancellations = Math.min(arg('cancellations', 50), Math.floor(total / 4));
 const kill = arg('kill', 0) === 1;
@@ -71,15 +65,6 @@ const MARKER = 'Rastreio enviado ao Ideris';
 const CANCELLED = 1012;
 
 // ---- the plan, seeded: what happens to each order of the peak (by its position) -----------------------------
-function seeded(s) {
-  let state = s >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(seed);
 const shuffled = (n) => {
   const a = Array.from({ length: n }, (_, i) => i);
@@ -111,14 +96,7 @@ const plan = new Array(total);
 }
 
 // ---- processes ------------------------------------------------------------------------------------------------
-execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
-// Run from a private copy of dist/: another build must not pull the files from under a restarted service.
-const run = Date.now().toString(36);
-const distCopy = join(root, '.run', `bench-fiscal-dist-${run}`);
-mkdirSync(join(root, '.run'), { recursive: true });
-cpSync(join(root, 'dist'), distCopy, { recursive: true });
-const startApp = (name, env) =>
-  spawn(process.execPath, [join(distCopy, 'apps', name, 'src/main.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+const { run, distCopy, startApp } = privateDist('fiscal');
 
 const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const ports = { gateway: await freePort(), sandbox: await freePort(), orders: await freePort(), fiscal: await freePort(), status: await freePort() };
@@ -132,26 +110,14 @@ const starters = {
   'fiscal-shipping': () => startApp('fiscal-shipping', { ...common, PORT: String(ports.fiscal), DB_SCHEMA: schemas.fiscal }),
   'status-sync': () => startApp('status-sync', { ...common, PORT: String(ports.status), DB_SCHEMA: schemas.status, STATUS_POLL_INTERVAL_MS: String(statusPollMs) }),
 };
-const procs = Object.fromEntries(Object.entries(starters).map(([name, start]) => [name, start()]));
-const peaks = {};
-const sampleMemory = () => {
-  for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
-};
-const sampler = setInterval(sampleMemory, 1000);
-process.on('exit', () => {
-  Object.values(procs).forEach((p) => p.kill('SIGKILL'));
+const { procs, peaks, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
+for (const [name, start] of Object.entries(starters)) procs[name] = start();
 
 const sb = `http://127.0.0.1:${ports.sandbox}`;
 const gw = `http://127.0.0.1:${ports.gateway}`;
-const call = async (method, url, body, headers = {}) => {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url.replace(/\?.*/, '')} → ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-};
 /** Runs `fn` over `items`, `n` at a time. */
 const inPool = async (items, n, fn) => {
   let next = 0;
@@ -441,8 +407,7 @@ for (;;) {
 }
 await Promise.allSettled(background);
 const seconds = (Date.now() - started) / 1000;
-sampleMemory();
-clearInterval(sampler);
+stopSampling();
 
 // ---- results, from the sandbox's journals ---------------------------------------------------------------------
 const [ideFinal, tinyFinal, callStats] = await Promise.all([iderisState(), tinyState(), call('GET', `${sb}/control/calls`)]);

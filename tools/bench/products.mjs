@@ -13,18 +13,13 @@
 // How it measures: pass-throughs in this process sit between catalog and the sandbox's Tiny and Ideris APIs and
 // record every product write (Tiny `produto.incluir/alterar` with its records, Ideris `POST/PUT /listingModel`) on
 // the bench's own clock. Reply times are the sandbox's own measure of each `produto` delivery (Tiny's side).
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, passThrough, root, trackProcesses, waitOk } from './bench-kit.mjs';
+import { call, freePort, numberArg, passThrough, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const sentCount = arg('sent', 500);
 const receivedCount = arg('received', 500);
 const variationRate = arg('variation-rate', 0.3);
@@ -38,20 +33,9 @@ const seed = arg('seed', 11);
 
 const log = (msg) => process.stderr.write(`[products-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : null;
-};
 
 // ---- processes ------------------------------------------------------------------------------------------------
-execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
-// A private copy of dist/: a build elsewhere (tools/build.mjs wipes dist/) must not pull files from under a restarted catalog.
-const run = Date.now().toString(36);
-const distCopy = join(root, '.run', `bench-products-dist-${run}`);
-mkdirSync(join(root, '.run'), { recursive: true });
-cpSync(join(root, 'dist'), distCopy, { recursive: true });
-const startApp = (name, env) =>
-  spawn(process.execPath, [join(distCopy, 'apps', name, 'src/main.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+const { run, distCopy, startApp } = privateDist('products');
 
 const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const [gwPort, sbPort, catalogPort, tinyProxyPort, iderisProxyPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);

@@ -21,22 +21,15 @@
 //   Tiny's final balances (`/control/tiny/state`, cross-checked with the burst's `finalBalances`).
 // - Latency: JetStream message of each journal row (`stock_push_log.source_seq`) → its `receivedAt` at the gateway
 //   → the journal row's commit (`at`). `catalogRecordedLatency` is catalog's own `latency_ms`, for comparison.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, passThrough, root, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, call, freePort, numberArg, passThrough, pct, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
-const argOf = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name, fallback) => (argOf(name) === undefined ? fallback : Number(argOf(name)));
+const arg = numberArg;
 const changes = arg('changes', 10000);
 const skuCount = arg('skus', 2000);
 const iderisLimit = arg('ideris-limit', 6000);
@@ -57,15 +50,6 @@ const log = (msg) => process.stderr.write(`[stock-bench ${new Date().toISOString
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- the burst, generated up front (seeded): a random walk per SKU, hot SKUs, repeated values ----------------
-function seeded(s) {
-  let state = s >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(seed);
 const codes = Array.from({ length: skuCount }, (_, i) => `STK-${String(i + 1).padStart(5, '0')}`);
 const initialSaldo = codes.map(() => Math.floor(random() * 61));
@@ -94,20 +78,9 @@ const expectedDrainMinutes = Math.round((minIderisCalls / iderisLimit) * 10) / 1
 const timeoutS = arg('timeout', Math.max(900, Math.ceil(expectedDrainMinutes * 60 * 1.5) + 600));
 
 // ---- processes ------------------------------------------------------------------------------------------------
-execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
-// Run from a private copy of dist/: another build (tools/build.mjs wipes dist/) must not pull the files from under a
-// restarted catalog. It stays under the repository so node_modules resolve.
-const run = Date.now().toString(36);
-const distCopy = join(root, '.run', `bench-stock-dist-${run}`);
-mkdirSync(join(root, '.run'), { recursive: true });
-cpSync(join(root, 'dist'), distCopy, { recursive: true });
 // --profile <app>: that app runs with --cpu-prof; it is stopped with SIGTERM at the end so the profile is written (.run/profiles).
 const profiled = argOf('profile');
-const startApp = (name, env) =>
-  spawn(process.execPath, [...(name === profiled ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '.run', 'profiles')}`] : []), join(distCopy, 'apps', name, 'src/main.js')], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+const { run, distCopy, startApp } = privateDist('stock', { profiled });
 
 const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const [gwPort, sbPort, catalogPort, proxyPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -422,10 +395,6 @@ const journal = await q(`SELECT sku, qty, previous_qty, source_seq::text AS seq,
 const [left] = await q(`SELECT count(*)::int AS n FROM "${schema}".stock_pending WHERE connection_id = $1`, [connection.id]);
 const [dupRows] = await q(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "${schema}".stock_pending GROUP BY connection_id, sku HAVING count(*) > 1) x`);
 const problems = await q(`SELECT kind, count(*)::int AS n FROM "${schema}".stock_problem WHERE connection_id = $1 GROUP BY kind`, [connection.id]);
-const pct = (values, p) => {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))]) : null;
-};
 const measured = journal.map((r) => r.at_ms - (notices.get(Number(r.seq))?.receivedAt ?? NaN));
 const recorded = journal.map((r) => (r.latency_ms === null ? NaN : Number(r.latency_ms)));
 const okCount = okWrites();

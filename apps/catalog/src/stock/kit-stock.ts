@@ -3,7 +3,7 @@ import type { StockType } from '@hub/contracts';
 import { TinyProductsApi, type TinyClient } from '@hub/tiny';
 import { DataSource } from 'typeorm';
 import { balanceOfKind, parseScaled } from './domain/stock-rule';
-import { StockRepository, type StockProductRef } from './stock.repository';
+import { KNOWN_STOCK_PRODUCTS, StockRepository, type StockProductRef } from './stock.repository';
 
 export interface KitComponent {
   sku: string;
@@ -25,10 +25,8 @@ export class KitStock {
   async compositions(connectionId: string, skus: string[]): Promise<Map<string, KitComponent[]>> {
     if (skus.length === 0) return new Map();
     const rows: { kit_sku: string; component_sku: string; quantity: string; tiny_product_id: string | null }[] = await this.dataSource.query(
-      `SELECT c.kit_sku, c.component_sku, c.quantity::text AS quantity, coalesce(b.tiny_product_id, p.tiny_product_id) AS tiny_product_id
-         FROM product_kit_component c
-         LEFT JOIN product_binding b ON b.connection_id = c.connection_id AND b.sku = c.component_sku
-         LEFT JOIN stock_product p ON p.connection_id = c.connection_id AND p.sku = c.component_sku
+      `SELECT c.kit_sku, c.component_sku, c.quantity::text AS quantity, known.tiny_product_id
+         FROM product_kit_component c LEFT JOIN ${KNOWN_STOCK_PRODUCTS} known ON known.sku = c.component_sku
         WHERE c.connection_id = $1 AND c.kit_sku = ANY($2::text[])
         ORDER BY c.kit_sku, c.component_sku`,
       [connectionId, skus],
@@ -43,10 +41,8 @@ export class KitStock {
   /** The kits (with their Tiny product, when known) that contain any of these components. */
   async kitsContaining(connectionId: string, componentSkus: string[]): Promise<StockProductRef[]> {
     const rows: { kit_sku: string; tiny_product_id: string | null }[] = await this.dataSource.query(
-      `SELECT DISTINCT c.kit_sku, coalesce(b.tiny_product_id, p.tiny_product_id) AS tiny_product_id
-         FROM product_kit_component c
-         LEFT JOIN product_binding b ON b.connection_id = c.connection_id AND b.sku = c.kit_sku
-         LEFT JOIN stock_product p ON p.connection_id = c.connection_id AND p.sku = c.kit_sku
+      `SELECT DISTINCT c.kit_sku, known.tiny_product_id
+         FROM product_kit_component c LEFT JOIN ${KNOWN_STOCK_PRODUCTS} known ON known.sku = c.kit_sku
         WHERE c.connection_id = $1 AND c.component_sku = ANY($2::text[])`,
       [connectionId, componentSkus],
     );

@@ -46,6 +46,18 @@ export interface PendingStock {
  */
 const FINISH = `DELETE FROM stock_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $4 AND desired_qty IS NOT DISTINCT FROM $3::int`;
 
+/**
+ * Every SKU whose Tiny product is known for connection $1: learned by stock (notifications, searches by code) or
+ * bound by the products sync (`product_binding`), so neither asks Tiny for what the other already knows.
+ */
+export const KNOWN_STOCK_PRODUCTS = `(
+  SELECT sku, tiny_code, tiny_product_id FROM stock_product WHERE connection_id = $1
+  UNION ALL
+  SELECT b.sku, NULL, b.tiny_product_id FROM product_binding b
+   WHERE b.connection_id = $1 AND b.tiny_product_id IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM stock_product p WHERE p.connection_id = b.connection_id AND p.sku = b.sku)
+)`;
+
 @Injectable()
 export class StockRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -140,7 +152,7 @@ export class StockRepository {
   /** The Tiny products known for these Tiny codes (or Ideris SKUs: a SKU without a mapping is Tiny's code). */
   async productsByCode(connectionId: string, codes: string[]): Promise<StockProductRef[]> {
     const rows: { sku: string; tiny_code: string | null; tiny_product_id: string }[] = await this.dataSource.query(
-      `SELECT sku, tiny_code, tiny_product_id FROM stock_product WHERE connection_id = $1 AND (tiny_code = ANY($2::text[]) OR sku = ANY($2::text[]))`,
+      `SELECT sku, tiny_code, tiny_product_id FROM ${KNOWN_STOCK_PRODUCTS} known WHERE tiny_code = ANY($2::text[]) OR sku = ANY($2::text[])`,
       [connectionId, codes],
     );
     return rows.map((row) => ({ sku: row.sku, tinyCode: row.tiny_code, tinyProductId: row.tiny_product_id }));
@@ -148,7 +160,7 @@ export class StockRepository {
 
   async productsBySku(connectionId: string, skus: string[]): Promise<Map<string, StockProductRef>> {
     const rows: { sku: string; tiny_code: string | null; tiny_product_id: string }[] = await this.dataSource.query(
-      `SELECT sku, tiny_code, tiny_product_id FROM stock_product WHERE connection_id = $1 AND sku = ANY($2::text[])`,
+      `SELECT sku, tiny_code, tiny_product_id FROM ${KNOWN_STOCK_PRODUCTS} known WHERE sku = ANY($2::text[])`,
       [connectionId, skus],
     );
     return new Map(rows.map((row) => [row.sku, { sku: row.sku, tinyCode: row.tiny_code, tinyProductId: row.tiny_product_id }]));
