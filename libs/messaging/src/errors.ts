@@ -9,6 +9,20 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * Another worker holds the piece of work (an order being imported, a row being sent, a write in flight): the
+ * message is retried later with the consumer's delays, never counted as a failure. It may be a holder that died,
+ * whose claim has not run out yet.
+ */
+export class BusyError extends Error {
+  readonly kind = 'transient';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'BusyError';
+  }
+}
+
 export function describeError(error: unknown): { message: string; kind: string } {
   if (error instanceof PermanentError) return { message: error.message, kind: error.kind };
   if (error instanceof Error) {

@@ -2,9 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
-import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { BusyError, JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
-import { RowBusyError } from '../row-busy.error';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
 import { InvoiceSyncService, waitingForBindingReason } from './invoice-sync.service';
 
@@ -40,7 +39,7 @@ export class InvoiceNotificationHandler {
       danfeUrl: dados.urlDanfe,
     });
     const outcome = await this.service.process(row, 'notification');
-    if (outcome === 'busy') throw new RowBusyError(`invoice ${row.tiny_invoice_id} is claimed by another worker; retried later`);
+    if (outcome === 'busy') throw new BusyError(`invoice ${row.tiny_invoice_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;
 
     const reason = waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code);

@@ -2,9 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
-import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { BusyError, JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
-import { RowBusyError } from '../row-busy.error';
 import { TrackingSyncRepository } from './tracking-sync.repository';
 import { TrackingSyncService } from './tracking-sync.service';
 
@@ -37,7 +36,7 @@ export class TrackingNotificationHandler {
       notice: { trackingCode: dados.codigoRastreio, trackingUrl: dados.urlRastreio, carrier: dados.transportadora, shippingMethod: dados.formaEnvio, freightService: dados.formaFrete },
     });
     const outcome = await this.service.process(row, 'notification');
-    if (outcome === 'busy') throw new RowBusyError(`tracking of Tiny order ${row.tiny_order_id} is claimed by another worker; retried later`);
+    if (outcome === 'busy') throw new BusyError(`tracking of Tiny order ${row.tiny_order_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;
     if (ctx.attempt >= Consumers.fiscalShippingTracking.maxAttempts) {
       this.logger.warn({ msg: 'tracking ignored: no imported order matches', connectionId, tinyOrderId: row.tiny_order_id, attempts: ctx.attempt });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { Consumers, OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
-import { describeError, JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { BusyError, describeError, JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
-import { OrderBusyError, OrderImportService } from './order-import.service';
+import { OrderImportService } from './order-import.service';
 import { OrderSyncRepository } from './order-sync.repository';
 
 /**
@@ -21,7 +21,7 @@ export class OrderImportHandler {
     try {
       await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger));
     } catch (error) {
-      if (error instanceof OrderBusyError) throw error;
+      if (error instanceof BusyError) throw error;
       const described = describeError(error);
       const lastAttempt = ctx.attempt >= Consumers.ordersImport.maxAttempts || described.kind !== 'transient';
       const row = await this.orders.find(connectionId, iderisOrderId);

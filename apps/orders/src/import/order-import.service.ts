@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
 import { mapIderisOrderDetail } from '@hub/ideris';
-import { Outbox, PermanentError } from '@hub/messaging';
+import { BusyError, Outbox, PermanentError } from '@hub/messaging';
 import { counter, histogram } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
@@ -18,10 +18,6 @@ const CANCELLED = /cancel/i;
 /** How long a worker's claim on an order lasts without renewal (renewed every third of it while it works). */
 const CLAIM_MS = 20_000;
 
-/** Another worker holds the order: retried (with the consumer's delays) until the claim is released or lapses. */
-export class OrderBusyError extends Error {
-  readonly kind = 'transient';
-}
 /** Tiny answers that mean "this order can never go in as it is": the order is parked with Tiny's words. */
 const REFUSALS = new Set(['validation', 'request']);
 
@@ -53,7 +49,7 @@ export class OrderImportService {
     if (!(await this.orders.claim(row.id, this.worker, CLAIM_MS))) {
       // Not acknowledged: if the holder died, this very delivery may be its job come back; it retries until
       // the claim lapses (or finds the order imported).
-      throw new OrderBusyError(`order ${iderisOrderId} is being imported by another worker`);
+      throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
     }
     const renew = setInterval(() => void this.orders.claim(row.id, this.worker, CLAIM_MS).catch(() => undefined), CLAIM_MS / 3);
     try {

@@ -1,10 +1,11 @@
+import { BusyError } from '@hub/messaging';
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
 import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
-import { OrderBusyError, OrderStatusSyncService } from '../order-status/order-status-sync.service';
+import { OrderStatusSyncService } from '../order-status/order-status-sync.service';
 import { OrderStatusRepository } from '../order-status/order-status.repository';
 import { finalIderisStatuses, watchedIderisStatuses } from '../status-map/status-map';
 import { StatusMapService } from '../status-map/status-map.service';
@@ -114,7 +115,7 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
   private async apply(connectionId: string, iderisOrderId: number, statusId: number, source: string, problem: (kind: string, fields: object) => void): Promise<void> {
     await runInLane('normal', () => this.sync.applyIderisStatus(connectionId, iderisOrderId, statusId, source)).catch((error: Error) => {
       // A busy order is seen again next round; anything else is recorded and does not stop the others.
-      if (!(error instanceof OrderBusyError)) problem('apply-failed', { iderisOrderId, detail: error.message });
+      if (!(error instanceof BusyError)) problem('apply-failed', { iderisOrderId, detail: error.message });
     });
   }
 

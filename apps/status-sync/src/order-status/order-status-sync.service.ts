@@ -1,3 +1,4 @@
+import { BusyError } from '@hub/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
@@ -14,14 +15,6 @@ const writes = counter('hub_status_writes_total', 'Status writes the hub made, b
 /** The cause of a write an operator asked for (`resolve`). */
 const OPERATOR = 'operator';
 
-/** Another write on the same order is in flight: retry shortly (a transient condition, never a failure). */
-export class OrderBusyError extends Error {
-  readonly kind = 'transient';
-  constructor(iderisOrderId: string) {
-    super(`a status write on order ${iderisOrderId} is in flight`);
-    this.name = 'OrderBusyError';
-  }
-}
 
 export type ResolveResult = { resolved: true; action: AttentionResolution; tinySituation: TinyOrderSituation | null } | { resolved: false; status: 404 | 409; reason: string };
 
@@ -56,7 +49,7 @@ export class OrderStatusSyncService {
       const locked = await this.orders.lock(m, row.id);
       const state = toState(locked);
       const decided = decideTinyChange(state, { situation, streamSequence }, map);
-      if (decided.write !== undefined && state.pending) throw new OrderBusyError(row.ideris_order_id);
+      if (decided.write !== undefined && state.pending) throw new BusyError(`a status write on order ${row.ideris_order_id} is in flight`);
       if (decided.accept) await this.orders.update(m, row.id, { tiny_situation: situation, tiny_sequence: String(streamSequence) });
       if (decided.accept && situation === 'cancelado' && needsAttention(locked)) {
         // The seller cancelled it in Tiny themselves: what the attention asked for is done.
@@ -129,7 +122,7 @@ export class OrderStatusSyncService {
       if (fresh && fresh !== locked.tiny_situation) await this.orders.update(m, row.id, { tiny_situation: fresh });
       const state = { ...toState(locked), ...(fresh ? { tinySituation: fresh } : {}), ...(redecide ? { iderisStatusId: null } : {}) };
       const decided = decideIderisChange(state, statusId, map);
-      if (decided.write !== undefined && state.pending) throw new OrderBusyError(row.ideris_order_id);
+      if (decided.write !== undefined && state.pending) throw new BusyError(`a status write on order ${row.ideris_order_id} is in flight`);
       await this.orders.update(m, row.id, { ideris_status_id: statusId });
       if (decided.outcome === 'needs-attention' && !needsAttention(locked)) {
         await this.orders.update(m, row.id, {
@@ -158,7 +151,7 @@ export class OrderStatusSyncService {
     const problems: { iderisOrderId: string; detail: string }[] = [];
     for (const row of rows) {
       await this.resumeLapsedWrite(row).catch((error: Error) => {
-        if (!(error instanceof OrderBusyError)) problems.push({ iderisOrderId: row.ideris_order_id, detail: error.message });
+        if (!(error instanceof BusyError)) problems.push({ iderisOrderId: row.ideris_order_id, detail: error.message });
       });
     }
     return { resumed: rows.length, problems };
