@@ -4,13 +4,6 @@ import { hostname } from 'node:os';
 /** Names this process in claims, so a claim held by a crashed process is recognisable and runs out. */
 export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
-/** Renews a claim every third of its length while its holder works on the row; returns the stop function. */
-export function keepClaim(renew: () => Promise<unknown>, claimMs: number): () => void {
-  const timer = setInterval(() => void renew().catch(() => undefined), claimMs / 3);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
 /**
  * When a send (`sending`, committed before the Ideris call) is looked at again if nothing confirms it: after the
  * claim of a writer that died has run out.

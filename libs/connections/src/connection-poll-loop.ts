@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { runWithContext } from '@hub/platform';
+import { keepAlive, runWithContext } from '@hub/platform';
 import type { DataSource } from 'typeorm';
 import type { ConnectionDirectory } from './connection-directory';
 
@@ -20,6 +20,8 @@ export interface PollLoopOptions {
   /** Environment switch that turns the loop off in a replica (`off`). */
   switchEnv: string;
   tickMs?: number;
+  /** A poll may outlast the lease (calls waiting in the API budget): its holder renews it while it runs. */
+  renewWhilePolling?: boolean;
 }
 
 /**
@@ -70,7 +72,12 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     try {
       const claim = await this.claim(connectionId);
       if (!claim) return false;
-      await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
+      const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => this.extendLease(connectionId), this.options.leaseMs) : () => undefined;
+      try {
+        await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
+      } finally {
+        stopRenewing();
+      }
       return true;
     } catch (error) {
       this.logger.warn({ msg: `${this.options.name} poll failed`, connectionId, err: (error as Error).message });
@@ -78,6 +85,13 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     } finally {
       this.running.delete(connectionId);
     }
+  }
+
+  private async extendLease(connectionId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.options.stateTable} SET lease_until = now() + make_interval(secs => $3) WHERE connection_id = $1 AND lease_holder = $2`,
+      [connectionId, this.holder, this.options.leaseMs / 1000],
+    );
   }
 
   private async claim(connectionId: string): Promise<Claim | undefined> {

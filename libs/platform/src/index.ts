@@ -8,3 +8,4 @@ export * from './metrics/metrics';
 export * from './database/database.module';
 export * from './bootstrap/bootstrap-service';
 export * from './logging/correlation.middleware';
+export * from './lease/keep-alive';

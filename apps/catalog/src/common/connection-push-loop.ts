@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionDirectory } from '@hub/connections';
-import { runWithContext } from '@hub/platform';
+import { keepAlive, runWithContext } from '@hub/platform';
 import type { DataSource } from 'typeorm';
 
 export interface PushLoopOptions {
@@ -93,17 +93,13 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris
     // budget), and a lapsed lease would let another replica start a second pusher for the connection.
     let held = true;
-    const heartbeat = setInterval(() => {
-      void this.renew(connectionId)
-        .then((ok) => (held = held && ok))
-        .catch(() => undefined);
-    }, (this.options.leaseSeconds * 1000) / 3);
+    const stopRenewing = keepAlive(async () => (held = held && (await this.renew(connectionId))), this.options.leaseSeconds * 1000);
     try {
       while (!this.stopped && held && (await this.renew(connectionId))) {
         if ((await this.pushDue(connectionId, async () => held && (await this.renew(connectionId)))) === 0) break;
       }
     } finally {
-      clearInterval(heartbeat);
+      stopRenewing();
       await this.release(connectionId);
     }
   }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
-import { counter } from '@hub/platform';
+import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
+import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
 import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
 
@@ -40,7 +40,7 @@ export class InvoiceSyncService {
     const claimant = newClaimant();
     const claimed = await this.invoices.claim(row.id, claimant, this.options.claimMs);
     if (!claimed) return this.count('busy');
-    const stopRenewing = keepClaim(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
+    const stopRenewing = keepAlive(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
     try {
       if (INVOICE_FINAL_STATES.includes(claimed.state)) return this.count('duplicate');
       return this.count(await runInLane('normal', () => this.sendClaimed(claimed, binding, trigger)));

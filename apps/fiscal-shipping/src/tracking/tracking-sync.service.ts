@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
-import { counter } from '@hub/platform';
+import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { keepClaim, newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
+import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
 import { MARKER_ATTEMPTS, TrackingSyncRepository, type TrackingSyncRow } from './tracking-sync.repository';
@@ -41,7 +41,7 @@ export class TrackingSyncService {
     const claimant = newClaimant();
     const claimed = await this.tracking.claim(row.id, claimant, this.options.claimMs);
     if (!claimed) return this.count('busy');
-    const stopRenewing = keepClaim(() => this.tracking.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
+    const stopRenewing = keepAlive(() => this.tracking.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
     try {
       return this.count(
         await runInLane('normal', async () => {

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
 import { mapIderisOrderDetail } from '@hub/ideris';
 import { BusyError, Outbox, PermanentError } from '@hub/messaging';
-import { counter, histogram } from '@hub/platform';
+import { counter, histogram, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
@@ -51,13 +51,13 @@ export class OrderImportService {
       // the claim lapses (or finds the order imported).
       throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
     }
-    const renew = setInterval(() => void this.orders.claim(row.id, this.worker, CLAIM_MS).catch(() => undefined), CLAIM_MS / 3);
+    const stopRenewing = keepAlive(() => this.orders.claim(row.id, this.worker, CLAIM_MS), CLAIM_MS);
     try {
       const fresh = (await this.orders.find(connectionId, iderisOrderId))!;
       if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import') return fresh.state;
       return await this.importClaimed(fresh, trigger);
     } finally {
-      clearInterval(renew);
+      stopRenewing();
       await this.orders.release(row.id, this.worker).catch(() => undefined);
     }
   }

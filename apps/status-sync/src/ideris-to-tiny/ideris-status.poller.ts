@@ -36,7 +36,7 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
     private readonly maps: StatusMapService,
     private readonly sync: OrderStatusSyncService,
   ) {
-    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING' });
+    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING', renewWhilePolling: true });
   }
 
   protected async ensureStateRow(connectionId: string): Promise<void> {
@@ -44,23 +44,6 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
   }
 
   protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
-    const renewal = setInterval(() => void this.renewLease(connectionId).catch(() => undefined), STATUS_POLL_DEFAULTS.leaseMs / 3);
-    try {
-      await this.pollRound(connectionId, claim);
-    } finally {
-      clearInterval(renewal);
-    }
-  }
-
-  /** A round may outlast the lease (writes wait in the API budget): its holder keeps it while it runs. */
-  private async renewLease(connectionId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE status_poll_state SET lease_until = now() + make_interval(secs => $3::int / 1000.0) WHERE connection_id = $1 AND lease_holder = $2`,
-      [connectionId, this.holder, STATUS_POLL_DEFAULTS.leaseMs],
-    );
-  }
-
-  private async pollRound(connectionId: string, claim: ClaimedPoll): Promise<void> {
     const problems = [...(claim.problems ?? [])];
     const problem = (kind: string, fields: object) => problems.push({ at: new Date().toISOString(), kind, ...fields });
     let calls = 0;

@@ -2,7 +2,7 @@ import { BusyError } from '@hub/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
-import { counter } from '@hub/platform';
+import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError } from '@hub/tiny';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { StatusMapService } from '../status-map/status-map.service';
@@ -251,11 +251,11 @@ export class OrderStatusSyncService {
    */
   private async write(row: OrderStatusRow, side: Side, value: string, cause: string, call: () => Promise<void>, confirmed: Partial<OrderStatusRow>): Promise<void> {
     const leaseMs = pendingWriteMs();
-    const renewal = setInterval(() => void this.orders.renewPending(row.id, side, value, leaseMs).catch(() => undefined), leaseMs / 3);
+    const stopRenewing = keepAlive(() => this.orders.renewPending(row.id, side, value, leaseMs), leaseMs);
     try {
       await call();
     } catch (error) {
-      clearInterval(renewal);
+      stopRenewing();
       // An operator is told at once: their answer must not be decided again behind their back.
       const withdraw = isRefusal(error) || cause === OPERATOR;
       await this.orders.transaction(async (m) => {
@@ -266,7 +266,7 @@ export class OrderStatusSyncService {
       this.logger.warn({ msg: 'status write failed; the next poll round finishes it', side, value, cause, iderisOrderId: row.ideris_order_id, err: (error as Error).message });
       return;
     }
-    clearInterval(renewal);
+    stopRenewing();
     await this.orders.transaction(async (m) => {
       await this.orders.update(m, row.id, {
         ...confirmed, last_written_side: side, last_written_value: value, last_written_at: new Date(), pending_side: null, pending_value: null, pending_until: null,
