@@ -1,7 +1,7 @@
 import { TinyApiError } from './tiny-api.error';
 import { assertBatchSize, failedBatchRecords, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
 import type { TinyClient } from './tiny-client';
-import { toId, toInt, toText, unwrapList } from './tiny-coercion';
+import { toInt, unwrapList } from './tiny-coercion';
 import { formatTinyDateTime } from './tiny-date';
 import {
   mapTinyPriceList,
@@ -80,19 +80,12 @@ export class TinyProductsApi {
    * post-filtered), or undefined. Deleted products (`E`) are not searched.
    */
   async findProductByCode(code: string): Promise<{ id: string; code: string } | undefined> {
+    // The client's search (100 per page) post-filtered here, over a few pages: a short code matches many longer ones.
     for (let page = 1; page <= 5; page += 1) {
-      let envelope;
-      try {
-        envelope = await this.client.call('produtos.pesquisa.php', { pesquisa: code, pagina: String(page) });
-      } catch (error: unknown) {
-        if (error instanceof TinyApiError && error.kind === 'empty') return undefined;
-        throw error;
-      }
-      for (const hit of unwrapList(envelope.retorno['produtos'], 'produto')) {
-        const id = toId(hit['id']);
-        if (id && toText(hit['codigo']) === code) return { id, code };
-      }
-      if (page >= (toInt(envelope.retorno['numero_paginas']) ?? 1)) return undefined;
+      const hits = await this.client.searchProducts(code, { page });
+      const found = hits.find((product) => product.sku === code);
+      if (found) return { id: found.id, code };
+      if (hits.length < 100) return undefined;
     }
     return undefined;
   }

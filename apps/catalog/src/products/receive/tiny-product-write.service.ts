@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TINY_MAX_BATCH_RECORDS, type TinyBatchRecordResult, type TinyClient, type TinyProductDraft, type TinyProductsApi } from '@hub/tiny';
+import { TINY_MAX_BATCH_RECORDS, type TinyBatchRecordResult, type TinyProductDraft, type TinyProductsApi } from '@hub/tiny';
 import type { IderisProductSnapshot } from '../domain/ideris-product-snapshot';
 import { tinyDraftFromSnapshot } from '../domain/product-drafts';
 import { iderisFingerprint, iderisViewOfSnapshot, tinyFingerprint, tinyViewOfDraft } from '../domain/product-fingerprints';
@@ -14,7 +14,6 @@ const LOOK_AHEAD = 60;
 const WAIT_FOR_COMPONENTS_MS = 5_000;
 
 export interface WriteContext {
-  client: TinyClient;
   products: TinyProductsApi;
   /** An import of the connection is still walking Ideris (a kit's component may be on a later page). */
   discovering: boolean;
@@ -48,7 +47,8 @@ export class TinyProductWriteService {
     const updates: Planned[] = [];
     let handled = 0;
     for (const row of rows) {
-      if (creates.length >= TINY_MAX_BATCH_RECORDS && updates.length >= TINY_MAX_BATCH_RECORDS) break;
+      // A batch is creates first: once it holds 20, planning more (bindings read, maybe Tiny searched) is wasted.
+      if (creates.length >= TINY_MAX_BATCH_RECORDS) break;
       handled += 1;
       try {
         const planned = await this.plan(row, context);
@@ -177,7 +177,7 @@ export class TinyProductWriteService {
 
   /** Finds a product in Tiny by its exact code and binds it; undefined when Tiny has none. */
   private async adopt(connectionId: string, sku: string, context: WriteContext, rootSku?: string): Promise<string | undefined> {
-    const [found] = await context.client.searchProducts(sku, { exactSku: true });
+    const found = await context.products.findProductByCode(sku);
     if (!found) return undefined;
     await this.products.bind(this.products.dataSource.manager, connectionId, [{ sku, rootSku: rootSku ?? sku, kind: rootSku && rootSku !== sku ? 'variation' : 'simple', tinyProductId: found.id }]);
     return found.id;

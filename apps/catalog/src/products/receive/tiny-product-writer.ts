@@ -44,7 +44,7 @@ export class TinyProductWriter extends ConnectionPushLoop {
     return runInLane('bulk', async () => {
       const walked = await this.discovery.step(connectionId, new IderisCatalogApi(ideris));
       const discovering = await this.imports.isDiscovering(connectionId);
-      const written = (await keepLease()) ? await this.writes.step(connectionId, { client: tiny, products: new TinyProductsApi(tiny), discovering }, keepLease) : 0;
+      const written = (await keepLease()) ? await this.writes.step(connectionId, { products: new TinyProductsApi(tiny), discovering }, keepLease) : 0;
       await this.imports.completeFinished(connectionId);
       return (walked ? 1 : 0) + written;
     });
