@@ -30,12 +30,15 @@ export const DEFAULT_FISCAL_SHIPPING_OPTIONS: FiscalShippingOptions = {
 
 export const FISCAL_SHIPPING_OPTIONS = Symbol('FISCAL_SHIPPING_OPTIONS');
 
+/** The n-th delay of a schedule (1-based), the last one repeating. */
+function delayAt(delays: readonly number[], n: number): number {
+  return delays[Math.min(Math.max(n - 1, 0), delays.length - 1)] ?? MINUTE;
+}
+
 export function recheckDelay(options: FiscalShippingOptions, checks: number): number {
-  const delays = options.recheckDelaysMs;
-  return delays[Math.min(Math.max(checks - 1, 0), delays.length - 1)] ?? MINUTE;
+  return delayAt(options.recheckDelaysMs, checks);
 }
 
 export function retryDelay(options: FiscalShippingOptions, failures: number): number {
-  const delays = options.retryDelaysMs;
-  return delays[Math.min(Math.max(failures - 1, 0), delays.length - 1)] ?? MINUTE;
+  return delayAt(options.retryDelaysMs, failures);
 }

@@ -87,7 +87,7 @@ export class OrderStatusSyncService {
       await this.applyIderisStatus(row.connection_id, Number(row.ideris_order_id), current, 'read');
       return;
     }
-    await this.orders.manager.query('UPDATE order_status SET ideris_status_id = $2, updated_at = now() WHERE id = $1', [row.id, current]);
+    await this.orders.update(this.orders.manager, row.id, { ideris_status_id: current });
   }
 
   /**
