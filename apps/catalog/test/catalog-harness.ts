@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
+import { sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { CatalogAppModule } from '../src/app.module';
 
 /** The gateway, the sandbox and catalog in-process (real PostgreSQL and NATS), one seller connected to the sandbox. */
@@ -41,20 +38,8 @@ export async function startCatalogHarness(name: string, options: CatalogHarnessO
   const catalogSchema = uniqueSuffix('catalog');
   const tinyToken = `tiny-token-${name}-${randomBytes(12).toString('hex')}`;
   const iderisKey = randomBytes(48).toString('hex');
-  const config = loadConfig(EncryptionConfig, { ...gatewayEnv(catalogSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-  const boot = async (): Promise<INestApplication> => {
-    const app = (await Test.createTestingModule({ imports: [CatalogAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    app.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'catalog' } });
-    await app.startAllMicroservices();
-    await app.init();
-    return app;
-  };
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const boot = (): Promise<INestApplication> => startService(h, (config) => CatalogAppModule.forConfig(config), catalogSchema, 'catalog');
+  const sandbox = (method: string, path: string, body?: unknown) => sandboxJson(h, method, path, body);
   let catalog: INestApplication | undefined = await boot();
   await sandbox('POST', '/control/tiny/accounts', { token: tinyToken, cnpj: SELLER.cnpj, razaoSocial: `Loja ${name} LTDA`, limitPerMinute: tinyLimit });
   await sandbox('POST', '/control/ideris/accounts', { privateKey: iderisKey, limitPerMinute: iderisLimit });

@@ -1,9 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { FiscalShippingAppModule } from '../src/app.module';
 import { InvoiceSyncRepository } from '../src/invoices/invoice-sync.repository';
@@ -34,12 +31,7 @@ describe('invoices and tracking are sent once through concurrent work and crashe
   /** A claim held by a process that was killed. */
   const DEAD = 'dead-host:4242:000000';
 
-  const sandbox = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => sandboxJson(h, method, path, body, headers);
   const received = async (orderId: number, kind: 'invoice' | 'tracking'): Promise<string[]> =>
     ((await sandbox('GET', `/control/ideris/state?privateKey=${SELLER.iderisPrivateKey}`)).orderChanges as { orderId: number; kind: string; by: string; value: string }[])
       .filter((c) => c.orderId === orderId && c.kind === kind && c.by === 'api')
@@ -62,15 +54,8 @@ describe('invoices and tracking are sent once through concurrent work and crashe
 
   beforeAll(async () => {
     h = await startGateway();
-    const configFor = (schema: string) => loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    orders = (await Test.createTestingModule({ imports: [OrdersAppModule.forConfig(configFor(ordersSchema))] }).compile()).createNestApplication({ logger: false });
-    orders.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'orders' } });
-    await orders.startAllMicroservices();
-    await orders.init();
-    fiscal = (await Test.createTestingModule({ imports: [FiscalShippingAppModule.forConfig(configFor(fiscalSchema), { schedulerTickMs: 200, recheckDelaysMs: [300, 60_000], retryDelaysMs: [300], claimMs: 1500 })] }).compile()).createNestApplication({ logger: false });
-    fiscal.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'fiscal-shipping' } });
-    await fiscal.startAllMicroservices();
-    await fiscal.init();
+    orders = await startService(h, (config) => OrdersAppModule.forConfig(config), ordersSchema, 'orders');
+    fiscal = await startService(h, (config) => FiscalShippingAppModule.forConfig(config, { schedulerTickMs: 200, recheckDelaysMs: [300, 60_000], retryDelaysMs: [300], claimMs: 1500 }), fiscalSchema, 'fiscal-shipping');
 
     const created = await createSandboxConnection(h);
     connectionId = created.id;

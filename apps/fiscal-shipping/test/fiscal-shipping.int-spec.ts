@@ -1,12 +1,9 @@
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
 import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { FiscalShippingAppModule } from '../src/app.module';
 
@@ -28,12 +25,7 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
   const ordersSchema = uniqueSuffix('orders');
   const fiscalSchema = uniqueSuffix('fiscal');
 
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => sandboxJson(h, method, path, body, headers);
   const tinyScript = async (script: string, fields: Record<string, string>) => {
     const res = await fetch(`${h.sandboxUrl}/tiny/api2/${script}`, { method: 'POST', body: new URLSearchParams({ token: SELLER.tinyToken, formato: 'json', ...fields }) });
     return (await res.json()) as any;
@@ -55,16 +47,8 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
 
   beforeAll(async () => {
     h = await startGateway();
-    const configFor = (schema: string) => loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    orders = (await Test.createTestingModule({ imports: [OrdersAppModule.forConfig(configFor(ordersSchema))] }).compile()).createNestApplication({ logger: false });
-    orders.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'orders' } });
-    await orders.startAllMicroservices();
-    await orders.init();
-    const fiscalOptions = { schedulerTickMs: 200, recheckDelaysMs: [300] };
-    fiscal = (await Test.createTestingModule({ imports: [FiscalShippingAppModule.forConfig(configFor(fiscalSchema), fiscalOptions)] }).compile()).createNestApplication({ logger: false });
-    fiscal.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'fiscal-shipping' } });
-    await fiscal.startAllMicroservices();
-    await fiscal.init();
+    orders = await startService(h, (config) => OrdersAppModule.forConfig(config), ordersSchema, 'orders');
+    fiscal = await startService(h, (config) => FiscalShippingAppModule.forConfig(config, { schedulerTickMs: 200, recheckDelaysMs: [300] }), fiscalSchema, 'fiscal-shipping');
     nc = await connect({ servers: testNatsUrl() });
 
     const created = await createSandboxConnection(h);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Transport } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OutboxRelay } from '@hub/messaging';
-import { correlationMiddleware, loadConfig } from '@hub/platform';
+import { correlationMiddleware, EncryptionConfig, loadConfig } from '@hub/platform';
 import { testDatabaseUrl, testNatsUrl, uniqueSuffix } from '@hub/testing';
 import { createSandboxApp, sandboxUrl } from '../../sandbox/src/sandbox-app';
 import { GatewayAppModule } from '../src/app.module';
@@ -82,6 +83,27 @@ export async function startGateway(options: { schema?: string; encryptionKey?: s
       await sandbox.close();
     },
   };
+}
+
+/** Any call to the sandbox (control API or the fake APIs): the parsed answer, or an error with status and body. */
+export async function sandboxJson(h: GatewayHarness, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * A worker service in-process next to the gateway: its module built for `schema` (with the gateway's encryption
+ * key, to open the credentials), listening for RPC on NATS in its queue group, consumers started.
+ */
+export async function startService(h: GatewayHarness, forConfig: (config: EncryptionConfig) => DynamicModule, schema: string, queue: string): Promise<INestApplication> {
+  const config = loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
+  const app = (await Test.createTestingModule({ imports: [forConfig(config)] }).compile()).createNestApplication({ logger: false });
+  app.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue } });
+  await app.startAllMicroservices();
+  await app.init();
+  return app;
 }
 
 export async function sandboxPost(h: GatewayHarness, path: string, body: unknown): Promise<void> {

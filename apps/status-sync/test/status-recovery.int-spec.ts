@@ -1,13 +1,10 @@
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
 import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
 import { OrdersAppModule } from '../../orders/src/app.module';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StatusSyncAppModule } from '../src/app.module';
 import { IderisStatusPoller } from '../src/ideris-to-tiny/ideris-status.poller';
 import { OrderStatusSyncService } from '../src/order-status/order-status-sync.service';
@@ -41,12 +38,7 @@ describe('status sync keeps every change through long-open orders, crashed write
   const ordersSchema = uniqueSuffix('orders');
   const statusSchema = uniqueSuffix('status');
 
-  const sandbox = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => sandboxJson(h, method, path, body, headers);
   const tinyScript = async (script: string, fields: Record<string, string>) => {
     const res = await fetch(`${h.sandboxUrl}/tiny/api2/${script}`, { method: 'POST', body: new URLSearchParams({ token: SELLER.tinyToken, formato: 'json', ...fields }) });
     return ((await res.json()) as { retorno: any }).retorno;
@@ -74,15 +66,8 @@ describe('status sync keeps every change through long-open orders, crashed write
     // Announced writes lapse after 1.5 s unless their writer renews them.
     process.env['STATUS_WRITE_LEASE_MS'] = '1500';
     h = await startGateway();
-    const start = async (module: 'orders' | 'status-sync', schema: string) => {
-      const config = loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-      const root = module === 'orders' ? OrdersAppModule.forConfig(config) : StatusSyncAppModule.forConfig(config);
-      const app = (await Test.createTestingModule({ imports: [root] }).compile()).createNestApplication({ logger: false });
-      app.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: module } });
-      await app.startAllMicroservices();
-      await app.init();
-      return app;
-    };
+    const start = (module: 'orders' | 'status-sync', schema: string) =>
+      startService(h, (config) => (module === 'orders' ? OrdersAppModule.forConfig(config) : StatusSyncAppModule.forConfig(config)), schema, module);
     orders = await start('orders', ordersSchema);
     statusSync = await start('status-sync', statusSchema);
     nc = await connect({ servers: testNatsUrl() });

@@ -1,10 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
+import { dropSchema, uniqueSuffix, waitFor } from '@hub/testing';
 import { OrdersAppModule } from '../../orders/src/app.module';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StatusSyncAppModule } from '../src/app.module';
 
 interface StatusView {
@@ -36,12 +33,7 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
   const testIderisWrites: number[] = [];
   let imported: { iderisOrderId: number; tinyOrderId: string }[] = [];
 
-  const sandbox = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => sandboxJson(h, method, path, body, headers);
   const iderisJwt = async (): Promise<string> => sandbox('POST', '/ideris/login', SELLER.iderisPrivateKey);
   /** What a seller (or the marketplace) does in Ideris: one status write through the API. */
   const changeInIderis = async (orderId: number, statusId: number) => {
@@ -68,15 +60,8 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
   beforeAll(async () => {
     process.env['STATUS_POLL_INTERVAL_MS'] = '500';
     h = await startGateway();
-    const start = async (module: 'orders' | 'status-sync', schema: string) => {
-      const config = loadConfig(EncryptionConfig, { ...gatewayEnv(schema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-      const root = module === 'orders' ? OrdersAppModule.forConfig(config) : StatusSyncAppModule.forConfig(config);
-      const app = (await Test.createTestingModule({ imports: [root] }).compile()).createNestApplication({ logger: false });
-      app.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: module } });
-      await app.startAllMicroservices();
-      await app.init();
-      return app;
-    };
+    const start = (module: 'orders' | 'status-sync', schema: string) =>
+      startService(h, (config) => (module === 'orders' ? OrdersAppModule.forConfig(config) : StatusSyncAppModule.forConfig(config)), schema, module);
     orders = await start('orders', ordersSchema);
     statusSync = await start('status-sync', statusSchema);
     const created = await createSandboxConnection(h);
