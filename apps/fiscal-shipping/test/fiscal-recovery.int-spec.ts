@@ -7,12 +7,7 @@ import { InvoiceSyncRepository } from '../src/invoices/invoice-sync.repository';
 import { InvoiceSyncService } from '../src/invoices/invoice-sync.service';
 import { TrackingSyncRepository } from '../src/tracking/tracking-sync.repository';
 import { TrackingSyncService } from '../src/tracking/tracking-sync.service';
-
-interface Bound {
-  iderisOrderId: number;
-  tinyOrderId: string;
-  code: string;
-}
+import { importedOrders, type Bound } from './imported-orders';
 
 /**
  * Invoices and tracking stay "once" when work races in one process (a notification, its duplicate, the
@@ -46,6 +41,13 @@ describe('invoices and tracking are sent once through concurrent work and crashe
   const tinyOrder = async (tinyOrderId: string) => (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(SELLER.tinyToken)}`)).orders.find((o: { id: number }) => String(o.id) === tinyOrderId);
   /** An invoice issued in Tiny whose notification never reached the hub (no nota_fiscal URL registered here). */
   const issueInvoice = async (order: Bound) => sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
+  /** What a worker killed during a send leaves: its journal (`sending`, the facts), its claim (run out), the re-check it planned. */
+  const leftSendingByDeadWorker = (order: Bound, invoice: { id: number; chaveAcesso: string; numero: string }) =>
+    sql(
+      `INSERT INTO "${fiscalSchema}".invoice_sync (connection_id, tiny_invoice_id, tiny_order_id, ideris_order_id, state, access_key, number, sends, notifications, claimed_by, claimed_until, next_check_at)
+       VALUES ($1, $2, $3, $4, 'sending', $5, $6, 1, 1, $7, now() - interval '1 second', now())`,
+      [connectionId, String(invoice.id), order.tinyOrderId, order.iderisOrderId, invoice.chaveAcesso, invoice.numero, DEAD],
+    );
   const shipByPlp = async (order: Bound) => {
     const grouping = await sandbox('POST', '/control/tiny/groupings', { token: SELLER.tinyToken, orderIds: [Number(order.tinyOrderId)], formaEnvio: 'C' });
     await sandbox('POST', `/control/tiny/groupings/${grouping.id}/conclude`, { token: SELLER.tinyToken });
@@ -62,10 +64,7 @@ describe('invoices and tracking are sent once through concurrent work and crashe
     webhookUrls = Object.fromEntries(Object.entries(created.webhookUrls as Record<string, string>).map(([kind, url]) => [kind, url.replace('http://hub.example.test', h.url)]));
     await sandbox('POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
-    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 7 });
-    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]))[0]!.n === 7, 30_000, 200);
-    const rows = await sql<{ ideris_order_id: string; tiny_order_id: string }>(`SELECT ideris_order_id, tiny_order_id FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]);
-    bound = ideris.map((o) => ({ iderisOrderId: o.id, code: o.code, tinyOrderId: rows.find((r) => Number(r.ideris_order_id) === o.id)!.tiny_order_id }));
+    bound = await importedOrders(h, fiscalSchema, connectionId, 7);
   });
 
   afterAll(async () => {
@@ -101,12 +100,7 @@ describe('invoices and tracking are sent once through concurrent work and crashe
     const order = bound[1]!;
     const invoice = await issueInvoice(order);
     await iderisWrite('/ideris/order/invoice', { orderId: order.iderisOrderId, key: invoice.chaveAcesso, number: invoice.numero, series: '1', issuedAt: new Date().toISOString() });
-    // What the killed worker left: its journal (`sending`, the facts), its claim (run out), the re-check it planned.
-    await sql(
-      `INSERT INTO "${fiscalSchema}".invoice_sync (connection_id, tiny_invoice_id, tiny_order_id, ideris_order_id, state, access_key, number, sends, notifications, claimed_by, claimed_until, next_check_at)
-       VALUES ($1, $2, $3, $4, 'sending', $5, $6, 1, 1, $7, now() - interval '1 second', now())`,
-      [connectionId, String(invoice.id), order.tinyOrderId, order.iderisOrderId, invoice.chaveAcesso, invoice.numero, DEAD],
-    );
+    await leftSendingByDeadWorker(order, invoice);
     await waitFor(async () => (await invoiceRow(String(invoice.id)))?.state === 'sent', 15_000, 100);
     expect(await received(order.iderisOrderId, 'invoice')).toEqual([invoice.chaveAcesso]);
   });
@@ -114,11 +108,7 @@ describe('invoices and tracking are sent once through concurrent work and crashe
   it('sends, once, an invoice whose worker was killed before its call reached Ideris', async () => {
     const order = bound[2]!;
     const invoice = await issueInvoice(order);
-    await sql(
-      `INSERT INTO "${fiscalSchema}".invoice_sync (connection_id, tiny_invoice_id, tiny_order_id, ideris_order_id, state, access_key, number, sends, notifications, claimed_by, claimed_until, next_check_at)
-       VALUES ($1, $2, $3, $4, 'sending', $5, $6, 1, 1, $7, now() - interval '1 second', now())`,
-      [connectionId, String(invoice.id), order.tinyOrderId, order.iderisOrderId, invoice.chaveAcesso, invoice.numero, DEAD],
-    );
+    await leftSendingByDeadWorker(order, invoice);
     await waitFor(async () => (await invoiceRow(String(invoice.id)))?.state === 'sent', 15_000, 100);
     expect(await received(order.iderisOrderId, 'invoice')).toEqual([invoice.chaveAcesso]);
   });

@@ -6,12 +6,7 @@ import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testin
 import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { FiscalShippingAppModule } from '../src/app.module';
-
-interface Bound {
-  iderisOrderId: number;
-  tinyOrderId: string;
-  code: string;
-}
+import { importedOrders, type Bound } from './imported-orders';
 
 /** Gateway, orders and fiscal-shipping in-process, against real PostgreSQL, NATS and the sandbox sending Tiny's notifications. */
 describe('invoices and tracking (Tiny → Ideris) through the running services', () => {
@@ -61,10 +56,7 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
     // Every notification is delivered twice (the gateway drops the byte-identical second copy).
     await sandbox('POST', '/control/tiny/webhooks/faults', { token: SELLER.tinyToken, duplicateRate: 1 });
 
-    const ideris: { id: number; code: string }[] = await sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 4 });
-    await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]))[0]!.n === 4, 30_000, 200);
-    const rows = await sql<{ ideris_order_id: string; tiny_order_id: string }>(`SELECT ideris_order_id, tiny_order_id FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]);
-    bound = ideris.map((o) => ({ iderisOrderId: o.id, code: o.code, tinyOrderId: rows.find((r) => Number(r.ideris_order_id) === o.id)!.tiny_order_id }));
+    bound = await importedOrders(h, fiscalSchema, connectionId, 4);
   });
 
   afterAll(async () => {
