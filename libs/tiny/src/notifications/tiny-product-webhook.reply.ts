@@ -28,6 +28,15 @@ export interface TinyProductMappingOutcome {
 }
 
 /**
+ * The mapping id of a product or variation: the one Tiny sent, else (first send) Tiny's own product id.
+ * ASSUMPTION: Tiny keeps whatever id the integration answers; its own id is unique per account. The answer to Tiny
+ * and the binding the hub records must use this same rule.
+ */
+export function tinyMappingIdOf(idMapeamento: string | undefined, productId: string): string {
+  return idMapeamento?.trim() || productId;
+}
+
+/**
  * Tiny's documented reply (`{"mapeamentos":[{"mapeamento":…}]}`) is not what it accepts: integrators had to
  * answer a flat array, one item for the product and one per variation, following Tiny's sample instead.
  */
@@ -48,8 +57,7 @@ export function buildTinyProductWebhookReply(
   return targets.map((target) => {
     const outcome = outcomeFor(target);
     const item: TinyProductMappingReplyItem = {
-      // ASSUMPTION: when Tiny sends no idMapeamento (first send of a product), its own id identifies the mapping.
-      idMapeamento: target.idMapeamento ?? target.productId,
+      idMapeamento: tinyMappingIdOf(target.idMapeamento, target.productId),
       skuMapeamento: outcome.skuMapeamento ?? target.skuMapeamento ?? target.codigo ?? target.productId,
     };
     if (outcome.urlProduto) item.urlProduto = outcome.urlProduto;

@@ -1,5 +1,5 @@
 import type { ProductKind } from '@hub/contracts';
-import { toCents, toDecimalString, type TinyProductNotificationData } from '@hub/tiny';
+import { tinyMappingIdOf, toCents, toDecimalString, type TinyProductNotificationData } from '@hub/tiny';
 
 export interface TinyVariationNotice {
   tinyProductId: string;
@@ -37,8 +37,7 @@ export function noticeFromTinyProduct(dados: TinyProductNotificationData): TinyP
   return {
     tinyProductId: dados.id,
     sku: skuOf(dados.skuMapeamento, dados.codigo),
-    // ASSUMPTION (as in @hub/tiny's reply builder): no idMapeamento yet (first send) → Tiny's own id.
-    idMapeamento: blank(dados.idMapeamento) ?? dados.id,
+    idMapeamento: tinyMappingIdOf(dados.idMapeamento, dados.id),
     name: dados.nome.trim(),
     unit: blank(dados.unidade),
     priceCents: toCents(dados.preco),
@@ -55,7 +54,7 @@ export function noticeFromTinyProduct(dados: TinyProductNotificationData): TinyP
     variations: (dados.variacoes ?? []).map((variation) => ({
       tinyProductId: variation.id,
       sku: skuOf(variation.skuMapeamento, variation.codigo),
-      idMapeamento: blank(variation.idMapeamento) ?? variation.id,
+      idMapeamento: tinyMappingIdOf(variation.idMapeamento, variation.id),
       gtin: blank(variation.gtin),
       priceCents: toCents(variation.preco),
       stock: toDecimalString(variation.estoqueAtual),
