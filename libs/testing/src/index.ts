@@ -43,3 +43,4 @@ export async function waitFor<T>(probe: () => Promise<T> | T, timeoutMs = 10_000
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+export * from './private-infra';
