@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
+import { reportBackgroundError } from '@hub/platform';
 import { pickNext, type Demand } from './grant-policy';
 import type { Lane } from './lanes';
 
@@ -28,7 +29,11 @@ export class BudgetStore {
 
   /** `windowMs` is shortened only by tests, to see minutes pass in seconds. */
   static connect(databaseUrl: string, schema = 'api_budget', windowMs = BUDGET_DEFAULTS.windowMs): BudgetStore {
-    return new BudgetStore(new Pool({ connectionString: databaseUrl, max: 4, options: `-c search_path=${schema}` }), windowMs);
+    const pool = new Pool({ connectionString: databaseUrl, max: 4, options: `-c search_path=${schema}` });
+    // An idle client's socket closing (PostgreSQL restarting) is emitted on the pool: without a listener it
+    // is an unhandled 'error' event and kills the process. The pool drops that client; the next query reconnects.
+    pool.on('error', (error) => reportBackgroundError('api-budget pool', error));
+    return new BudgetStore(pool, windowMs);
   }
 
   async close(): Promise<void> {

@@ -7,5 +7,7 @@ export * from './health/health';
 export * from './metrics/metrics';
 export * from './database/database.module';
 export * from './bootstrap/bootstrap-service';
+export * from './bootstrap/process-guard';
 export * from './logging/correlation.middleware';
 export * from './lease/keep-alive';
+export * from './health/dependency-outage';

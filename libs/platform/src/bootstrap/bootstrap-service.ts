@@ -4,6 +4,13 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { createRootLogger, JsonLogger } from '../logging/json-logger';
 import { correlationMiddleware } from '../logging/correlation.middleware';
 import type { BaseServiceConfig } from '../config/service-config';
+import { installProcessGuards } from './process-guard';
+
+/**
+ * nats.js gives up after 10 reconnect attempts (~20 s) and then stays closed for good: a NATS restart
+ * longer than that would leave a service deaf to requests until someone restarted it.
+ */
+export const NATS_RECONNECT_FOREVER = { maxReconnectAttempts: -1, reconnectTimeWait: 1000, waitOnFirstConnect: true } as const;
 
 export interface BootstrapOptions {
   service: string;
@@ -21,13 +28,14 @@ export interface BootstrapOptions {
 export async function bootstrapService(module: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
   const root = createRootLogger(options.service, options.config.LOG_LEVEL);
   const logger = new JsonLogger(root);
+  installProcessGuards(root);
   const app = await NestFactory.create(module, { logger, bufferLogs: true, bodyParser: false });
   // With bufferLogs, Nest keeps its own lines (the exceptions handler's included) until a logger is set.
   app.useLogger(logger);
   app.enableShutdownHooks();
   app.use(correlationMiddleware);
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.NATS, options: { servers: options.config.NATS_URL.split(','), queue: options.service, name: `${options.service}-rpc` } },
+    { transport: Transport.NATS, options: { servers: options.config.NATS_URL.split(','), queue: options.service, name: `${options.service}-rpc`, ...NATS_RECONNECT_FOREVER } },
     { inheritAppConfig: true },
   );
   await options.configure?.(app);
