@@ -5,6 +5,9 @@ import type { HealthIndicator } from '@hub/platform';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
+/** A PubAck later than this is treated as not stored (the caller answers 503 or retries; Nats-Msg-Id de-duplicates). */
+export const PUBLISH_ACK_TIMEOUT_MS = 3000;
+
 /** One NATS connection per process for JetStream work (Nest's NATS transport keeps its own for RPC). */
 @Injectable()
 export class JetStreamConnection implements OnApplicationShutdown {
@@ -12,6 +15,7 @@ export class JetStreamConnection implements OnApplicationShutdown {
   private connection?: NatsConnection;
   private manager?: JetStreamManager;
   private client?: JetStreamClient;
+  private connected = false;
 
   async open(servers: string, name: string): Promise<void> {
     this.connection = await connect({
@@ -20,9 +24,28 @@ export class JetStreamConnection implements OnApplicationShutdown {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
     });
+    this.connected = true;
+    void this.watch(this.connection);
     this.manager = await jetstreamManager(this.connection);
-    this.client = jetstream(this.connection);
+    this.client = jetstream(this.connection, { timeout: PUBLISH_ACK_TIMEOUT_MS });
     this.logger.log({ msg: 'nats connected', server: this.connection.getServer() });
+  }
+
+  /** False while the client is between servers: publishes then fail at once instead of queueing. */
+  get isConnected(): boolean {
+    return this.connected && !!this.connection && !this.connection.isClosed();
+  }
+
+  private async watch(connection: NatsConnection): Promise<void> {
+    for await (const event of connection.status()) {
+      if (event.type === 'disconnect') {
+        this.connected = false;
+        this.logger.warn({ msg: 'nats disconnected; reconnecting', server: event.server });
+      } else if (event.type === 'reconnect') {
+        this.connected = true;
+        this.logger.log({ msg: 'nats reconnected', server: event.server });
+      }
+    }
   }
 
   get nc(): NatsConnection {
@@ -51,7 +74,7 @@ export class NatsHealthIndicator implements HealthIndicator {
   readonly name = 'nats-jetstream';
   constructor(private readonly connection: JetStreamConnection) {}
   async check(): Promise<void> {
-    if (this.connection.nc.isClosed()) throw new Error('connection closed');
+    if (!this.connection.isConnected) throw new Error('not connected (reconnecting)');
     await this.connection.jsm.getAccountInfo();
   }
 }

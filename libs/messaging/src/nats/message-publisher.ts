@@ -21,7 +21,9 @@ export interface PublishOptions {
 export class MessagePublisher {
   constructor(private readonly connection: JetStreamConnection) {}
 
-  publish(subject: string, data: Uint8Array | string, options: PublishOptions): Promise<PubAck> {
+  async publish(subject: string, data: Uint8Array | string, options: PublishOptions): Promise<PubAck> {
+    // Between servers nats.js would queue the publish and the caller would wait for an ack that may never come.
+    if (!this.connection.isConnected) throw Object.assign(new Error('NATS is not connected (reconnecting)'), { code: 'DISCONNECT' });
     const h = createHeaders();
     for (const [key, values] of Object.entries(options.headers ?? {})) for (const v of values) h.append(key, v);
     const ctx = currentContext();

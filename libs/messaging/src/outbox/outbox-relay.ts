@@ -37,6 +37,7 @@ export const OUTBOX_RELAY_DEFAULTS = {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private listener?: Client;
+  private listenTimer?: NodeJS.Timeout;
   private running = false;
   private wakeUp?: () => void;
   private loop?: Promise<void>;
@@ -63,8 +64,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    clearTimeout(this.listenTimer);
+    this.listenTimer = undefined;
+    const listener = this.listener;
     this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 
   /** Publishes everything pending now; returns how many rows it published. */
@@ -133,14 +137,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const options = this.dataSource.options as { url?: string; schema?: string };
     try {
       const client = new Client({ connectionString: options.url });
-      client.on('error', () => undefined);
+      // A PostgreSQL restart ends the LISTEN session: listen again once it is back (the safety poll covers the gap).
+      client.on('error', () => this.relisten(client));
+      client.on('end', () => this.relisten(client));
       await client.connect();
       await client.query(`LISTEN "${options.schema ?? 'public'}_outbox"`);
       client.on('notification', () => this.wakeUp?.());
       this.listener = client;
       if (!this.running) await client.end();
     } catch (error) {
-      this.logger.warn({ msg: 'outbox LISTEN failed; relying on polling', err: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ msg: 'outbox LISTEN failed; relying on polling until it works again', err: error instanceof Error ? error.message : String(error) });
+      this.scheduleListen();
     }
+  }
+
+  private relisten(client: Client): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    client.end().catch(() => undefined);
+    this.scheduleListen();
+  }
+
+  private scheduleListen(): void {
+    if (!this.running || this.listenTimer) return;
+    this.listenTimer = setTimeout(() => {
+      this.listenTimer = undefined;
+      if (this.running && !this.listener) void this.listen();
+    }, OUTBOX_RELAY_DEFAULTS.pollIntervalMs);
+    this.listenTimer.unref();
   }
 }
