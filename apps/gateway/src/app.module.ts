@@ -3,7 +3,7 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { ApiBudgetModule } from '@hub/budget';
 import { Streams } from '@hub/contracts';
 import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
-import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, SecretBox } from '@hub/platform';
+import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, NATS_RECONNECT_FOREVER, SecretBox } from '@hub/platform';
 import { ParkedMessagesController } from './admin/parked-messages.controller';
 import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
 import { OrdersController } from './orders/orders.controller';
@@ -44,7 +44,7 @@ export class GatewayAppModule {
           streams: [Streams.CONNECTIONS, Streams.TINY_NOTIFICATIONS],
           consumers: [],
         }),
-        ClientsModule.register([{ name: RPC_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'gateway-rpc-client' } }]),
+        ClientsModule.register([{ name: RPC_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'gateway-rpc-client', ...NATS_RECONNECT_FOREVER } }]),
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

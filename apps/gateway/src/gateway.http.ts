@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
+import { DependencyOutageFilter } from './common/outage.filter';
 import { createValidationPipe } from './common/validation';
 import type { GatewayConfig } from './gateway.config';
 
@@ -11,6 +13,7 @@ import type { GatewayConfig } from './gateway.config';
 export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
   app.use('/api', json({ limit: config.ADMIN_BODY_LIMIT }));
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DependencyOutageFilter(app.get(HttpAdapterHost).httpAdapter));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,4 +1,4 @@
-import { GatewayTimeoutException, HttpException, Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { RpcFailure } from '@hub/contracts';
@@ -15,7 +15,8 @@ export class ServiceRpc {
     try {
       answer = await firstValueFrom(this.rpc.send<T | RpcFailure>(subject, data).pipe(timeout(timeoutMs)));
     } catch (error) {
-      throw new GatewayTimeoutException(`the service did not answer: ${(error as Error).message}`);
+      // No answer (NATS down, the service down or failing): the admin call can be repeated, so 503 + Retry-After.
+      throw new ServiceUnavailableException(`the service did not answer: ${(error as Error).message}`);
     }
     if (answer && typeof answer === 'object' && 'error' in answer && (answer as RpcFailure).error?.status) {
       const { status, message } = (answer as RpcFailure).error;

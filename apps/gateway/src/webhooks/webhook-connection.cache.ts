@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionSituation } from '@hub/contracts';
+import { isDependencyOutage } from '@hub/platform';
 import { ConnectionsService } from '../connections/connections.service';
 
 export interface CachedConnection {
@@ -17,6 +18,11 @@ export interface CachedConnection {
 @Injectable()
 export class WebhookConnectionCache {
   static readonly TTL_MS = 5000;
+  /**
+   * While PostgreSQL is unreachable, what was checked a moment ago still stands: the intake keeps persisting
+   * Tiny's notifications to JetStream (which does not need PostgreSQL) instead of refusing them all.
+   */
+  static readonly STALE_ON_OUTAGE_MS = 15 * 60_000;
   private readonly entries = new Map<string, { value: CachedConnection | null; expiresAt: number }>();
 
   constructor(private readonly connections: ConnectionsService) {}
@@ -24,7 +30,13 @@ export class WebhookConnectionCache {
   async get(id: string): Promise<CachedConnection | null> {
     const hit = this.entries.get(id);
     if (hit && hit.expiresAt > Date.now()) return hit.value;
-    const loaded = await this.connections.loadForWebhook(id);
+    let loaded: Awaited<ReturnType<ConnectionsService['loadForWebhook']>>;
+    try {
+      loaded = await this.connections.loadForWebhook(id);
+    } catch (error) {
+      if (hit && isDependencyOutage(error) && hit.expiresAt + WebhookConnectionCache.STALE_ON_OUTAGE_MS > Date.now()) return hit.value;
+      throw error;
+    }
     const value = loaded
       ? { id, secret: loaded.secret, cnpj: loaded.entity.cnpj, tinyIntegrationId: loaded.entity.tinyIntegrationId, situation: loaded.entity.situation }
       : null;
