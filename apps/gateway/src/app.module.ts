@@ -1,9 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { ApiBudgetModule } from '@hub/budget';
 import { Streams } from '@hub/contracts';
 import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
 import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, NATS_RECONNECT_FOREVER, SecretBox } from '@hub/platform';
+import { AccessController } from './access/access.controller';
+import { AccessService } from './access/access.service';
+import { AuditInterceptor } from './access/audit.interceptor';
 import { ParkedMessagesController } from './admin/parked-messages.controller';
 import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
 import { OrdersController } from './orders/orders.controller';
@@ -19,6 +23,7 @@ import { ConnectionsService, PublicUrl } from './connections/connections.service
 import { CredentialVerifier } from './connections/credential-verifier';
 import type { GatewayConfig } from './gateway.config';
 import { Connections1764200000200 } from './migrations/1764200000200-connections';
+import { Access1764800000210 } from './migrations/1764800000210-rel-infra-access';
 import { parseByteLimit } from './webhooks/raw-body';
 import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
 import { TinyNotificationIntake } from './webhooks/tiny-notification.intake';
@@ -35,7 +40,7 @@ export class GatewayAppModule {
           url: config.DATABASE_URL,
           schema: config.DB_SCHEMA ?? 'gateway',
           entities: [ConnectionEntity],
-          migrations: [MessagingTables1764200000000, Connections1764200000200],
+          migrations: [MessagingTables1764200000000, Connections1764200000200, Access1764800000210],
         }),
         MessagingModule.forRoot({
           service: 'gateway',
@@ -48,8 +53,10 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController],
+      controllers: [AccessController, ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController],
       providers: [
+        AccessService,
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
         { provide: PublicUrl, useValue: new PublicUrl(config.PUBLIC_BASE_URL) },

@@ -39,7 +39,7 @@ describe('connections API (gateway + sandbox + a service read model)', () => {
     expect((await h.api('GET', '/api/v1/connections', undefined, {})).status).toBe(401);
     const wrong = await h.api('GET', '/api/v1/connections', undefined, { authorization: 'Bearer nope-nope-nope-nope' });
     expect(wrong.status).toBe(401);
-    expect(wrong.body.message).toBe('invalid admin API key');
+    expect(wrong.body.message).toBe('invalid or revoked API key');
   });
 
   it('answers 400 naming each bad field, and unknown properties are refused', async () => {

@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RpcSubjects, SERVICES, type ParkedMessageView, type RedriveResult, type ServiceName } from '@hub/contracts';
+import { AllConnections } from '../access/principal';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { ServiceRpc } from './rpc-client';
 
@@ -8,6 +9,7 @@ import { ServiceRpc } from './rpc-client';
 @ApiTags('operations')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@AllConnections()
 @Controller('api/v1/services/:service/parked-messages')
 export class ParkedMessagesController {
   constructor(private readonly rpc: ServiceRpc) {}

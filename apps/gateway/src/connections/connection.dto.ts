@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ConnectionSettings, type ConnectionSituation, type TinyNotificationKind } from '@hub/contracts';
 import type { VerificationResult } from './connection.entity';
 
@@ -60,6 +60,15 @@ export class CreateConnectionDto {
 
 export class UpdateConnectionDto extends PartialType(CreateConnectionDto) {}
 
+export class RotateWebhookSecretDto {
+  @ApiPropertyOptional({ default: 24, minimum: 0, maximum: 168, description: 'Hours the old secret is still accepted, while the seller pastes the new URLs into Tiny' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(168)
+  graceHours?: number;
+}
+
 export class VerificationView {
   @ApiProperty() at: string;
   @ApiProperty() tiny: { ok: boolean; detail: string };
@@ -81,6 +90,8 @@ export class ConnectionView {
   webhookUrls: Record<TinyNotificationKind, string> | null;
   @ApiProperty({ description: 'False when the stored secrets were sealed under another HUB_ENCRYPTION_KEY: set the credentials again' })
   secretsReadable: boolean;
+  @ApiProperty({ nullable: true, description: 'After a webhook secret rotation: until when the old URLs are still accepted' })
+  previousWebhookSecretUntil: string | null;
   @ApiProperty({ nullable: true, type: VerificationView }) lastVerification: VerificationResult | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;

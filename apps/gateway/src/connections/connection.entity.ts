@@ -48,6 +48,13 @@ export class ConnectionEntity {
   @Column('text', { name: 'webhook_secret_sealed' })
   webhookSecretSealed: string;
 
+  /** After a rotation, the old secret (sealed) is accepted until `previousWebhookSecretUntil`. */
+  @Column('text', { name: 'previous_webhook_secret_sealed', nullable: true })
+  previousWebhookSecretSealed: string | null;
+
+  @Column('timestamptz', { name: 'previous_webhook_secret_until', nullable: true })
+  previousWebhookSecretUntil: Date | null;
+
   @Column('jsonb')
   settings: ConnectionSettings;
 

@@ -1,27 +1,31 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { principalOf } from '../access/principal';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../common/api-key.guard';
-import { ConnectionView, CreateConnectionDto, UpdateConnectionDto } from './connection.dto';
+import { ConnectionView, CreateConnectionDto, RotateWebhookSecretDto, UpdateConnectionDto } from './connection.dto';
 import { ConnectionsService } from './connections.service';
+import { WebhookConnectionCache } from '../webhooks/webhook-connection.cache';
 
 @ApiTags('connections')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/connections')
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(private readonly connections: ConnectionsService, private readonly webhookCache: WebhookConnectionCache) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a connection (not installed, or not configured when credentials are given)' })
   @ApiOkResponse({ type: ConnectionView })
-  create(@Body() dto: CreateConnectionDto): Promise<ConnectionView> {
+  create(@Body() dto: CreateConnectionDto, @Req() req: Request): Promise<ConnectionView> {
+    if (principalOf(req).connectionIds !== null) throw new ForbiddenException('this key is limited to some connections and cannot create one');
     return this.connections.create(dto);
   }
 
   @Get()
   @ApiOkResponse({ type: [ConnectionView] })
-  list(): Promise<ConnectionView[]> {
-    return this.connections.list();
+  list(@Req() req: Request): Promise<ConnectionView[]> {
+    return this.connections.list(principalOf(req).connectionIds);
   }
 
   @Get(':id')
@@ -57,5 +61,15 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionView })
   deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<ConnectionView> {
     return this.connections.deactivate(id);
+  }
+
+  @Post(':id/webhook-secret/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Issue a new webhook secret (new URLs to paste into Tiny); the old one is still accepted during the grace period" })
+  @ApiOkResponse({ type: ConnectionView })
+  async rotateWebhookSecret(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RotateWebhookSecretDto): Promise<ConnectionView> {
+    const view = await this.connections.rotateWebhookSecret(id, dto.graceHours ?? 24);
+    this.webhookCache.invalidate(id);
+    return view;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   ConnectionEvents, DEFAULT_CONNECTION_SETTINGS, TINY_NOTIFICATION_KINDS, type ConnectionChangedV1, type TinyNotificationKind,
 } from '@hub/contracts';
@@ -58,9 +58,27 @@ export class ConnectionsService {
     return this.view(saved);
   }
 
-  async list(): Promise<ConnectionView[]> {
-    const rows = await this.dataSource.manager.find(ConnectionEntity, { order: { createdAt: 'ASC' } });
+  /** `scope` null: every connection; else only those (a scoped API key). */
+  async list(scope: ReadonlySet<string> | null = null): Promise<ConnectionView[]> {
+    const rows = await this.dataSource.manager.find(ConnectionEntity, { order: { createdAt: 'ASC' }, ...(scope ? { where: { id: In([...scope]) } } : {}) });
     return rows.map((r) => this.view(r));
+  }
+
+  /**
+   * A new webhook secret; the old one stays valid for `graceHours` so no notification is refused while the
+   * seller pastes the new URLs into Tiny. The secret is the gateway's alone: nothing is announced.
+   */
+  async rotateWebhookSecret(id: string, graceHours: number): Promise<ConnectionView> {
+    const saved = await this.dataSource.transaction(async (m) => {
+      const entity = await this.load(m, id, true);
+      const current = this.openOrUndefined(entity.webhookSecretSealed, `${id}:webhook`);
+      entity.previousWebhookSecretSealed = current !== undefined && graceHours > 0 ? entity.webhookSecretSealed : null;
+      entity.previousWebhookSecretUntil = entity.previousWebhookSecretSealed ? new Date(Date.now() + graceHours * 3_600_000) : null;
+      entity.webhookSecretSealed = this.secretBox.seal(randomBytes(24).toString('base64url'), `${id}:webhook`);
+      return m.save(entity);
+    });
+    this.logger.log({ msg: 'webhook secret rotated', connectionId: id, graceHours });
+    return this.view(saved);
   }
 
   async get(id: string): Promise<ConnectionView> {
@@ -146,10 +164,12 @@ export class ConnectionsService {
   }
 
   /** What the webhook intake needs; the secret is opened here and cached by the caller. */
-  async loadForWebhook(id: string): Promise<{ secret: string; entity: ConnectionEntity } | undefined> {
+  async loadForWebhook(id: string): Promise<{ secret: string; previous: { secret: string; until: Date } | null; entity: ConnectionEntity } | undefined> {
     const entity = await this.dataSource.manager.findOne(ConnectionEntity, { where: { id } });
     if (!entity) return undefined;
-    return { entity, secret: this.secretBox.open(entity.webhookSecretSealed, `${id}:webhook`) };
+    const until = entity.previousWebhookSecretUntil ? new Date(entity.previousWebhookSecretUntil) : null;
+    const previousSecret = until && until.getTime() > Date.now() ? this.openOrUndefined(entity.previousWebhookSecretSealed, `${id}:webhook`) : undefined;
+    return { entity, secret: this.secretBox.open(entity.webhookSecretSealed, `${id}:webhook`), previous: previousSecret && until ? { secret: previousSecret, until } : null };
   }
 
   private async announce(m: EntityManager, entity: ConnectionEntity, deleted = false): Promise<void> {
@@ -247,6 +267,7 @@ export class ConnectionsService {
       settings: { ...DEFAULT_CONNECTION_SETTINGS, ...entity.settings },
       webhookUrls,
       secretsReadable: webhookUrls !== null,
+      previousWebhookSecretUntil: entity.previousWebhookSecretUntil && new Date(entity.previousWebhookSecretUntil).getTime() > Date.now() ? new Date(entity.previousWebhookSecretUntil).toISOString() : null,
       lastVerification: entity.lastVerification,
       version: entity.version,
       createdAt: new Date(entity.createdAt).toISOString(),

@@ -6,10 +6,17 @@ import { readRawBody } from './raw-body';
 import { checkTinyEnvelope } from './tiny-notification.check';
 import { received, TinyNotificationIntake } from './tiny-notification.intake';
 import { TinyProductWebhook } from './tiny-product.webhook';
-import { WebhookConnectionCache } from './webhook-connection.cache';
+import { WebhookConnectionCache, type CachedConnection } from './webhook-connection.cache';
 
 export class WebhookBodyLimit {
   constructor(readonly bytes: number) {}
+}
+
+/** The current secret, or the one before a rotation while its grace period lasts. */
+export function secretMatches(presented: string, connection: CachedConnection, now = Date.now()): boolean {
+  const current = constantTimeEquals(presented, connection.secret);
+  const previous = connection.previousSecret !== null && (connection.previousSecretUntil ?? 0) > now && constantTimeEquals(presented, connection.previousSecret);
+  return current || previous;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,7 +50,7 @@ export class TinyWebhookController {
   private async receive(connectionId: string, secret: string, kindInUrl: string | undefined, req: Request) {
     const connection = UUID.test(connectionId) ? await this.cache.get(connectionId) : null;
     if (!connection) throw new NotFoundException('unknown webhook endpoint');
-    if (!constantTimeEquals(secret, connection.secret)) throw new UnauthorizedException('invalid webhook secret');
+    if (!secretMatches(secret, connection)) throw new UnauthorizedException('invalid webhook secret');
     bindConnection(connectionId);
 
     const raw = await readRawBody(req, this.limit.bytes);

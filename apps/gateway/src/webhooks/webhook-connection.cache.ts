@@ -6,6 +6,9 @@ import { ConnectionsService } from '../connections/connections.service';
 export interface CachedConnection {
   id: string;
   secret: string;
+  /** The secret before a rotation, accepted until `previousSecretUntil` (ms since the epoch). */
+  previousSecret: string | null;
+  previousSecretUntil: number | null;
   cnpj: string | null;
   tinyIntegrationId: number | null;
   situation: ConnectionSituation;
@@ -38,7 +41,7 @@ export class WebhookConnectionCache {
       throw error;
     }
     const value = loaded
-      ? { id, secret: loaded.secret, cnpj: loaded.entity.cnpj, tinyIntegrationId: loaded.entity.tinyIntegrationId, situation: loaded.entity.situation }
+      ? { id, secret: loaded.secret, previousSecret: loaded.previous?.secret ?? null, previousSecretUntil: loaded.previous?.until.getTime() ?? null, cnpj: loaded.entity.cnpj, tinyIntegrationId: loaded.entity.tinyIntegrationId, situation: loaded.entity.situation }
       : null;
     if (this.entries.size > 10_000) this.entries.clear();
     this.entries.set(id, { value, expiresAt: Date.now() + WebhookConnectionCache.TTL_MS });
