@@ -57,7 +57,7 @@ export class GatewayAppModule {
       providers: [
         AccessService,
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-        { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
+        { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
         { provide: PublicUrl, useValue: new PublicUrl(config.PUBLIC_BASE_URL) },
         { provide: WebhookBodyLimit, useValue: new WebhookBodyLimit(parseByteLimit(config.WEBHOOK_BODY_LIMIT)) },

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '@hub/platform';
 import { dropSchema, sql } from '@hub/testing';
 import { startGateway, type GatewayHarness } from './gateway-harness';
 
@@ -112,5 +114,36 @@ describe('admin access (gateway, real PostgreSQL)', () => {
     expect(first.status).toBe(401);
     expect(later.status).toBe(401);
     expect(later.ms).toBeGreaterThanOrEqual(350);
+  });
+});
+
+describe('re-sealing credentials under a new encryption key, without downtime', () => {
+  it('a gateway with the new key and the old one as previous opens and re-seals everything; then the old key can go', async () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const before = await startGateway({ env: { HUB_ENCRYPTION_KEY: oldKey } });
+    const rolling = await startGateway({ schema: before.schema, env: { HUB_ENCRYPTION_KEY: newKey, HUB_ENCRYPTION_KEYS_PREVIOUS: oldKey } });
+    let after: GatewayHarness | undefined;
+    try {
+      const created = await before.api('POST', '/api/v1/connections', { name: 'Loja R', tinyToken: 'tiny-token-for-reseal-0001', iderisPrivateKey: 'ideris-key-for-reseal-0001', cnpj: '12345678000195' });
+      expect(created.status).toBe(201);
+      expect((await rolling.api('GET', `/api/v1/connections/${created.body.id}`)).body.secretsReadable).toBe(true);
+      const reseal = await rolling.api('POST', '/api/v1/admin/reseal');
+      expect(reseal.body).toEqual({ connections: 1, resealed: 1, alreadyCurrent: 0, unreadable: [] });
+      const [row] = await sql<Record<string, string>>(`SELECT tiny_token_sealed, ideris_key_sealed, webhook_secret_sealed FROM "${before.schema}".connection WHERE id = $1`, [created.body.id]);
+      const newKeyId = new SecretBox(newKey).keyId;
+      for (const sealed of Object.values(row!)) expect(sealed.split('.').slice(0, 2)).toEqual(['v2', newKeyId]);
+      expect((await rolling.api('POST', '/api/v1/admin/reseal')).body).toMatchObject({ resealed: 0, alreadyCurrent: 1 });
+      after = await startGateway({ schema: before.schema, env: { HUB_ENCRYPTION_KEY: newKey } });
+      const seen = (await after.api('GET', `/api/v1/connections/${created.body.id}`)).body;
+      expect(seen.secretsReadable).toBe(true);
+      expect(seen.webhookUrls.estoque).toBe(created.body.webhookUrls.estoque);
+      expect((await before.api('GET', `/api/v1/connections/${created.body.id}`)).body.secretsReadable).toBe(false);
+    } finally {
+      await after?.close();
+      await rolling.close();
+      await before.close();
+      await dropSchema(before.schema);
+    }
   });
 });

@@ -38,9 +38,9 @@ export function gatewayEnv(schema: string): NodeJS.ProcessEnv {
 }
 
 /** The gateway in-process on a random port, against real PostgreSQL, NATS and an in-process sandbox. */
-export async function startGateway(options: { schema?: string; encryptionKey?: string } = {}): Promise<GatewayHarness> {
+export async function startGateway(options: { schema?: string; encryptionKey?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GatewayHarness> {
   const schema = options.schema ?? uniqueSuffix('gw');
-  const env = gatewayEnv(schema);
+  const env = { ...gatewayEnv(schema), ...options.env };
   const config = loadConfig(GatewayConfig, options.encryptionKey ? { ...env, HUB_ENCRYPTION_KEY: options.encryptionKey } : env);
   const sandbox = await createSandboxApp({ logRequests: false });
   await sandbox.listen(0, '127.0.0.1');

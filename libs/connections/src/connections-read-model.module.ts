@@ -23,11 +23,11 @@ function createProjection(consumer: ConsumerDefinition) {
 
 @Module({})
 export class ConnectionsReadModelModule {
-  static forService(options: { consumer: ConsumerDefinition; encryptionKey: string }): DynamicModule {
+  static forService(options: { consumer: ConsumerDefinition; encryptionKey: string; previousEncryptionKeys?: string }): DynamicModule {
     return {
       module: ConnectionsReadModelModule,
       providers: [
-        { provide: SecretBox, useValue: new SecretBox(options.encryptionKey) },
+        { provide: SecretBox, useValue: SecretBox.fromConfig({ HUB_ENCRYPTION_KEY: options.encryptionKey, HUB_ENCRYPTION_KEYS_PREVIOUS: options.previousEncryptionKeys }) },
         ConnectionDirectory,
         createProjection(options.consumer),
       ],

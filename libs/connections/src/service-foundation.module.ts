@@ -43,7 +43,7 @@ export class ServiceFoundationModule {
           streams: [Streams.CONNECTIONS, ...(options.streams ?? [])],
           consumers: [options.connectionsConsumer, ...(options.consumers ?? [])],
         }),
-        ConnectionsReadModelModule.forService({ consumer: options.connectionsConsumer, encryptionKey: options.config.HUB_ENCRYPTION_KEY }),
+        ConnectionsReadModelModule.forService({ consumer: options.connectionsConsumer, encryptionKey: options.config.HUB_ENCRYPTION_KEY, previousEncryptionKeys: options.config.HUB_ENCRYPTION_KEYS_PREVIOUS }),
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
       ],
       controllers: [MetricsController],

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } fro
 import type { Request } from 'express';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { PageQuery } from '../common/page-query';
+import { ConnectionsService } from '../connections/connections.service';
 import { AccessService } from './access.service';
 import { AdminOnly, principalOf, type KeyRights } from './principal';
 
@@ -43,7 +44,7 @@ export class AuditQuery extends PageQuery {
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1')
 export class AccessController {
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessService, private readonly connections: ConnectionsService) {}
 
   @Get('me')
   @ApiOperation({ summary: 'What the presented key may do: rights, the connections it sees (null = all), administrator or not' })
@@ -78,5 +79,13 @@ export class AccessController {
   @ApiOperation({ summary: 'Admin writes, newest first: who, what, when, the connection before and after' })
   audit(@Query() query: AuditQuery) {
     return this.access.audit({ connectionId: query.connectionId, actor: query.actor, limit: query.limit ?? 50, offset: query.offset ?? 0 });
+  }
+
+  @Post('admin/reseal')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({ summary: 'Re-seal every stored credential under the current HUB_ENCRYPTION_KEY (run after adding a new key with the old one in HUB_ENCRYPTION_KEYS_PREVIOUS)' })
+  reseal() {
+    return this.connections.resealAll();
   }
 }

@@ -163,6 +163,41 @@ export class ConnectionsService {
     this.logger.log({ msg: 'connection deleted', connectionId: id });
   }
 
+  /**
+   * Re-seals every stored secret that is not under the current HUB_ENCRYPTION_KEY (a previous key, or the
+   * legacy form), one connection per transaction, announcing each changed connection so the services' read
+   * models hold the new ciphertext. A connection whose secrets no configured key opens is reported, not changed.
+   */
+  async resealAll(): Promise<{ connections: number; resealed: number; alreadyCurrent: number; unreadable: string[] }> {
+    const ids = ((await this.dataSource.query('SELECT id FROM connection ORDER BY created_at')) as { id: string }[]).map((r) => r.id);
+    const result = { connections: ids.length, resealed: 0, alreadyCurrent: 0, unreadable: [] as string[] };
+    for (const id of ids) {
+      const outcome = await this.dataSource.transaction(async (m) => {
+        const entity = await m.findOne(ConnectionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!entity) return 'gone' as const;
+        const fields = [
+          ['tinyTokenSealed', `${id}:tiny`],
+          ['iderisKeySealed', `${id}:ideris`],
+          ['webhookSecretSealed', `${id}:webhook`],
+          ['previousWebhookSecretSealed', `${id}:webhook`],
+        ] as const;
+        const stale = fields.filter(([field]) => entity[field] && this.secretBox.needsReseal(entity[field]!));
+        if (!stale.length) return 'current' as const;
+        const opened = stale.map(([field, purpose]) => [field, purpose, this.openOrUndefined(entity[field], purpose)] as const);
+        if (opened.some(([, , plain]) => plain === undefined)) return 'unreadable' as const;
+        for (const [field, purpose, plain] of opened) entity[field] = this.secretBox.seal(plain!, purpose);
+        const saved = await m.save(entity);
+        await this.announce(m, saved);
+        return 'resealed' as const;
+      });
+      if (outcome === 'resealed') result.resealed++;
+      else if (outcome === 'current') result.alreadyCurrent++;
+      else if (outcome === 'unreadable') result.unreadable.push(id);
+    }
+    this.logger.log({ msg: 'credentials re-sealed under the current key', keyId: this.secretBox.keyId, ...result, unreadable: result.unreadable.length });
+    return result;
+  }
+
   /** What the webhook intake needs; the secret is opened here and cached by the caller. */
   async loadForWebhook(id: string): Promise<{ secret: string; previous: { secret: string; until: Date } | null; entity: ConnectionEntity } | undefined> {
     const entity = await this.dataSource.manager.findOne(ConnectionEntity, { where: { id } });

@@ -48,6 +48,11 @@ export class BaseServiceConfig {
 export class EncryptionConfig extends BaseServiceConfig {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'HUB_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters), e.g. `openssl rand -base64 32`' })
   HUB_ENCRYPTION_KEY: string;
+
+  /** Keys being retired (comma-separated): still opened, never used to seal. See SecretBox. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, { message: 'HUB_ENCRYPTION_KEYS_PREVIOUS must be comma-separated 32-byte base64 keys' })
+  HUB_ENCRYPTION_KEYS_PREVIOUS?: string;
 }
 
 /**
