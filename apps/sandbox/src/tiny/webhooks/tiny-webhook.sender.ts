@@ -3,8 +3,11 @@ import { isRecord } from '../../common/request-params';
 import { SANDBOX_CONFIG, type SandboxConfig } from '../../sandbox.config';
 import { TinyBackofficeService, type TinyBackofficeEvent } from '../tiny-backoffice.service';
 import { TinyDataStore, type TinyProduct } from '../tiny-data.store';
+import { TinyAccountStore } from '../tiny-account.store';
+import { DEFAULT_TINY_WIRE_SHAPES, type TinyWireShapes } from '../tiny-wire-shapes';
 import {
   accountOrderDados,
+  accountStockDados,
   invoiceDados,
   isAccountWebhookKind,
   priceDados,
@@ -98,6 +101,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
     private readonly store: TinyWebhookStore,
     private readonly data: TinyDataStore,
+    private readonly accounts: TinyAccountStore,
     backoffice: TinyBackofficeService,
   ) {
     backoffice.onEvent((event) => this.onEvent(event));
@@ -108,7 +112,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     const products = this.data.of(token).products;
     const parent = product.idProdutoPai ? (products.find((candidate) => candidate.id === product.idProdutoPai) ?? product) : product;
     const variations = products.filter((candidate) => candidate.idProdutoPai === parent.id);
-    const [first] = this.notify(token, 'produto', () => productDados(parent, variations, this.mappingLookup(token)), {
+    const [first] = this.notify(token, 'produto', () => productDados(parent, variations, this.mappingLookup(token), this.shapesOf(token).productVariations === 'wrapped'), {
       productIds: [parent.id, ...variations.map((variation) => variation.id)],
       codigo: parent.codigo,
     });
@@ -167,7 +171,11 @@ export class TinyWebhookSender implements OnModuleDestroy {
     const { token } = event;
     switch (event.type) {
       case 'stock':
-        this.notify(token, 'estoque', (registration) => stockDados(event.product, this.parentOf(token, event.product), registration.tipoEstoque, this.mappingLookup(token)));
+        this.notify(token, 'estoque', (registration) =>
+          this.shapesOf(token).stockNotification === 'account'
+            ? accountStockDados(event.product)
+            : stockDados(event.product, this.parentOf(token, event.product), registration.tipoEstoque, this.mappingLookup(token)),
+        );
         return;
       case 'price':
         this.notify(token, 'precos', () => priceDados(event.product, this.parentOf(token, event.product), this.mappingLookup(token)));
@@ -176,7 +184,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
         if (this.store.registration(token)?.sendProductsOnChange) this.sendProduct(token, event.product);
         return;
       case 'invoice':
-        this.notify(token, 'nota_fiscal', () => invoiceDados(event.invoice, event.order));
+        this.notify(token, 'nota_fiscal', () => invoiceDados(event.invoice, event.order, this.shapesOf(token).invoiceNotification === 'legacy-1.0.0'));
         return;
       case 'tracking':
         this.notify(token, 'rastreio', () => trackingDados(event.order, event.expedition));
@@ -186,10 +194,14 @@ export class TinyWebhookSender implements OnModuleDestroy {
           this.notify(token, 'inclusao_pedido', () => accountOrderDados(event.order));
           return;
         }
-        this.notify(token, 'situacao_pedido', () => situationDados(event.order));
+        this.notify(token, 'situacao_pedido', () => situationDados(event.order, this.shapesOf(token).situationNotification === 'description'));
         this.notify(token, 'atualizacao_pedido', () => accountOrderDados(event.order));
         return;
     }
+  }
+
+  private shapesOf(token: string): TinyWireShapes {
+    return this.accounts.find(token)?.shapes ?? DEFAULT_TINY_WIRE_SHAPES;
   }
 
   private notify(
@@ -203,7 +215,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     if (!registration || !url) return [];
     const faults = this.store.faultsOf(token);
     const content = faults.typeDrift ? withTypeDrift(dados(registration)) : dados(registration);
-    const body = tinyWebhookEnvelope(kind, registration.cnpj, registration.idEcommerce, content);
+    const body = tinyWebhookEnvelope(kind, registration.cnpj, registration.idEcommerce, content, this.shapesOf(token));
     const text = JSON.stringify(body);
     const family: TinyWebhookFamily = kind === 'produto' ? 'produto' : isAccountWebhookKind(kind) ? 'account' : 'ecommerce';
     const created = [this.create(token, kind, family, url, text, body, false, extra)];
