@@ -74,7 +74,7 @@ export interface TinyExpedition {
   objectId?: string;
   objectType?: 'venda' | 'notafiscal';
   groupingId?: string;
-  /** ASSUMPTION (sandbox-defined): `PLP` for Correios, `Coleta` for carriers. */
+  /** ASSUMPTION (docs/contracts.md#tiny-expedicao) (sandbox-defined): `PLP` for Correios, `Coleta` for carriers. */
   groupingType?: string;
   groupingConcluded?: boolean;
   identification?: string;

@@ -138,7 +138,7 @@ export function toTinyOrderDocument(draft: TinyOrderDraft): string {
     data_pedido: draft.orderDate ? formatTinyDate(draft.orderDate) : undefined,
     numero_pedido_ecommerce: draft.ecommerceOrderNumber,
     ecommerce: draft.ecommerceName,
-    // ASSUMPTION: `id_ecommerce` comes from client code, not official text; sent as a number like other ids on input.
+    // ASSUMPTION (docs/contracts.md#tiny-pedido-incluir): `id_ecommerce` comes from client code, not official text; sent as a number like other ids on input.
     id_ecommerce: draft.ecommerceId,
     cliente: {
       nome: customer.name,

@@ -41,7 +41,7 @@ export class TinyOrderScripts {
       if (error instanceof TinyBusinessError) return tinyRegistroError(error.codigo, error.messages);
       throw error;
     }
-    // ASSUMPTION: Tiny's duplicate rule is undocumented; we treat the same e-commerce order number on the same channel as a duplicate.
+    // ASSUMPTION (docs/contracts.md#tiny-pedido-incluir): Tiny's duplicate rule is undocumented; we treat the same e-commerce order number on the same channel as a duplicate.
     const duplicate = order.numeroEcommerce && orders.some((o) => o.numeroEcommerce === order.numeroEcommerce && o.ecommerce === order.ecommerce);
     if (duplicate) return tinyRegistroError(30, ['Registro em duplicidade']);
     for (const item of order.itens) item.idProduto = accountData.products.find((product) => product.codigo === item.codigo)?.id;
@@ -98,7 +98,7 @@ export class TinyOrderScripts {
     return { retorno: { status_processamento: '3', status: 'OK' } };
   }
 
-  /** Posts the order's catalogued items out of the first deposit; twice is refused (ASSUMPTION: code 31). */
+  /** Posts the order's catalogued items out of the first deposit; twice is refused (ASSUMPTION (docs/contracts.md#tiny-pedido-lancar-estoque): code 31). */
   private postStock({ account, params }: TinyScriptContext): TinyRetornoBody {
     const order = this.find(account.token, requiredParam(params, 'id'));
     if (order.estoqueLancado) throw new TinyBusinessError(31, ['O estoque deste pedido já foi lançado']);

@@ -189,7 +189,7 @@ export class TinyProductNotificationData {
   @TinyTextField() @IsOptional() @IsString() gtin?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoLiquido?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoBruto?: string;
-  /** ASSUMPTION: packaging dimensions (cm) travel under `produto.obter`'s output names; absent or empty = unknown. */
+  /** ASSUMPTION (docs/contracts.md#tiny-produto): packaging dimensions (cm) travel under `produto.obter`'s output names; absent or empty = unknown. */
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) alturaEmbalagem?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) larguraEmbalagem?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) comprimentoEmbalagem?: string;

@@ -56,7 +56,7 @@ export function accountStockDados(product: TinyProduct): WebhookDados {
 /**
  * `estoque` (official `api2-webhooks-atualizacao-estoque`): `saldo` is the physical balance (F) or the balance
  * minus reservations (D), per the integration's setting.
- * ASSUMPTION: a product never mapped through `produto` is reported as if the integration had mapped it by its
+ * ASSUMPTION (docs/contracts.md#tiny-estoque): a product never mapped through `produto` is reported as if the integration had mapped it by its
  * own code (`skuMapeamento` = `codigo`); `skuMapeamentoPai` is empty for a product without a parent.
  */
 export function stockDados(product: TinyProduct, parent: TinyProduct | undefined, tipoEstoque: 'F' | 'D', mapping: MappingLookup): WebhookDados {
@@ -71,7 +71,7 @@ export function stockDados(product: TinyProduct, parent: TinyProduct | undefined
   };
 }
 
-/** `precos` — every field a string (integrator TS type); `idMapeamento` empty while unmapped (ASSUMPTION). */
+/** `precos` — every field a string (integrator TS type); `idMapeamento` empty while unmapped (ASSUMPTION (docs/contracts.md#tiny-precos-notification)). */
 export function priceDados(product: TinyProduct, parent: TinyProduct | undefined, mapping: MappingLookup): WebhookDados {
   return {
     idMapeamento: mapping(product.id)?.idMapeamento ?? '',
@@ -85,7 +85,7 @@ export function priceDados(product: TinyProduct, parent: TinyProduct | undefined
 }
 
 /**
- * `produto` ("Envio de produtos"): the whole product with its variations. ASSUMPTION: the field set follows
+ * `produto` ("Envio de produtos"): the whole product with its variations. ASSUMPTION (docs/contracts.md#tiny-produto): the field set follows
  * the integrators' samples (ids as numbers, prices and stock as strings, `grade` as an object).
  */
 export function productDados(product: TinyProduct, variations: TinyProduct[], mapping: MappingLookup, wrapVariations = false): WebhookDados {
@@ -109,7 +109,7 @@ export function productDados(product: TinyProduct, variations: TinyProduct[], ma
     pesoBruto: product.pesoBruto ?? '',
     pesoLiquido: product.pesoLiquido ?? '',
     precoCusto: product.precoCusto ?? '',
-    // ASSUMPTION: packaging dimensions travel under produto.obter's output names.
+    // ASSUMPTION (docs/contracts.md#tiny-produto): packaging dimensions travel under produto.obter's output names.
     alturaEmbalagem: product.alturaEmbalagem ?? '',
     larguraEmbalagem: product.larguraEmbalagem ?? '',
     comprimentoEmbalagem: product.comprimentoEmbalagem ?? '',
@@ -164,7 +164,7 @@ export function invoiceDados(invoice: TinyInvoice, order: TinyOrder | undefined,
   };
 }
 
-/** `rastreio` (versao 1.0.1 doc comment + Go handler). ASSUMPTION: `idEntregaEcommerce` is empty (we hold none). */
+/** `rastreio` (versao 1.0.1 doc comment + Go handler). ASSUMPTION (docs/contracts.md#tiny-rastreio): `idEntregaEcommerce` is empty (we hold none). */
 export function trackingDados(order: TinyOrder, expedition: TinyExpedition): WebhookDados {
   return {
     idEntregaEcommerce: '',

@@ -33,10 +33,10 @@ const MINUTE = 60_000;
  * Delay (unscaled ms) before the attempt that follows failed attempt number `failedAttempt`, or undefined when
  * Tiny gives up.
  * - account webhooks (official): resent up to 10 times, the delay growing by 5 min per attempt (5, 10, … 50 min);
- * - e-commerce webhooks: up to 15 attempts "with backoff" (two integrator notes). ASSUMPTION: doubling from
+ * - e-commerce webhooks: up to 15 attempts "with backoff" (two integrator notes). ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): doubling from
  *   1 min, capped at 60 min;
- * - `produto`: at most 2 attempts (one note). ASSUMPTION: 1 min apart;
- * - the empty-body validation ping is never resent (ASSUMPTION).
+ * - `produto`: at most 2 attempts (one note). ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): 1 min apart;
+ * - the empty-body validation ping is never resent (ASSUMPTION (docs/contracts.md#tiny-webhook-delivery)).
  */
 export function tinyWebhookRetryDelayMs(family: TinyWebhookFamily, failedAttempt: number): number | undefined {
   switch (family) {
@@ -163,7 +163,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
   }
 
   /**
-   * ASSUMPTION: every order of the account is reported to the integration (the sandbox does not tell
+   * ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): every order of the account is reported to the integration (the sandbox does not tell
    * integrations apart); the hub's own writes are reported back too; a tracking-only change sends `rastreio`
    * but no `atualizacao_pedido`.
    */
