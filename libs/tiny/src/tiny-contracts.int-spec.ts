@@ -53,9 +53,12 @@ describe('Tiny contracts against the sandbox in every observed shape', () => {
     throw new Error('expected a TinyApiError');
   }
 
+  async function tinyState(): Promise<{ orders: Array<Record<string, unknown>>; markers: Record<string, number> }> {
+    return (await (await fetch(`${base}/control/tiny/state?token=${TOKEN}`)).json()) as { orders: Array<Record<string, unknown>>; markers: Record<string, number> };
+  }
+
   async function tinyOrder(id: string): Promise<Record<string, unknown>> {
-    const state = await (await fetch(`${base}/control/tiny/state?token=${TOKEN}`)).json();
-    return (state.orders as Array<Record<string, unknown>>).find((candidate) => String(candidate['id']) === id) ?? {};
+    return (await tinyState()).orders.find((candidate) => String(candidate['id']) === id) ?? {};
   }
 
   it('adds a marker by idPedido; the sandbox refuses `id` alone with Tiny\'s error envelope (code 10)', async () => {
@@ -63,8 +66,7 @@ describe('Tiny contracts against the sandbox in every observed shape', () => {
     await api.addOrderMarkers(id, [{ description: 'Rastreio enviado ao Ideris' }]);
     await api.addOrderMarkers(id, [{ description: 'Rastreio enviado ao Ideris' }]);
     expect((await tinyOrder(id))['marcadores']).toEqual(['Rastreio enviado ao Ideris']);
-    const state = await (await fetch(`${base}/control/tiny/state?token=${TOKEN}`)).json();
-    const markerId = String(state.markers['Rastreio enviado ao Ideris']);
+    const markerId = String((await tinyState()).markers['Rastreio enviado ao Ideris']);
     const other = await order('ML-MARK-2');
     await api.addOrderMarkers(other, [{ id: markerId }]);
     expect((await tinyOrder(other))['marcadores']).toEqual(['Rastreio enviado ao Ideris']);
