@@ -8,6 +8,7 @@ import { OrderBindingRepository } from './bindings/order-binding.repository';
 import { OrderImportedHandler } from './bindings/order-imported.handler';
 import { ConnectionClients } from '@hub/integrations';
 import { DEFAULT_FISCAL_SHIPPING_OPTIONS, FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from './fiscal-shipping.options';
+import { InvoiceLocator } from './invoices/invoice-locator';
 import { InvoiceNotificationHandler } from './invoices/invoice-notification.handler';
 import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';
 import { InvoiceSyncService } from './invoices/invoice-sync.service';
@@ -43,6 +44,7 @@ export class FiscalShippingAppModule {
         InvoiceSyncRepository,
         InvoiceSyncService,
         InvoiceNotificationHandler,
+        InvoiceLocator,
         TrackingSyncRepository,
         TrackingSyncService,
         TrackingNotificationHandler,

@@ -170,4 +170,21 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
     await waitFor(async () => (await fiscalView(order)).body.tracking.marker.state !== 'pending', 10_000, 100);
     expect(await iderisCalls('order/tracking')).toBe(before + 1);
   });
+
+  it('sends an invoice notified as 1.0.0 senders do, without idNotaFiscalTiny (found through its order in Tiny), once', async () => {
+    const order = bound[3]!;
+    const before = await iderisCalls('order/invoice');
+    await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, invoiceNotification: 'legacy-1.0.0' });
+    try {
+      const invoice = await sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
+      await waitFor(async () => (await fiscalView(order)).body.invoices?.[0]?.state === 'sent', 30_000, 200);
+      const notified = await delivered('nota_fiscal', order.tinyOrderId);
+      expect(notified).toMatchObject({ versao: '1.0.0', dados: { numero: String(invoice.numero), chaveAcesso: invoice.chaveAcesso } });
+      expect((notified['dados'] as Record<string, unknown>)['idNotaFiscalTiny']).toBeUndefined();
+      expect((await fiscalView(order)).body.invoices[0]).toMatchObject({ tinyInvoiceId: String(invoice.id), accessKey: invoice.chaveAcesso, sends: 1 });
+      expect(await iderisCalls('order/invoice')).toBe(before + 1);
+    } finally {
+      await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, invoiceNotification: 'with-id' });
+    }
+  });
 });

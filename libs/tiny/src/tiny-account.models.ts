@@ -7,7 +7,7 @@ export interface TinyAccountInfo {
   email?: string;
 }
 
-// ASSUMPTION: `info.php` answers `retorno.conta` with `razao_social`, `cnpj_cpf` and `email`. The service
+// ASSUMPTION (docs/contracts.md#tiny-info): `info.php` answers `retorno.conta` with `razao_social`, `cnpj_cpf` and `email`. The service
 // is not in our reference; the sandbox implements the same guess (see docs and apps/sandbox/README.md).
 export function mapTinyAccountInfo(retorno: Record<string, unknown>): TinyAccountInfo | undefined {
   const conta = retorno['conta'];

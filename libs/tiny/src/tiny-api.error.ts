@@ -15,6 +15,14 @@ export interface TinyErrorMessage {
   campo?: string;
 }
 
+/** One failed `registro` of a write answer, with the kind its own code gives. */
+export interface TinyRecordError {
+  sequence: number;
+  kind: TinyErrorKind;
+  code?: number;
+  messages: TinyErrorMessage[];
+}
+
 export interface TinyApiErrorDetails {
   kind: TinyErrorKind;
   script: string;
@@ -23,6 +31,8 @@ export interface TinyApiErrorDetails {
   httpStatus?: number;
   /** A batch whose every record failed: the raw `registros`, one per record (read by `failedBatchRecords`). */
   registros?: unknown;
+  /** Every failed `registro` of the answer (empty when the failure is the envelope's own). */
+  recordErrors?: TinyRecordError[];
   cause?: unknown;
 }
 
@@ -34,6 +44,7 @@ export class TinyApiError extends Error {
   readonly messages: TinyErrorMessage[];
   readonly httpStatus?: number;
   readonly registros?: unknown;
+  readonly recordErrors: TinyRecordError[];
 
   constructor(details: TinyApiErrorDetails) {
     const text = details.messages?.map((message) => message.erro).join('; ');
@@ -47,6 +58,7 @@ export class TinyApiError extends Error {
     this.messages = details.messages ?? [];
     this.httpStatus = details.httpStatus;
     this.registros = details.registros;
+    this.recordErrors = details.recordErrors ?? [];
   }
 
   /** Blocks (6/11), unexpected errors (35) and maintenance (99) succeed later without any change. */

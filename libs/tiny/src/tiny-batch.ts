@@ -1,5 +1,5 @@
 import { TinyApiError, tinyErrorKindForCode, type TinyErrorKind, type TinyErrorMessage } from './tiny-api.error';
-import { parseRegistros, type TinyEnvelope } from './tiny-envelope.parser';
+import { parseRegistros, registroFailed, type TinyEnvelope } from './tiny-envelope.parser';
 
 /** Official: at most 20 records per submission of a batch service. */
 export const TINY_MAX_BATCH_RECORDS = 20;
@@ -15,8 +15,8 @@ export interface TinyBatchRecordResult {
 }
 
 /**
- * A batch answers one registro per record. When every record fails the whole call is an error (the client
- * throws with the first record's code); a mix answers status 4 "Parcial" and the failures are read here.
+ * A batch answers one registro per record; an answer whose records all succeeded is read here (one with a
+ * failed record throws: use `batchResultsOf`).
  */
 export function toBatchResults(envelope: TinyEnvelope): TinyBatchRecordResult[] {
   return registrosToResults(envelope.retorno['registros']);
@@ -32,9 +32,23 @@ export function failedBatchRecords(error: unknown): TinyBatchRecordResult[] | un
   return results.length > 0 ? results : undefined;
 }
 
+/**
+ * The per-record outcomes of a batch call: a mixed or all-failed answer throws (any failed registro fails the
+ * call, see assertTinyOk), and for a batch that error is read back as one result per record.
+ */
+export async function batchResultsOf(call: Promise<TinyEnvelope>, options: { throwWhenAllFail?: boolean } = {}): Promise<TinyBatchRecordResult[]> {
+  try {
+    return toBatchResults(await call);
+  } catch (error: unknown) {
+    const records = failedBatchRecords(error);
+    if (!records || (options.throwWhenAllFail && records.every((record) => !record.ok))) throw error;
+    return records;
+  }
+}
+
 function registrosToResults(registros: unknown): TinyBatchRecordResult[] {
   return parseRegistros(registros).map((registro, index) => {
-    const ok = registro.status.toUpperCase() === 'OK' && registro.codigoErro === undefined;
+    const ok = !registroFailed(registro);
     return {
       sequence: registro.sequencia ?? index + 1,
       ok,

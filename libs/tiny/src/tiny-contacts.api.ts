@@ -1,5 +1,5 @@
 import { TinyApiError } from './tiny-api.error';
-import { assertBatchSize, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
+import { assertBatchSize, batchResultsOf, type TinyBatchRecordResult } from './tiny-batch';
 import type { TinyClient } from './tiny-client';
 import { digitsOnly, toInt, unwrapList } from './tiny-coercion';
 import {
@@ -17,13 +17,13 @@ export class TinyContactsApi {
 
   async createContacts(drafts: TinyContactDraft[]): Promise<TinyBatchRecordResult[]> {
     assertBatchSize('contato.incluir.php', drafts.length);
-    return toBatchResults(await this.client.call('contato.incluir.php', { contato: toTinyContactsDocument(drafts, true) }));
+    return batchResultsOf(this.client.call('contato.incluir.php', { contato: toTinyContactsDocument(drafts, true) }), { throwWhenAllFail: true });
   }
 
   /** Tiny locates each record by `id`, then `code`, then `document`; only the fields sent change. */
   async updateContacts(drafts: TinyContactDraft[]): Promise<TinyBatchRecordResult[]> {
     assertBatchSize('contato.alterar.php', drafts.length);
-    return toBatchResults(await this.client.call('contato.alterar.php', { contato: toTinyContactsDocument(drafts, false) }));
+    return batchResultsOf(this.client.call('contato.alterar.php', { contato: toTinyContactsDocument(drafts, false) }), { throwWhenAllFail: true });
   }
 
   async getContact(id: string): Promise<TinyContact> {

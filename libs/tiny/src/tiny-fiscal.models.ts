@@ -35,6 +35,16 @@ export interface TinyInvoiceSearch {
   page?: number;
 }
 
+/** What an invoice notification may name it by, when its Tiny id is missing (1.0.0 senders). */
+export interface TinyInvoiceLocator {
+  invoiceId?: string;
+  orderId?: string;
+  accessKey?: string;
+  number?: string;
+  series?: string;
+  ecommerceOrderNumber?: string;
+}
+
 export interface TinyInvoiceSearchPage {
   page: number;
   pageCount: number;
@@ -43,6 +53,9 @@ export interface TinyInvoiceSearchPage {
 
 export type TinyShippingMethod = 'C' | 'T' | 'M' | 'B' | 'X' | 'S' | (string & {});
 
+/** An order marker by Tiny id or by description (created when it does not exist). */
+export type TinyOrderMarker = { id: string } | { description: string };
+
 export interface TinyDispatchUpdate {
   orderId: string;
   trackingCode: string;
@@ -50,7 +63,7 @@ export interface TinyDispatchUpdate {
   /** v2 single letter: C Correios, T transportadora… */
   shippingMethod?: TinyShippingMethod;
   freightService?: string;
-  /** Only with shippingMethod `T` and a carrier already registered in Tiny. */
+  /** Tiny considers it only with shippingMethod `T` (a carrier registered in Tiny); not sent otherwise. */
   carrier?: string;
   volumes?: number;
   grossWeightKg?: string;
@@ -61,7 +74,7 @@ export interface TinyExpedition {
   objectId?: string;
   objectType?: 'venda' | 'notafiscal';
   groupingId?: string;
-  /** ASSUMPTION (sandbox-defined): `PLP` for Correios, `Coleta` for carriers. */
+  /** ASSUMPTION (docs/contracts.md#tiny-expedicao) (sandbox-defined): `PLP` for Correios, `Coleta` for carriers. */
   groupingType?: string;
   groupingConcluded?: boolean;
   identification?: string;

@@ -11,9 +11,11 @@ import {
   type TinyExpeditionRef,
   type TinyExpeditionSearch,
   type TinyInvoice,
+  type TinyInvoiceLocator,
   type TinyInvoiceSearch,
   type TinyInvoiceSearchPage,
   type TinyInvoiceSummary,
+  type TinyOrderMarker,
 } from './tiny-fiscal.models';
 
 /** After the sale: stock posting, dispatch/tracking, invoices (NF-e) and expeditions. */
@@ -25,7 +27,10 @@ export class TinyFulfilmentApi {
     await this.client.call('pedido.lancar.estoque.php', { id: orderId });
   }
 
-  /** "Atualizar informações de despacho" (URL as used by integrators; another spelling exists in one SDK). */
+  /**
+   * "Atualizar informações de despacho" (contracts.md#tiny-despacho). Tiny considers `transportadora` only when
+   * `formaEnvio` is `T` and ignores it otherwise, so it is sent only then: what is sent is what Tiny keeps.
+   */
   async registerDispatch(update: TinyDispatchUpdate): Promise<void> {
     await this.client.call('cadastrar.codigo.rastreamento.pedido.php', {
       id: update.orderId,
@@ -33,10 +38,21 @@ export class TinyFulfilmentApi {
       urlRastreamento: update.trackingUrl,
       formaEnvio: update.shippingMethod,
       formaFrete: update.freightService,
-      transportadora: update.carrier,
+      transportadora: update.shippingMethod === 'T' ? update.carrier : undefined,
       volumes: update.volumes !== undefined ? String(update.volumes) : undefined,
       pesoBruto: update.grossWeightKg,
     });
+  }
+
+  /**
+   * Adds markers to an order (official page `api2-pedidos-marcadores-incluir`, URL without `.php`): `idPedido`
+   * and `marcadores` as the list `[{"marcador":{"descricao"}}]` or `{"marcador":{"id"}}`; a description that
+   * does not exist yet is created by Tiny (contracts.md#tiny-marcadores).
+   */
+  async addOrderMarkers(orderId: string, markers: TinyOrderMarker[]): Promise<void> {
+    if (markers.length === 0) return;
+    const marcadores = markers.map((marker) => ({ marcador: 'id' in marker ? { id: marker.id } : { descricao: marker.description } }));
+    await this.client.call('pedido.marcadores.incluir', { idPedido: orderId, marcadores: JSON.stringify(marcadores) });
   }
 
   async getInvoice(id: string): Promise<TinyInvoice> {
@@ -44,6 +60,31 @@ export class TinyFulfilmentApi {
     const invoice = mapTinyInvoice(envelope.retorno['nota_fiscal']);
     if (!invoice) throw unexpected('nota.fiscal.obter.php', 'unexpected nota_fiscal shape');
     return invoice;
+  }
+
+  /**
+   * The Tiny id of the invoice a locator names (contracts.md#tiny-nota-fiscal): its id; else the order's
+   * `id_nota_fiscal` (`pedido.obter`); else `notas.fiscais.pesquisa` by number (or by e-commerce number), keeping
+   * only the invoice whose number, series and access key match what is known. Undefined when none matches yet.
+   */
+  async findInvoiceId(locator: TinyInvoiceLocator): Promise<string | undefined> {
+    if (locator.invoiceId) return locator.invoiceId;
+    if (locator.orderId) {
+      const fromOrder = await this.invoiceIdOfOrder(locator.orderId);
+      if (fromOrder) return fromOrder;
+    }
+    if (!locator.number && !locator.ecommerceOrderNumber) return undefined;
+    const { invoices } = await this.searchInvoices(locator.number ? { number: locator.number } : { ecommerceOrderNumber: locator.ecommerceOrderNumber });
+    return invoices.find((invoice) => matchesLocator(invoice, locator))?.id;
+  }
+
+  private async invoiceIdOfOrder(orderId: string): Promise<string | undefined> {
+    try {
+      return (await this.client.getOrder(orderId)).invoiceId;
+    } catch (error: unknown) {
+      if (error instanceof TinyApiError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
   }
 
   /** The DANFE/view URL (`retorno.link_nfe`). */
@@ -119,6 +160,13 @@ export class TinyFulfilmentApi {
       throw error;
     }
   }
+}
+
+function matchesLocator(invoice: TinyInvoiceSummary, locator: TinyInvoiceLocator): boolean {
+  if (locator.accessKey && invoice.accessKey && invoice.accessKey !== locator.accessKey) return false;
+  if (locator.number && invoice.number.replace(/^0+/, '') !== locator.number.replace(/^0+/, '')) return false;
+  if (locator.series && invoice.series && invoice.series.replace(/^0+/, '') !== locator.series.replace(/^0+/, '')) return false;
+  return Boolean(locator.accessKey || locator.number);
 }
 
 function unexpected(script: string, detail: string): TinyApiError {

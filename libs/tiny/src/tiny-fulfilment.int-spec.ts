@@ -64,7 +64,8 @@ describe('Tiny stock posting, dispatch, invoices and expeditions against the san
     await api.registerDispatch({ orderId: id, trackingCode: 'QB123456789BR', trackingUrl: 'https://rastreio.example/QB123456789BR?a=1&b=2', shippingMethod: 'C', freightService: 'PAC', volumes: 1 });
     await expect(client.getOrder(id)).resolves.toMatchObject({ trackingCode: 'QB123456789BR' });
     await expect(api.getExpedition({ orderId: id })).resolves.toMatchObject({ trackingCode: 'QB123456789BR', trackingUrl: 'https://rastreio.example/QB123456789BR?a=1&b=2', shippingMethod: 'C' });
-    expect(await failure(api.registerDispatch({ orderId: id, trackingCode: 'X', shippingMethod: 'C', carrier: 'Jadlog' }))).toMatchObject({ kind: 'validation' });
+    // Tiny ignores a carrier unless formaEnvio is T (official page): not an error (docs/contracts.md#tiny-despacho).
+    await expect(api.registerDispatch({ orderId: id, trackingCode: 'QB123456789BR', shippingMethod: 'C', carrier: 'Jadlog' })).resolves.toBeUndefined();
     expect(await failure(api.registerDispatch({ orderId: '1', trackingCode: 'X' }))).toMatchObject({ kind: 'not-found', code: 32 });
   });
 

@@ -138,7 +138,7 @@ export function toTinyOrderDocument(draft: TinyOrderDraft): string {
     data_pedido: draft.orderDate ? formatTinyDate(draft.orderDate) : undefined,
     numero_pedido_ecommerce: draft.ecommerceOrderNumber,
     ecommerce: draft.ecommerceName,
-    // ASSUMPTION: `id_ecommerce` comes from client code, not official text; sent as a number like other ids on input.
+    // ASSUMPTION (docs/contracts.md#tiny-pedido-incluir): `id_ecommerce` comes from client code, not official text; sent as a number like other ids on input.
     id_ecommerce: draft.ecommerceId,
     cliente: {
       nome: customer.name,
@@ -215,7 +215,7 @@ export function mapTinyOrderSummary(value: Record<string, unknown>): TinyOrderSu
   return {
     id,
     number: toText(value['numero']) ?? '',
-    ecommerceOrderNumber: toText(value['numero_ecommerce']),
+    ecommerceOrderNumber: ecommerceOrderNumberOf(value),
     orderDate: parseTinyDate(value['data_pedido']),
     customerName: toText(value['nome']),
     totalCents: toCents(value['valor']),
@@ -223,6 +223,15 @@ export function mapTinyOrderSummary(value: Record<string, unknown>): TinyOrderSu
     situationText: toText(value['situacao']),
     trackingCode: toText(value['codigo_rastreamento']),
   };
+}
+
+/**
+ * The marketplace order number: `pedido.obter` lists it at the top level (`numero_ecommerce`), but answers are
+ * seen with it only inside `ecommerce.numeroPedidoEcommerce` (contracts.md#tiny-pedido-obter).
+ */
+function ecommerceOrderNumberOf(value: Record<string, unknown>): string | undefined {
+  const nested = isRecord(value['ecommerce']) ? toText(value['ecommerce']['numeroPedidoEcommerce'])?.trim() : undefined;
+  return toText(value['numero_ecommerce'])?.trim() || nested || undefined;
 }
 
 export function mapTinyOrder(value: unknown): TinyOrder | undefined {

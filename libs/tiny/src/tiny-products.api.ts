@@ -1,5 +1,5 @@
 import { TinyApiError } from './tiny-api.error';
-import { assertBatchSize, failedBatchRecords, toBatchResults, type TinyBatchRecordResult } from './tiny-batch';
+import { assertBatchSize, batchResultsOf, type TinyBatchRecordResult } from './tiny-batch';
 import type { TinyClient } from './tiny-client';
 import { toInt, unwrapList } from './tiny-coercion';
 import { formatTinyDateTime } from './tiny-date';
@@ -38,13 +38,7 @@ export class TinyProductsApi {
   }
 
   private async batch(script: string, document: string): Promise<TinyBatchRecordResult[]> {
-    try {
-      return toBatchResults(await this.client.call(script, { produto: document }));
-    } catch (error: unknown) {
-      const records = failedBatchRecords(error);
-      if (records) return records;
-      throw error;
-    }
+    return batchResultsOf(this.client.call(script, { produto: document }));
   }
 
   async getProduct(id: string): Promise<TinyProduct> {
@@ -60,7 +54,7 @@ export class TinyProductsApi {
    */
   async updatePrices(updates: TinyPriceUpdate[]): Promise<TinyBatchRecordResult[]> {
     if (updates.length === 0) return [];
-    return toBatchResults(await this.client.call('produto.atualizar.precos.php', { precos: toTinyPricesDocument(updates) }));
+    return batchResultsOf(this.client.call('produto.atualizar.precos.php', { precos: toTinyPricesDocument(updates) }));
   }
 
   async searchPriceLists(text?: string): Promise<TinyPriceList[]> {

@@ -10,27 +10,45 @@ export type TinyOrderSituation =
   | 'nao_entregue'
   | 'cancelado';
 
-/** obter/pesquisa return descriptions, with spellings that drift between screens and versions. */
+/**
+ * obter/pesquisa return descriptions, and notifications carry either the code or a description, with spellings
+ * that drift between screens and versions (v2 masculine "Aprovado", v3 feminine "Aprovada"; contracts.md#tiny-situacao-pedido).
+ * Keys are normalised: lower case, no accents, `_` as a space, single spaces.
+ */
 const SITUATION_BY_TEXT: Record<string, TinyOrderSituation> = {
   aberto: 'aberto',
+  aberta: 'aberto',
   'em aberto': 'aberto',
   aprovado: 'aprovado',
-  preparando_envio: 'preparando_envio',
+  aprovada: 'aprovado',
   'preparando envio': 'preparando_envio',
   faturado: 'faturado',
+  faturada: 'faturado',
   'faturado (atendido)': 'faturado',
   atendido: 'faturado',
-  pronto_envio: 'pronto_envio',
+  atendida: 'faturado',
+  'pronto envio': 'pronto_envio',
   'pronto para envio': 'pronto_envio',
   enviado: 'enviado',
+  enviada: 'enviado',
   entregue: 'entregue',
-  nao_entregue: 'nao_entregue',
-  'não entregue': 'nao_entregue',
   'nao entregue': 'nao_entregue',
   cancelado: 'cancelado',
+  cancelada: 'cancelado',
 };
 
+export function normaliseSituationText(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A v2 code (`preparando_envio`) or a description (`"Preparando envio"`, `"Cancelada"`, `"NÃO ENTREGUE"`) → the code. */
 export function toTinyOrderSituation(value: unknown): TinyOrderSituation | undefined {
   if (typeof value !== 'string') return undefined;
-  return SITUATION_BY_TEXT[value.trim().toLowerCase()];
+  return SITUATION_BY_TEXT[normaliseSituationText(value)];
 }

@@ -4,6 +4,7 @@ import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { BusyError, JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
+import { InvoiceLocator, InvoiceNotYetFoundError } from './invoice-locator';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
 import { InvoiceSyncService, waitingForBindingReason } from './invoice-sync.service';
 
@@ -19,6 +20,7 @@ export class InvoiceNotificationHandler {
     private readonly directory: ConnectionDirectory,
     private readonly invoices: InvoiceSyncRepository,
     private readonly service: InvoiceSyncService,
+    private readonly locator: InvoiceLocator,
   ) {}
 
   @JetStreamHandler(Consumers.fiscalShippingInvoices, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
@@ -31,9 +33,15 @@ export class InvoiceNotificationHandler {
       this.logger.log({ msg: 'invoice notification ignored: it names no order', connectionId, tinyInvoiceId: dados.idNotaFiscalTiny });
       return;
     }
+    const tinyInvoiceId = await this.locator.tinyInvoiceIdOf(connectionId, dados);
+    if (!tinyInvoiceId) {
+      const reason = `no Tiny invoice found for order ${dados.idVendaTiny ?? '?'} / number ${dados.numero ?? '?'} series ${dados.serie ?? '?'} (notification without idNotaFiscalTiny)`;
+      this.logger.warn({ msg: 'invoice notification: invoice not found yet', connectionId, attempt: ctx.attempt, reason });
+      throw new InvoiceNotYetFoundError(`${reason} (attempt ${ctx.attempt} of ${Consumers.fiscalShippingInvoices.maxAttempts})`);
+    }
     const row = await this.invoices.noticed({
       connectionId,
-      tinyInvoiceId: dados.idNotaFiscalTiny,
+      tinyInvoiceId,
       tinyOrderId: dados.idVendaTiny,
       marketplaceOrderCode: dados.idPedidoEcommerce,
       danfeUrl: dados.urlDanfe,

@@ -113,7 +113,7 @@ describe('sandbox: order change journals and the marketplace status control', ()
     expect((await call('POST', `/control/tiny/orders/${id}/invoice`, { token: TOKEN })).status).toBe(201);
     expect((await tinyScript('pedido.alterar.situacao', { id: String(id), situacao: 'enviado' })).status).toBe('OK');
     const marker = JSON.stringify({ marcadores: [{ marcador: { descricao: 'Rastreio enviado ao Ideris' } }] });
-    for (let i = 0; i < 2; i++) expect((await tinyScript('pedido.marcadores.incluir', { id: String(id), marcadores: marker })).status).toBe('OK');
+    for (let i = 0; i < 2; i++) expect((await tinyScript('pedido.marcadores.incluir', { idPedido: String(id), marcadores: marker })).status).toBe('OK');
 
     const state = (await call('GET', `/control/tiny/state?token=${TOKEN}`)).body;
     expect(state.orders[0]).toMatchObject({ situacao: 'enviado', marcadores: ['Rastreio enviado ao Ideris'] });

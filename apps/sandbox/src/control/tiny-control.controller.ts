@@ -5,6 +5,7 @@ import { TinyBackofficeService } from '../tiny/tiny-backoffice.service';
 import { TinyDataStore, newTinyProduct, totalBalance, type TinyGrouping, type TinyInvoice, type TinyOrder, type TinyPriceList, type TinyProduct } from '../tiny/tiny-data.store';
 import { TinyBusinessError } from '../tiny/tiny-retorno';
 import { TINY_SITUATIONS } from '../tiny/tiny-situations';
+import { parseTinyWireShapes, type TinyWireShapes } from '../tiny/tiny-wire-shapes';
 import { seedTinyProduct } from '../tiny/tiny-catalog.seed';
 import { catalogFromBody } from './catalog-input';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
@@ -163,8 +164,31 @@ export class TinyControlController {
   @Get('state')
   state(@Query('token') token: string | undefined): Record<string, unknown> {
     if (!token || !this.accounts.find(token)) throw new BadRequestException('unknown token');
-    const { pendingStockUpdates, ...rest } = this.data.of(token);
-    return { ...rest, pendingStockUpdates: Object.fromEntries(pendingStockUpdates) };
+    const { pendingStockUpdates, markers, ...rest } = this.data.of(token);
+    return { ...rest, pendingStockUpdates: Object.fromEntries(pendingStockUpdates), markers: Object.fromEntries(markers) };
+  }
+
+  /**
+   * Chooses, per account, which of the observed forms Tiny answers and notifies in (see `TinyWireShapes`):
+   * `{token, orderEcommerceNumber?, writeFailure?, errorList?, invoiceNotification?, stockNotification?,
+   * situationNotification?, productVariations?}`; fields not sent keep their value. Answers the account's shapes.
+   */
+  @Post('shapes')
+  setShapes(@Body() raw: unknown): TinyWireShapes {
+    const body = requireRecord(raw);
+    const account = this.accounts.find(requireString(body, 'token'));
+    if (!account) throw new BadRequestException('unknown token');
+    const parsed = parseTinyWireShapes(body);
+    if (!parsed.ok) throw new BadRequestException(parsed.problems.join('; '));
+    account.shapes = { ...account.shapes, ...parsed.shapes };
+    return account.shapes;
+  }
+
+  @Get('shapes')
+  shapes(@Query('token') token: string | undefined): TinyWireShapes {
+    const account = token ? this.accounts.find(token) : undefined;
+    if (!account) throw new BadRequestException('unknown token');
+    return account.shapes;
   }
 
   private knownToken(body: Record<string, unknown>): string {

@@ -6,7 +6,7 @@ import { tinyOk } from './tiny-retorno';
 export class TinyAccountScripts {
   scripts(): TinyScriptMap {
     return {
-      // ASSUMPTION: `info.php` ("Obter informações da conta") is not in our reference; the `conta` field
+      // ASSUMPTION (docs/contracts.md#tiny-info): `info.php` ("Obter informações da conta") is not in our reference; the `conta` field
       // names below are our best guess, and libs/tiny reads exactly these.
       info: {
         handle: ({ account }) =>

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SlidingMinuteWindow } from '../common/sliding-minute-window';
+import { DEFAULT_TINY_WIRE_SHAPES, type TinyWireShapes } from './tiny-wire-shapes';
 
 export interface TinyAccountInput {
   token: string;
@@ -19,6 +20,8 @@ export interface TinyAccount {
   window: SlidingMinuteWindow;
   /** Separate 5/min bucket for produto/contato/tag incluir/alterar (official "batch" services). */
   batchWindow: SlidingMinuteWindow;
+  /** Which of the observed forms this account answers and notifies in (`POST /control/tiny/shapes`). */
+  shapes: TinyWireShapes;
 }
 
 export const DEFAULT_TINY_LIMIT_PER_MINUTE = 60;
@@ -39,6 +42,7 @@ export class TinyAccountStore {
       inFlight: existing?.inFlight ?? 0,
       window: existing?.window ?? new SlidingMinuteWindow(),
       batchWindow: existing?.batchWindow ?? new SlidingMinuteWindow(),
+      shapes: existing?.shapes ?? { ...DEFAULT_TINY_WIRE_SHAPES },
     };
     this.accounts.set(input.token, account);
     return account;

@@ -119,7 +119,7 @@ export class TinyBackofficeService {
 
   /**
    * The seller picks the order's shipping method and carrier in Tiny's screen, also on an expedition already grouped.
-   * ASSUMPTION: Tiny sends no notification for it (no `rastreio` without a tracking change is documented).
+   * ASSUMPTION (docs/contracts.md#tiny-rastreio): Tiny sends no notification for it (no `rastreio` without a tracking change is documented).
    */
   setCarrier(token: string, order: TinyOrder, formaEnvio: string, transportadora: string): void {
     order.formaEnvio = formaEnvio;

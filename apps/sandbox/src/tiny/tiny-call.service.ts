@@ -10,6 +10,7 @@ import { TinyFiscalScripts } from './tiny-fiscal.scripts';
 import { TinyOrderScripts } from './tiny-order.scripts';
 import { TinyProductScripts } from './tiny-product.scripts';
 import { TINY_MESSAGES, TinyBusinessError, tinyBlocked, tinyError, type TinyRetornoBody } from './tiny-retorno';
+import { shapedRetorno } from './tiny-wire-shapes';
 import { normaliseScriptName, type TinyScript, type TinyScriptMap } from './tiny-script';
 
 export type TinyHttpAnswer =
@@ -61,12 +62,12 @@ export class TinyCallService {
     const block = this.admit(account, script, now);
     if (block) {
       this.stats.record('tiny', token, name, 'blocked', now);
-      return json(headers, tinyBlocked(block));
+      return withShapes(json(headers, tinyBlocked(block)), account);
     }
 
     account.inFlight += 1;
     try {
-      const answer = await this.run(account, name, script, params, now);
+      const answer = withShapes(await this.run(account, name, script, params, now), account);
       this.stats.record('tiny', token, name, outcomeOf(answer), now);
       return { ...answer, headers: { ...headers, ...answer.headers } };
     } finally {
@@ -121,7 +122,13 @@ function outcomeOf(answer: TinyHttpAnswer): CallOutcome {
   if (answer.kind === 'raw') return answer.status === 200 && !answer.body.includes('<status>Erro</status>') ? 'ok' : 'error';
   const code = String(answer.body.retorno['codigo_erro'] ?? '');
   if (code === '6' || code === '11') return 'blocked';
-  return answer.body.retorno['status'] === 'OK' ? 'ok' : 'error';
+  const processing = String(answer.body.retorno['status_processamento'] ?? '');
+  return answer.body.retorno['status'] === 'OK' && processing !== '1' && processing !== '2' ? 'ok' : 'error';
+}
+
+function withShapes(answer: TinyHttpAnswer, account: TinyAccount): TinyHttpAnswer {
+  if (answer.kind !== 'json') return answer;
+  return { ...answer, body: { retorno: shapedRetorno(answer.body.retorno, account.shapes) } };
 }
 
 function json(headers: Record<string, string>, body: TinyRetornoBody): TinyHttpAnswer {

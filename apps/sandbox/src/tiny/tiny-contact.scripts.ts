@@ -27,7 +27,7 @@ export class TinyContactScripts {
       const sequencia = text(contato['sequencia']) ?? String(index + 1);
       const errors = requiredFieldErrors(contato);
       if (errors.length > 0) return registroError(sequencia, 31, errors);
-      // ASSUMPTION: Tiny refuses a second contact with the same CPF/CNPJ (compared as digits) or the same code.
+      // ASSUMPTION (docs/contracts.md#tiny-contatos): Tiny refuses a second contact with the same CPF/CNPJ (compared as digits) or the same code.
       if (findByDocumentOrCode(contacts, contato).length > 0) return registroError(sequencia, 30, ['Registro em duplicidade']);
       const contact: TinyContact = { id: this.data.newId(), fields: scalarFields(contato), tiposContato: contactTypes(contato), createdAt: now, updatedAt: now };
       delete contact.fields['sequencia'];
@@ -82,7 +82,7 @@ export class TinyContactScripts {
 
   /**
    * `pesquisa` is a partial, case-insensitive match on name or code; `cpf_cnpj` compares digits only, so
-   * `123.456.789-09` finds a contact saved as `12345678909` and vice versa (ASSUMPTION: the usual reading).
+   * `123.456.789-09` finds a contact saved as `12345678909` and vice versa (ASSUMPTION (docs/contracts.md#tiny-contatos): the usual reading).
    */
   private search({ account, params }: TinyScriptContext): TinyRetornoBody {
     const term = text(params['pesquisa'])?.toLowerCase();
@@ -126,7 +126,7 @@ export class TinyContactScripts {
 
 /**
  * pedido.incluir links the order's `cliente` to a contact: by CPF/CNPJ digits, then by code, and creates one
- * otherwise (ASSUMPTION: the official layout footnotes codigo/nome/cpf_cnpj as the matching fields).
+ * otherwise (ASSUMPTION (docs/contracts.md#tiny-contatos): the official layout footnotes codigo/nome/cpf_cnpj as the matching fields).
  * `atualizar_cliente: "S"` overwrites the stored fields with the ones sent.
  */
 export function contactForOrder(contacts: TinyContact[], cliente: Record<string, unknown>, newId: () => number, now: number): TinyContact {

@@ -174,6 +174,8 @@ export interface TinyAccountData {
   pendingStockUpdates: Map<number, number>;
   nextOrderNumber: number;
   nextInvoiceNumber: number;
+  /** The account's order markers: description → Tiny id (a new description creates one). */
+  markers: Map<string, number>;
 }
 
 @Injectable()
@@ -197,6 +199,7 @@ export class TinyDataStore {
         pendingStockUpdates: new Map(),
         nextOrderNumber: 1,
         nextInvoiceNumber: 1001,
+        markers: new Map(),
       };
       this.data.set(token, accountData);
     }

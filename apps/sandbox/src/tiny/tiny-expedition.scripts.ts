@@ -34,7 +34,7 @@ export class TinyExpeditionScripts {
   }
 
   /**
-   * `formaEnvio` is required. ASSUMPTION: without `incluirAgrupadas=S` expeditions already in a grouping are left
+   * `formaEnvio` is required. ASSUMPTION (docs/contracts.md#tiny-expedicao): without `incluirAgrupadas=S` expeditions already in a grouping are left
    * out (the option name suggests that default); every sandbox expedition has a defined shipping method.
    */
   private search({ account, params }: TinyScriptContext): TinyRetornoBody {
@@ -65,7 +65,7 @@ export class TinyExpeditionScripts {
       codigoRastreamento: expedition.codigoRastreamento ?? '',
       urlRastreamento: expedition.urlRastreamento ?? '',
       transportadora: { nome: expedition.transportadora ?? '' },
-      // ASSUMPTION: the grouping's kind and state are not in the retrieved excerpt; exposed here for the hub's use.
+      // ASSUMPTION (docs/contracts.md#tiny-expedicao): the grouping's kind and state are not in the retrieved excerpt; exposed here for the hub's use.
       agrupamento: grouping ? { id: String(grouping.id), tipo: grouping.tipo === 'plp' ? 'PLP' : 'Coleta', concluido: grouping.concluido ? 'S' : 'N' } : null,
     };
   }

@@ -77,7 +77,7 @@ export class TinyFiscalScripts {
     return tinyOk({ link_nfe: danfeLink(invoice) }, 3);
   }
 
-  /** Answers XML whatever `formato` says, errors included (ASSUMPTION: token errors stay JSON, as they are checked first). */
+  /** Answers XML whatever `formato` says, errors included (ASSUMPTION (docs/contracts.md#tiny-nota-fiscal-obter): token errors stay JSON, as they are checked first). */
   private xml({ account, params }: TinyScriptContext): TinyRawBody {
     try {
       const invoice = this.find(account.token, requiredParam(params, 'id'));

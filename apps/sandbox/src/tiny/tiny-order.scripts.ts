@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isRecord } from '../common/request-params';
 import { TinyBackofficeService } from './tiny-backoffice.service';
 import { contactForOrder } from './tiny-contact.scripts';
 import { TinyDataStore, type TinyOrder } from './tiny-data.store';
@@ -6,7 +7,7 @@ import { buildOrder } from './tiny-order.builder';
 import { TinyBusinessError, tinyOk, tinyRegistroError, type TinyRetornoBody } from './tiny-retorno';
 import type { TinyScriptContext, TinyScriptMap } from './tiny-script';
 import { TINY_SITUATIONS } from './tiny-situations';
-import { decimal, jsonDocument, jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
+import { decimal, jsonField, parseTinyDate, requiredParam, text } from './tiny-wire';
 
 const PAGE_SIZE = 100;
 
@@ -40,7 +41,7 @@ export class TinyOrderScripts {
       if (error instanceof TinyBusinessError) return tinyRegistroError(error.codigo, error.messages);
       throw error;
     }
-    // ASSUMPTION: Tiny's duplicate rule is undocumented; we treat the same e-commerce order number on the same channel as a duplicate.
+    // ASSUMPTION (docs/contracts.md#tiny-pedido-incluir): Tiny's duplicate rule is undocumented; we treat the same e-commerce order number on the same channel as a duplicate.
     const duplicate = order.numeroEcommerce && orders.some((o) => o.numeroEcommerce === order.numeroEcommerce && o.ecommerce === order.ecommerce);
     if (duplicate) return tinyRegistroError(30, ['Registro em duplicidade']);
     for (const item of order.itens) item.idProduto = accountData.products.find((product) => product.codigo === item.codigo)?.id;
@@ -56,7 +57,7 @@ export class TinyOrderScripts {
 
   private get({ account, params }: TinyScriptContext): TinyRetornoBody {
     const order = this.find(account.token, requiredParam(params, 'id'));
-    return tinyOk({ pedido: orderDetail(order) }, '3');
+    return tinyOk({ pedido: orderDetail(order, account.shapes.orderEcommerceNumber === 'nested-only') }, '3');
   }
 
   private search({ account, params }: TinyScriptContext): TinyRetornoBody {
@@ -97,7 +98,7 @@ export class TinyOrderScripts {
     return { retorno: { status_processamento: '3', status: 'OK' } };
   }
 
-  /** Posts the order's catalogued items out of the first deposit; twice is refused (ASSUMPTION: code 31). */
+  /** Posts the order's catalogued items out of the first deposit; twice is refused (ASSUMPTION (docs/contracts.md#tiny-pedido-lancar-estoque): code 31). */
   private postStock({ account, params }: TinyScriptContext): TinyRetornoBody {
     const order = this.find(account.token, requiredParam(params, 'id'));
     if (order.estoqueLancado) throw new TinyBusinessError(31, ['O estoque deste pedido já foi lançado']);
@@ -112,24 +113,34 @@ export class TinyOrderScripts {
     return { retorno: { status_processamento: 3, status: 'OK' } };
   }
 
-  /** Official params: id, codigoRastreamento, urlRastreamento, formaEnvio (C/T…), formaFrete, transportadora, volumes… */
   /**
-   * ASSUMPTION: `pedido.marcadores.incluir` (one of the two spellings in the reference, §2.7) takes `id` and
-   * `marcadores` as `{"marcadores":[{"marcador":{"descricao":…}}]}`; adding a marker twice keeps one.
+   * Official page `api2-pedidos-marcadores-incluir` (docs/contracts.md#tiny-marcadores): `idPedido` (an `id` is
+   * not read: code 10) and `marcadores` as the list `[{"marcador":{"id"|"descricao"}}]`; the `{"marcadores":[…]}`
+   * document one SDK posts is read too. A description that does not exist is created; adding one twice keeps one.
    */
   private addMarkers({ account, params, now }: TinyScriptContext): TinyRetornoBody {
-    const order = this.find(account.token, requiredParam(params, 'id'));
-    const document = jsonDocument(params, 'marcadores')['marcadores'];
-    const list: unknown[] = Array.isArray(document) ? document : [];
-    const descriptions = list
-      .map((entry) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['marcador'] : undefined))
-      .map((marker: unknown) => (typeof marker === 'object' && marker !== null ? text((marker as Record<string, unknown>)['descricao']) : undefined))
-      .filter((d): d is string => !!d);
-    if (descriptions.length === 0) throw new TinyBusinessError(31, ['informe ao menos um marcador com descricao']);
+    const idPedido = params['idPedido'];
+    if (!idPedido?.trim()) throw new TinyBusinessError(10, ['O parâmetro idPedido não foi informado'], 1);
+    const order = this.find(account.token, idPedido);
+    const accountData = this.data.of(account.token);
+    const descriptions = markerEntries(params).map((marker) => this.markerDescription(accountData.markers, marker));
+    if (descriptions.length === 0) throw new TinyBusinessError(31, ['Informe ao menos um marcador (id ou descricao)']);
     for (const description of descriptions) this.data.recordOrderChange(account.token, { orderId: order.id, kind: 'marker', by: 'api', value: description }, now);
     order.marcadores = [...new Set([...(order.marcadores ?? []), ...descriptions])];
     order.updatedAt = now;
     return { retorno: { status_processamento: 3, status: 'OK' } };
+  }
+
+  private markerDescription(markers: Map<string, number>, marker: Record<string, unknown>): string {
+    const descricao = text(marker['descricao']);
+    if (descricao) {
+      if (!markers.has(descricao)) markers.set(descricao, this.data.newId());
+      return descricao;
+    }
+    const id = text(marker['id']);
+    const known = [...markers.entries()].find(([, markerId]) => String(markerId) === id)?.[0];
+    if (!known) throw new TinyBusinessError(31, [`Marcador ${id ?? ''} não encontrado`]);
+    return known;
   }
 
   private registerTracking({ account, params, now }: TinyScriptContext): TinyRetornoBody {
@@ -137,7 +148,8 @@ export class TinyOrderScripts {
     const codigo = requiredParam(params, 'codigoRastreamento');
     const formaEnvio = text(params['formaEnvio'])?.toUpperCase();
     if (formaEnvio && !/^[A-Z]$/.test(formaEnvio)) throw new TinyBusinessError(31, ['formaEnvio inválida']);
-    if (params['transportadora'] && formaEnvio !== 'T') throw new TinyBusinessError(31, ['transportadora só pode ser informada quando formaEnvio for T']);
+    // Official: `transportadora` "is only considered when formaEnvio is T" — otherwise ignored, not an error.
+    const transportadora = formaEnvio === 'T' ? text(params['transportadora']) : undefined;
     for (const field of ['volumes', 'pesoBruto', 'pesoLiquido']) {
       if (params[field] !== undefined && decimal(params[field]) === undefined) throw new TinyBusinessError(31, [`campo ${field} deve ser decimal, separado por ponto`]);
     }
@@ -145,7 +157,7 @@ export class TinyOrderScripts {
     order.urlRastreamento = text(params['urlRastreamento']) ?? order.urlRastreamento;
     order.formaEnvio = formaEnvio ?? order.formaEnvio;
     order.formaFrete = text(params['formaFrete']) ?? order.formaFrete;
-    order.transportadora = text(params['transportadora']) ?? order.transportadora;
+    order.transportadora = transportadora ?? order.transportadora;
     order.updatedAt = now;
     const expedition = this.backoffice.ensureExpedition(account.token, order);
     expedition.codigoRastreamento = codigo;
@@ -181,11 +193,15 @@ function digits(value: unknown): string {
   return (text(value) ?? '').replace(/\D/g, '');
 }
 
-function orderDetail(order: TinyOrder): Record<string, unknown> {
+/** `nestedOnly`: the marketplace number only in `ecommerce.numeroPedidoEcommerce`, as an SDK's fixture has it. */
+function orderDetail(order: TinyOrder, nestedOnly: boolean): Record<string, unknown> {
+  const ecommerce = order.ecommerce || (nestedOnly && order.numeroEcommerce)
+    ? { id: '1', numeroPedidoEcommerce: order.numeroEcommerce ?? '', nomeEcommerce: order.ecommerce ?? '' }
+    : undefined;
   return {
     id: String(order.id),
     numero: String(order.numero),
-    numero_ecommerce: order.numeroEcommerce ?? '',
+    ...(nestedOnly ? {} : { numero_ecommerce: order.numeroEcommerce ?? '' }),
     data_pedido: order.dataPedido,
     data_prevista: '',
     data_faturamento: '',
@@ -214,7 +230,21 @@ function orderDetail(order: TinyOrder): Record<string, unknown> {
     forma_envio: order.formaEnvio ?? '',
     forma_frete: order.formaFrete ?? '',
     nome_transportador: order.transportadora ?? '',
-    ecommerce: order.ecommerce ? { id: '1', numeroPedidoEcommerce: order.numeroEcommerce ?? '', nomeEcommerce: order.ecommerce } : undefined,
+    ecommerce,
     marcadores: (order.marcadores ?? []).map((descricao) => ({ marcador: { descricao } })),
   };
+}
+
+/** `marcadores` as the official bare list, or wrapped in `{"marcadores":[…]}`; each `{"marcador":{…}}`. */
+function markerEntries(params: Record<string, string>): Record<string, unknown>[] {
+  const raw = params['marcadores'];
+  if (raw === undefined || raw.trim() === '') throw new TinyBusinessError(10, ['O parâmetro marcadores não foi informado'], 1);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new TinyBusinessError(3, ['JSON mal formado ou inválido'], 1);
+  }
+  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) && Array.isArray(parsed['marcadores']) ? parsed['marcadores'] : [];
+  return list.flatMap((entry: unknown) => (isRecord(entry) && isRecord(entry['marcador']) ? [entry['marcador']] : []));
 }

@@ -133,7 +133,7 @@ export class TinyProductScripts {
   }
 
   /**
-   * ASSUMPTION: alterar locates by `id`, else by exact `codigo`; only the fields sent change. Variations sent are
+   * ASSUMPTION (docs/contracts.md#tiny-produto-incluir-alterar): alterar locates by `id`, else by exact `codigo`; only the fields sent change. Variations sent are
    * matched to the product's children by `codigo` (updated) or created; children not sent are kept.
    */
   private alter({ account, params, now }: TinyScriptContext): TinyRetornoBody {

@@ -47,7 +47,7 @@ export function productRecordErrors(
   for (const item of kitFromWire(produto['kit'])) {
     if (!others.some((other) => other.id === item.idProduto)) messages.push(`Produto do kit não localizado: ${item.idProduto}`);
   }
-  // ASSUMPTION: a product is one class (S simple, K kit, V with variations), so a kit with variations is refused.
+  // ASSUMPTION (docs/contracts.md#tiny-produto-incluir-alterar): a product is one class (S simple, K kit, V with variations), so a kit with variations is refused.
   if (kitFromWire(produto['kit']).length > 0 && variationsFromWire(produto['variacoes']).length > 0) messages.push('Um produto kit não pode ter variações');
   const duplicate = codes.some((code) => others.some((other) => other.codigo === code && other.situacao !== 'E'));
   return { messages, duplicate };

@@ -12,7 +12,7 @@ export const TINY_MESSAGES: Record<number, string> = {
   3: 'JSON mal formado ou inválido',
   5: 'API bloqueada ou sem acesso',
   6: 'API Bloqueada - Excedido o número de acessos a API, aguarde alguns minutos e tente novamente',
-  // ASSUMPTION: only the code-6 text was observed; the code-11 text mirrors it.
+  // ASSUMPTION (docs/contracts.md#tiny-limits): only the code-6 text was observed; the code-11 text mirrors it.
   11: 'API Bloqueada - Excedido o número de acessos simultâneos a API, aguarde alguns segundos e tente novamente',
   10: 'Parametro não informado',
   20: 'A consulta não retornou registros',

@@ -83,7 +83,7 @@ export function registroError(sequencia: string, codigo: number, messages: strin
 }
 
 /**
- * All records failed → outer status 2 "Erro" (official example). ASSUMPTION: a mix answers status_processamento
+ * All records failed → outer status 2 "Erro" (official example). ASSUMPTION (docs/contracts.md#tiny-envelope): a mix answers status_processamento
  * 4 with status "Parcial", the way produto.atualizar.precos documents it; the real answer for batches is unknown.
  */
 export function batchAnswer(registros: TinyRegistro[]): TinyRetornoBody {

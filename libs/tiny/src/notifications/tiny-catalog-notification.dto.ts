@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
+import { Transform, Type, plainToInstance } from 'class-transformer';
 import { IsArray, IsIn, IsNumberString, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { isRecord } from '../tiny-coercion';
 import { TinyDecimalField, TinyGradeField, TinyIdField, TinyTextField } from './tiny-notification.transforms';
 
 const DECIMAL = { no_symbols: false } as const;
@@ -188,7 +189,7 @@ export class TinyProductNotificationData {
   @TinyTextField() @IsOptional() @IsString() gtin?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoLiquido?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) pesoBruto?: string;
-  /** ASSUMPTION: packaging dimensions (cm) travel under `produto.obter`'s output names; absent or empty = unknown. */
+  /** ASSUMPTION (docs/contracts.md#tiny-produto): packaging dimensions (cm) travel under `produto.obter`'s output names; absent or empty = unknown. */
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) alturaEmbalagem?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) larguraEmbalagem?: string;
   @TinyDecimalField() @IsOptional() @IsNumberString(DECIMAL) comprimentoEmbalagem?: string;
@@ -206,10 +207,12 @@ export class TinyProductNotificationData {
   @Type(() => TinyCategoryNode)
   arvoreCategoria?: TinyCategoryNode[];
 
+  /** Items flat (`{id, codigo, …}`) or wrapped as `{variacao:{…}}` (contracts.md#tiny-produto); both are read. */
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => TinyProductNotificationVariation)
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => unwrappedVariations(obj['variacoes']))
   variacoes?: TinyProductNotificationVariation[];
 
   @IsOptional()
@@ -228,4 +231,12 @@ export class TinyProductNotificationData {
   @ValidateNested({ each: true })
   @Type(() => TinyProductKitItem)
   kit?: TinyProductKitItem[];
+}
+
+function unwrappedVariations(raw: unknown): unknown {
+  if (!Array.isArray(raw)) return raw === null || raw === '' ? undefined : raw;
+  return raw.map((item: unknown) => {
+    const inner = isRecord(item) && isRecord(item['variacao']) ? item['variacao'] : item;
+    return isRecord(inner) ? plainToInstance(TinyProductNotificationVariation, inner) : inner;
+  });
 }

@@ -1,6 +1,7 @@
 import { Expose, Transform, Type } from 'class-transformer';
-import { IsNumberString, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsNumberString, IsOptional, IsString, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { toId } from '../tiny-coercion';
+import type { TinyInvoiceLocator } from '../tiny-fiscal.models';
 import { TinyDecimalField, TinyDigitsField, TinyIdField, TinyTextField } from './tiny-notification.transforms';
 
 const TINY_DATE = /^\d{2}\/\d{2}\/\d{4}( \d{2}:\d{2}(:\d{2})?)?$/;
@@ -29,19 +30,25 @@ export class TinyTrackingNotificationData {
   @TinyTextField() @IsOptional() @IsString() formaFrete?: string;
 }
 
-/** `tipo: "nota_fiscal"` — an invoice authorised for an order of the integration. */
+/**
+ * `tipo: "nota_fiscal"` — an invoice authorised for an order of the integration. Senders of versao 1.0.0 leave
+ * `idNotaFiscalTiny` out (contracts.md#tiny-nota-fiscal): the invoice is then found through `invoiceLocatorOf`
+ * (order id, access key, number + series), so at least one of those must be there.
+ */
 export class TinyInvoiceNotificationData {
   @TinyIdField()
+  @IsOptional()
   @IsNumberString(NUMERIC_ID, { message: 'idNotaFiscalTiny must be a numeric id' })
-  idNotaFiscalTiny: string;
+  idNotaFiscalTiny?: string;
 
-  @TinyTextField() @IsString({ message: 'numero must be informed' }) numero: string;
+  @TinyTextField() @IsOptional() @IsString() numero?: string;
   @TinyTextField() @IsOptional() @IsString() serie?: string;
 
   /** 44 digits; Tiny's screens group them in blocks of four, so separators are stripped. */
   @TinyDigitsField()
+  @IsOptional()
   @Matches(/^\d{44}$/, { message: 'chaveAcesso must have 44 digits' })
-  chaveAcesso: string;
+  chaveAcesso?: string;
 
   @TinyTextField() @IsOptional() @IsString() urlDanfe?: string;
 
@@ -53,6 +60,11 @@ export class TinyInvoiceNotificationData {
   @TinyDecimalField() @IsOptional() @IsNumberString({ no_symbols: false }) valorNota?: string;
   @TinyTextField() @IsOptional() @IsString() idPedidoEcommerce?: string;
   @TinyIdField() @IsOptional() @IsNumberString(NUMERIC_ID) idVendaTiny?: string;
+
+  /** Nothing to find the invoice by: no id, no order, no access key, no number. */
+  @ValidateIf((dados: TinyInvoiceNotificationData) => !dados.idNotaFiscalTiny && !dados.idVendaTiny && !dados.chaveAcesso && !dados.numero)
+  @IsDefined({ message: 'idNotaFiscalTiny, idVendaTiny, chaveAcesso or numero must be informed' })
+  readonly locator?: never;
 }
 
 /** `tipo: "situacao_pedido"` — whether `situacao` carries a code or a description is unconfirmed; both are kept. */
@@ -118,4 +130,16 @@ export class TinyOrderWebhookData {
 
 function emptyToUndefined(value: unknown): unknown {
   return value === '' || value === null ? undefined : value;
+}
+
+/** What a `nota_fiscal` notification names its invoice by, in our terms (its id may be missing: 1.0.0 senders). */
+export function invoiceLocatorOf(dados: TinyInvoiceNotificationData): TinyInvoiceLocator {
+  return {
+    invoiceId: dados.idNotaFiscalTiny,
+    orderId: dados.idVendaTiny,
+    accessKey: dados.chaveAcesso,
+    number: dados.numero,
+    series: dados.serie,
+    ecommerceOrderNumber: dados.idPedidoEcommerce,
+  };
 }

@@ -29,7 +29,7 @@ export interface TinyProductMappingOutcome {
 
 /**
  * The mapping id of a product or variation: the one Tiny sent, else (first send) Tiny's own product id.
- * ASSUMPTION: Tiny keeps whatever id the integration answers; its own id is unique per account. The answer to Tiny
+ * ASSUMPTION (docs/contracts.md#tiny-produto): Tiny keeps whatever id the integration answers; its own id is unique per account. The answer to Tiny
  * and the binding the hub records must use this same rule.
  */
 export function tinyMappingIdOf(idMapeamento: string | undefined, productId: string): string {

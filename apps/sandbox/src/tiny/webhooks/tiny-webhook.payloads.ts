@@ -1,6 +1,7 @@
 import { totalBalance, type TinyExpedition, type TinyInvoice, type TinyOrder, type TinyProduct } from '../tiny-data.store';
 import { danfeLink } from '../tiny-fiscal.scripts';
 import { TINY_SITUATIONS } from '../tiny-situations';
+import { DEFAULT_TINY_WIRE_SHAPES, type TinyWireShapes } from '../tiny-wire-shapes';
 
 /** E-commerce integration webhooks (§7.2), one URL each per integration. */
 export const TINY_ECOMMERCE_WEBHOOK_KINDS = ['estoque', 'produto', 'precos', 'rastreio', 'nota_fiscal', 'situacao_pedido'] as const;
@@ -36,19 +37,26 @@ export type MappingLookup = (productId: number) => TinyProductMapping | undefine
 
 /**
  * `{versao, cnpj, idEcommerce, tipo, dados}` for e-commerce webhooks, `{versao, cnpj, tipo, dados}` for the
- * account webhooks. ASSUMPTION: `rastreio` carries versao 1.0.1 (the only version quoted for it, from a doc
- * comment); every other kind 1.0.0.
+ * account webhooks and for the account-level `estoque` shape (versao 1.0.1, docs/contracts.md#tiny-estoque).
+ * ASSUMPTION (docs/contracts.md#tiny-rastreio): `rastreio` carries versao 1.0.1 (the only version quoted for it,
+ * from a doc comment); every other kind 1.0.0.
  */
-export function tinyWebhookEnvelope(kind: TinyWebhookKind, cnpj: string, idEcommerce: number, dados: WebhookDados): WebhookDados {
+export function tinyWebhookEnvelope(kind: TinyWebhookKind, cnpj: string, idEcommerce: number, dados: WebhookDados, shapes: Pick<TinyWireShapes, 'stockNotification'> = DEFAULT_TINY_WIRE_SHAPES): WebhookDados {
+  if (kind === 'estoque' && shapes.stockNotification === 'account') return { versao: '1.0.1', cnpj, tipo: kind, dados };
   const versao = kind === 'rastreio' ? '1.0.1' : '1.0.0';
   if (isAccountWebhookKind(kind)) return { versao, cnpj, tipo: kind, dados };
   return { versao, cnpj, idEcommerce, tipo: kind, dados };
 }
 
+/** The account-level `estoque` (an integrator's fixture of a real one): no tipoEstoque, no skuMapeamento; `saldo` physical. */
+export function accountStockDados(product: TinyProduct): WebhookDados {
+  return { idProduto: product.id, sku: product.codigo, nome: product.nome, saldo: totalBalance(product) };
+}
+
 /**
  * `estoque` (official `api2-webhooks-atualizacao-estoque`): `saldo` is the physical balance (F) or the balance
  * minus reservations (D), per the integration's setting.
- * ASSUMPTION: a product never mapped through `produto` is reported as if the integration had mapped it by its
+ * ASSUMPTION (docs/contracts.md#tiny-estoque): a product never mapped through `produto` is reported as if the integration had mapped it by its
  * own code (`skuMapeamento` = `codigo`); `skuMapeamentoPai` is empty for a product without a parent.
  */
 export function stockDados(product: TinyProduct, parent: TinyProduct | undefined, tipoEstoque: 'F' | 'D', mapping: MappingLookup): WebhookDados {
@@ -63,7 +71,7 @@ export function stockDados(product: TinyProduct, parent: TinyProduct | undefined
   };
 }
 
-/** `precos` — every field a string (integrator TS type); `idMapeamento` empty while unmapped (ASSUMPTION). */
+/** `precos` — every field a string (integrator TS type); `idMapeamento` empty while unmapped (ASSUMPTION (docs/contracts.md#tiny-precos-notification)). */
 export function priceDados(product: TinyProduct, parent: TinyProduct | undefined, mapping: MappingLookup): WebhookDados {
   return {
     idMapeamento: mapping(product.id)?.idMapeamento ?? '',
@@ -77,10 +85,10 @@ export function priceDados(product: TinyProduct, parent: TinyProduct | undefined
 }
 
 /**
- * `produto` ("Envio de produtos"): the whole product with its variations. ASSUMPTION: the field set follows
+ * `produto` ("Envio de produtos"): the whole product with its variations. ASSUMPTION (docs/contracts.md#tiny-produto): the field set follows
  * the integrators' samples (ids as numbers, prices and stock as strings, `grade` as an object).
  */
-export function productDados(product: TinyProduct, variations: TinyProduct[], mapping: MappingLookup): WebhookDados {
+export function productDados(product: TinyProduct, variations: TinyProduct[], mapping: MappingLookup, wrapVariations = false): WebhookDados {
   const stock = (item: TinyProduct): string => totalBalance(item).toFixed(2);
   return {
     id: product.id,
@@ -101,7 +109,7 @@ export function productDados(product: TinyProduct, variations: TinyProduct[], ma
     pesoBruto: product.pesoBruto ?? '',
     pesoLiquido: product.pesoLiquido ?? '',
     precoCusto: product.precoCusto ?? '',
-    // ASSUMPTION: packaging dimensions travel under produto.obter's output names.
+    // ASSUMPTION (docs/contracts.md#tiny-produto): packaging dimensions travel under produto.obter's output names.
     alturaEmbalagem: product.alturaEmbalagem ?? '',
     larguraEmbalagem: product.larguraEmbalagem ?? '',
     comprimentoEmbalagem: product.comprimentoEmbalagem ?? '',
@@ -110,7 +118,8 @@ export function productDados(product: TinyProduct, variations: TinyProduct[], ma
     anexos: (product.anexos ?? []).map((url) => ({ url })),
     seo: { titulo: product.nome, descricao: '', keywords: '' },
     kit: (product.kit ?? []).map((item) => ({ id: item.idProduto, quantidade: item.quantidade })),
-    variacoes: variations.map((variation) => ({
+    // `wrapVariations`: items as `{variacao:{…}}`, as one public client copes with (docs/contracts.md#tiny-produto).
+    variacoes: variations.map((variation) => wrapped(wrapVariations, {
       id: variation.id,
       idMapeamento: mapping(variation.id)?.idMapeamento ?? '',
       skuMapeamento: mapping(variation.id)?.skuMapeamento ?? '',
@@ -125,8 +134,23 @@ export function productDados(product: TinyProduct, variations: TinyProduct[], ma
   };
 }
 
-/** `nota_fiscal` (C# model + three handlers). */
-export function invoiceDados(invoice: TinyInvoice, order: TinyOrder | undefined): WebhookDados {
+/**
+ * `nota_fiscal` (C# model + three handlers; docs/contracts.md#tiny-nota-fiscal). `legacy`: as 1.0.0 senders send
+ * it, without `idNotaFiscalTiny`, ids and `numero` as strings and `valorNota` a number.
+ */
+export function invoiceDados(invoice: TinyInvoice, order: TinyOrder | undefined, legacy = false): WebhookDados {
+  if (legacy) {
+    return {
+      numero: String(invoice.numero),
+      serie: String(invoice.serie),
+      chaveAcesso: invoice.chaveAcesso,
+      urlDanfe: danfeLink(invoice),
+      dataEmissao: invoice.dataEmissao,
+      valorNota: Number(invoice.valorNota),
+      idPedidoEcommerce: order?.numeroEcommerce ?? invoice.numeroEcommerce ?? '',
+      idVendaTiny: invoice.idVenda ? String(invoice.idVenda) : '',
+    };
+  }
   return {
     idNotaFiscalTiny: invoice.id,
     numero: invoice.numero,
@@ -140,7 +164,7 @@ export function invoiceDados(invoice: TinyInvoice, order: TinyOrder | undefined)
   };
 }
 
-/** `rastreio` (versao 1.0.1 doc comment + Go handler). ASSUMPTION: `idEntregaEcommerce` is empty (we hold none). */
+/** `rastreio` (versao 1.0.1 doc comment + Go handler). ASSUMPTION (docs/contracts.md#tiny-rastreio): `idEntregaEcommerce` is empty (we hold none). */
 export function trackingDados(order: TinyOrder, expedition: TinyExpedition): WebhookDados {
   return {
     idEntregaEcommerce: '',
@@ -155,15 +179,32 @@ export function trackingDados(order: TinyOrder, expedition: TinyExpedition): Web
   };
 }
 
-/** `situacao_pedido`. ASSUMPTION: `situacao` is the v2 code (`faturado`), `descricaoSituacao` the description. */
-export function situationDados(order: TinyOrder): WebhookDados {
+/**
+ * `situacao_pedido` (docs/contracts.md#tiny-situacao-pedido): `situacao` the v2 code (`faturado`) or, with
+ * `asDescription`, a description as integrators' fixtures have it (`"Aprovada"`, feminine, next to
+ * `descricaoSituacao:"Aprovado"`); `descricaoSituacao` the v2 description.
+ */
+export function situationDados(order: TinyOrder, asDescription = false): WebhookDados {
   return {
     idPedidoEcommerce: order.numeroEcommerce ?? '',
     idVendaTiny: order.id,
-    situacao: order.situacao,
+    situacao: asDescription ? (SITUATION_AS_DESCRIPTION[order.situacao] ?? order.situacao) : order.situacao,
     descricaoSituacao: TINY_SITUATIONS[order.situacao] ?? order.situacao,
   };
 }
+
+/** v3-style descriptions (feminine, as in the integrators' fixture "Aprovada"). */
+const SITUATION_AS_DESCRIPTION: Record<string, string> = {
+  aberto: 'Aberta',
+  aprovado: 'Aprovada',
+  preparando_envio: 'Preparando envio',
+  faturado: 'Faturada',
+  pronto_envio: 'Pronto envio',
+  enviado: 'Enviada',
+  entregue: 'Entregue',
+  nao_entregue: 'Não Entregue',
+  cancelado: 'Cancelado',
+};
 
 const SHIPPING_METHODS: Record<string, string> = {
   C: 'Correios',
@@ -206,6 +247,10 @@ export function withTypeDrift(dados: WebhookDados): WebhookDados {
     return value;
   };
   return drift(dados) as WebhookDados;
+}
+
+function wrapped(wrap: boolean, variation: WebhookDados): WebhookDados {
+  return wrap ? { variacao: variation } : variation;
 }
 
 function stringOf(value: unknown): string {

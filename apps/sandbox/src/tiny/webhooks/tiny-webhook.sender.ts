@@ -3,8 +3,11 @@ import { isRecord } from '../../common/request-params';
 import { SANDBOX_CONFIG, type SandboxConfig } from '../../sandbox.config';
 import { TinyBackofficeService, type TinyBackofficeEvent } from '../tiny-backoffice.service';
 import { TinyDataStore, type TinyProduct } from '../tiny-data.store';
+import { TinyAccountStore } from '../tiny-account.store';
+import { DEFAULT_TINY_WIRE_SHAPES, type TinyWireShapes } from '../tiny-wire-shapes';
 import {
   accountOrderDados,
+  accountStockDados,
   invoiceDados,
   isAccountWebhookKind,
   priceDados,
@@ -30,10 +33,10 @@ const MINUTE = 60_000;
  * Delay (unscaled ms) before the attempt that follows failed attempt number `failedAttempt`, or undefined when
  * Tiny gives up.
  * - account webhooks (official): resent up to 10 times, the delay growing by 5 min per attempt (5, 10, … 50 min);
- * - e-commerce webhooks: up to 15 attempts "with backoff" (two integrator notes). ASSUMPTION: doubling from
+ * - e-commerce webhooks: up to 15 attempts "with backoff" (two integrator notes). ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): doubling from
  *   1 min, capped at 60 min;
- * - `produto`: at most 2 attempts (one note). ASSUMPTION: 1 min apart;
- * - the empty-body validation ping is never resent (ASSUMPTION).
+ * - `produto`: at most 2 attempts (one note). ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): 1 min apart;
+ * - the empty-body validation ping is never resent (ASSUMPTION (docs/contracts.md#tiny-webhook-delivery)).
  */
 export function tinyWebhookRetryDelayMs(family: TinyWebhookFamily, failedAttempt: number): number | undefined {
   switch (family) {
@@ -98,6 +101,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
     private readonly store: TinyWebhookStore,
     private readonly data: TinyDataStore,
+    private readonly accounts: TinyAccountStore,
     backoffice: TinyBackofficeService,
   ) {
     backoffice.onEvent((event) => this.onEvent(event));
@@ -108,7 +112,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     const products = this.data.of(token).products;
     const parent = product.idProdutoPai ? (products.find((candidate) => candidate.id === product.idProdutoPai) ?? product) : product;
     const variations = products.filter((candidate) => candidate.idProdutoPai === parent.id);
-    const [first] = this.notify(token, 'produto', () => productDados(parent, variations, this.mappingLookup(token)), {
+    const [first] = this.notify(token, 'produto', () => productDados(parent, variations, this.mappingLookup(token), this.shapesOf(token).productVariations === 'wrapped'), {
       productIds: [parent.id, ...variations.map((variation) => variation.id)],
       codigo: parent.codigo,
     });
@@ -159,7 +163,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
   }
 
   /**
-   * ASSUMPTION: every order of the account is reported to the integration (the sandbox does not tell
+   * ASSUMPTION (docs/contracts.md#tiny-webhook-delivery): every order of the account is reported to the integration (the sandbox does not tell
    * integrations apart); the hub's own writes are reported back too; a tracking-only change sends `rastreio`
    * but no `atualizacao_pedido`.
    */
@@ -167,7 +171,11 @@ export class TinyWebhookSender implements OnModuleDestroy {
     const { token } = event;
     switch (event.type) {
       case 'stock':
-        this.notify(token, 'estoque', (registration) => stockDados(event.product, this.parentOf(token, event.product), registration.tipoEstoque, this.mappingLookup(token)));
+        this.notify(token, 'estoque', (registration) =>
+          this.shapesOf(token).stockNotification === 'account'
+            ? accountStockDados(event.product)
+            : stockDados(event.product, this.parentOf(token, event.product), registration.tipoEstoque, this.mappingLookup(token)),
+        );
         return;
       case 'price':
         this.notify(token, 'precos', () => priceDados(event.product, this.parentOf(token, event.product), this.mappingLookup(token)));
@@ -176,7 +184,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
         if (this.store.registration(token)?.sendProductsOnChange) this.sendProduct(token, event.product);
         return;
       case 'invoice':
-        this.notify(token, 'nota_fiscal', () => invoiceDados(event.invoice, event.order));
+        this.notify(token, 'nota_fiscal', () => invoiceDados(event.invoice, event.order, this.shapesOf(token).invoiceNotification === 'legacy-1.0.0'));
         return;
       case 'tracking':
         this.notify(token, 'rastreio', () => trackingDados(event.order, event.expedition));
@@ -186,10 +194,14 @@ export class TinyWebhookSender implements OnModuleDestroy {
           this.notify(token, 'inclusao_pedido', () => accountOrderDados(event.order));
           return;
         }
-        this.notify(token, 'situacao_pedido', () => situationDados(event.order));
+        this.notify(token, 'situacao_pedido', () => situationDados(event.order, this.shapesOf(token).situationNotification === 'description'));
         this.notify(token, 'atualizacao_pedido', () => accountOrderDados(event.order));
         return;
     }
+  }
+
+  private shapesOf(token: string): TinyWireShapes {
+    return this.accounts.find(token)?.shapes ?? DEFAULT_TINY_WIRE_SHAPES;
   }
 
   private notify(
@@ -203,7 +215,7 @@ export class TinyWebhookSender implements OnModuleDestroy {
     if (!registration || !url) return [];
     const faults = this.store.faultsOf(token);
     const content = faults.typeDrift ? withTypeDrift(dados(registration)) : dados(registration);
-    const body = tinyWebhookEnvelope(kind, registration.cnpj, registration.idEcommerce, content);
+    const body = tinyWebhookEnvelope(kind, registration.cnpj, registration.idEcommerce, content, this.shapesOf(token));
     const text = JSON.stringify(body);
     const family: TinyWebhookFamily = kind === 'produto' ? 'produto' : isAccountWebhookKind(kind) ? 'account' : 'ecommerce';
     const created = [this.create(token, kind, family, url, text, body, false, extra)];

@@ -13,7 +13,7 @@ export interface TinyWebhookRegistration {
   tipoEstoque: 'F' | 'D';
   urls: Partial<Record<TinyWebhookKind, string>>;
   /**
-   * ASSUMPTION: the integration can be set to send a product (`produto`) whenever it is created or changed in
+   * ASSUMPTION (docs/contracts.md#tiny-produto): the integration can be set to send a product (`produto`) whenever it is created or changed in
    * Tiny, API writes included, instead of only when the seller clicks "Enviar produto". Off unless asked for.
    */
   sendProductsOnChange: boolean;
@@ -145,7 +145,7 @@ export class TinyWebhookStore {
       byProduct = new Map();
       this.mappings.set(token, byProduct);
     }
-    // ASSUMPTION: the flat array answers the products in the order they were sent (product, then variations).
+    // ASSUMPTION (docs/contracts.md#tiny-produto): the flat array answers the products in the order they were sent (product, then variations).
     record.mappings.forEach((mapping, index) => {
       const productId = productIds[index];
       if (productId !== undefined && !mapping.error) byProduct.set(productId, mapping);
