@@ -73,7 +73,7 @@ describe('connections API (gateway + sandbox + a service read model)', () => {
     expect(rowText).not.toContain(SELLER.tinyToken);
     expect(rowText).not.toContain(SELLER.iderisPrivateKey);
     expect(rowText).not.toContain(SELLER.tinyToken.slice(0, 12));
-    expect((raw as { tiny_token_sealed: string }).tiny_token_sealed).toMatch(/^v1\./);
+    expect((raw as { tiny_token_sealed: string }).tiny_token_sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
     const secret = created.webhookUrls.estoque.split('/')[6];
     expect(rowText).not.toContain(secret);
   });
