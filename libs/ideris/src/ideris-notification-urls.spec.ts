@@ -42,7 +42,7 @@ describe("Tiny's notification format towards the Ideris URLs", () => {
     expect(dedupKey).toBe(expected.dedupKey);
   });
 
-  it.each([
+  it.each<[string, { trackingCode: string; shippingMethod: string; carrier: string; freightService?: string }, string]>([
     ['Correios', { trackingCode: 'BR123', shippingMethod: 'C', carrier: 'Correios' }, 'rastreio:500001:BR123'],
     ['a changed code gets its own key', { trackingCode: 'BR999', shippingMethod: 'C', carrier: 'Correios' }, 'rastreio:500001:BR999'],
     ['a transportadora', { trackingCode: 'TR1', shippingMethod: 'T', carrier: 'Jadlog', freightService: '.Package' }, 'rastreio:500001:TR1'],
