@@ -120,7 +120,8 @@ describe("invoices and tracking on the seed's path (Ideris notification URLs) an
         chaveAcesso: invoice.chaveAcesso,
         urlDanfe: expect.stringMatching(/^https:\/\/tiny\.com\.br\/doc\.view\.php\?id=/),
         dataEmissao: invoice.dataEmissao,
-        valorNota: invoice.valorNota,
+        // A number in Tiny's notifications, while ids and numero are strings (evidence.md).
+        valorNota: Number(invoice.valorNota),
         idPedidoEcommerce: order.code,
         idVendaTiny: order.tinyOrderId,
       },
