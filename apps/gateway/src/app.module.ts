@@ -24,6 +24,7 @@ import { CredentialVerifier } from './connections/credential-verifier';
 import type { GatewayConfig } from './gateway.config';
 import { Connections1764200000200 } from './migrations/1764200000200-connections';
 import { Access1764800000210 } from './migrations/1764800000210-rel-infra-access';
+import { IderisNotificationUrls1764801500200 } from './migrations/1764801500200-fid-seedpath-ideris-notification-urls';
 import { parseByteLimit } from './webhooks/raw-body';
 import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
 import { TinyNotificationIntake } from './webhooks/tiny-notification.intake';
@@ -40,7 +41,7 @@ export class GatewayAppModule {
           url: config.DATABASE_URL,
           schema: config.DB_SCHEMA ?? 'gateway',
           entities: [ConnectionEntity],
-          migrations: [MessagingTables1764200000000, Connections1764200000200, Access1764800000210],
+          migrations: [MessagingTables1764200000000, Connections1764200000200, Access1764800000210, IderisNotificationUrls1764801500200],
         }),
         MessagingModule.forRoot({
           service: 'gateway',
