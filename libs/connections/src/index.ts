@@ -3,3 +3,4 @@ export * from './connection-view.migration';
 export * from './connections-read-model.module';
 export * from './service-foundation.module';
 export * from './connection-poll-loop';
+export * from './flow-switch';
