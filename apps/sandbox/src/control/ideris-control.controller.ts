@@ -13,6 +13,7 @@ import {
 import { IderisHttpError } from '../ideris/ideris-http.error';
 import { createListingModel } from '../ideris/ideris-listing-model.wire';
 import { catalogFromBody } from './catalog-input';
+import { explicitOrderInput } from './order-input';
 import { IDERIS_SYSTEM_STATUSES, iderisStatusDescription } from '../ideris/ideris-statuses';
 import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
@@ -50,9 +51,12 @@ export class IderisControlController {
     const approvedAt = Date.parse(optionalString(body, 'approved') ?? new Date().toISOString());
     if (Number.isNaN(approvedAt)) throw new BadRequestException('approved must be an ISO date');
     const corruptQuantity = optionalString(body, 'corruptQuantity');
+    const explicit = explicitOrderInput(body, accountData.marketplaces);
     const created = Array.from({ length: count }, (_, index) => {
-      const marketplace = accountData.marketplaces[index % accountData.marketplaces.length];
+      const marketplace = explicit.marketplace ?? accountData.marketplaces[index % accountData.marketplaces.length];
       const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9 };
+      const items = explicit.items ?? [item];
+      const itemsValue = items.reduce((sum, line) => sum + line.price * Number(line.quantity), 0);
       const id = this.data.newOrderId();
       const order: IderisOrder = {
         id,
@@ -63,14 +67,14 @@ export class IderisControlController {
         statusId,
         statusDescription: iderisStatusDescription(statusId),
         approved: toBrasiliaIso(approvedAt + index * 1000),
-        customerFirstName: 'Cliente',
-        customerLastName: `Sandbox ${index + 1}`,
-        customerEmail: index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
-        documentType: 'CPF',
-        documentValue: validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
-        valueWithShipping: 69.8,
+        customerFirstName: explicit.customer?.firstName ?? 'Cliente',
+        customerLastName: explicit.customer?.lastName ?? `Sandbox ${index + 1}`,
+        customerEmail: explicit.customer ? explicit.customer.email : index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
+        documentType: explicit.customer?.document.length === 14 ? 'CNPJ' : 'CPF',
+        documentValue: explicit.customer?.document ?? validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
+        valueWithShipping: explicit.items ? Math.round((itemsValue + 19.9) * 100) / 100 : 69.8,
         feeShipment: 19.9,
-        items: [item],
+        items,
       };
       accountData.orders.push(order);
       return order;
