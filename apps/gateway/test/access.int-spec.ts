@@ -83,8 +83,12 @@ describe('admin access (gateway, real PostgreSQL)', () => {
     expect(entry.after.name).toBe('Loja A auditada');
     expect(entry.request.body.tinyToken).toBe('[redacted]');
     expect(JSON.stringify(log.body)).not.toContain('secret-token-1234567890');
-    const created = (await h.api('GET', '/api/v1/audit-log?actor=env:')).body.items.find((i: { path: string }) => i.path === '/api/v1/api-keys');
-    expect(created.after.key).toBe('[redacted]');
+    const entries = (await h.api('GET', '/api/v1/audit-log?actor=env:&limit=100')).body.items as { path: string; after: Record<string, unknown> }[];
+    expect(entries.find((i) => i.path === '/api/v1/api-keys')!.after.key).toBe('[redacted]');
+    const createdConnection = entries.find((i) => i.path === '/api/v1/connections')!;
+    expect(createdConnection.after.webhookUrls).toBe('[redacted]');
+    const secretOfA = a.webhookUrls.estoque!.split('/')[6]!;
+    expect(JSON.stringify(entries)).not.toContain(secretOfA);
   });
 
   it('rotates a webhook secret: the old URL is accepted during the grace period, not after', async () => {

@@ -36,7 +36,7 @@ export class AuditInterceptor implements NestInterceptor {
       const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
       status = context.switchToHttp().getResponse<Response>().statusCode;
       const createdId = !connectionId && request.path === '/api/v1/connections' ? (result as { id?: string } | undefined)?.id : undefined;
-      const after = connectionId ? await this.snapshot(connectionId) : redact(result);
+      const after = connectionId ? await this.snapshot(connectionId) : createdId ? withoutWebhookUrls(result) : redact(result);
       await this.write(principal, request, connectionId ?? createdId ?? null, status, before, after);
       return result;
     } catch (error) {
@@ -48,8 +48,7 @@ export class AuditInterceptor implements NestInterceptor {
 
   private async snapshot(connectionId: string): Promise<unknown> {
     try {
-      const view = await this.connections.get(connectionId);
-      return { ...view, webhookUrls: view.webhookUrls ? '[redacted]' : null };
+      return withoutWebhookUrls(await this.connections.get(connectionId));
     } catch {
       return null;
     }
@@ -62,6 +61,13 @@ export class AuditInterceptor implements NestInterceptor {
       this.logger.error({ msg: 'audit record failed', method: request.method, path: request.path, err: (error as Error).message });
     }
   }
+}
+
+/** A connection's view as the audit log keeps it: the webhook URLs carry the secret, so they never go in. */
+function withoutWebhookUrls(view: unknown): unknown {
+  if (!view || typeof view !== 'object') return view;
+  const urls = (view as { webhookUrls?: unknown }).webhookUrls;
+  return redact({ ...(view as object), webhookUrls: urls ? '[redacted]' : null });
 }
 
 export function redact(value: unknown, depth = 0): unknown {
