@@ -2,11 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { createValidationPipe } from './common/validation';
+import { serveDashboard } from './dashboard/dashboard-static';
 import type { GatewayConfig } from './gateway.config';
 
 /**
  * HTTP set-up shared by main and the tests: JSON bodies only under /api (webhooks read their raw body
- * themselves, with their own limit), validation, OpenAPI at /api/docs.
+ * themselves, with their own limit), validation, OpenAPI at /api/docs, and the operator dashboard at `/`
+ * when it was built (apps/dashboard → dist/dashboard).
  */
 export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
   app.use('/api', json({ limit: config.ADMIN_BODY_LIMIT }));
@@ -21,4 +23,5 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  serveDashboard(app);
 }
