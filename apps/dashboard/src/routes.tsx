@@ -42,7 +42,7 @@ const parkedRoute = createRoute({ getParentRoute: () => rootRoute, path: '/mensa
 const budgetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/consumo', component: BudgetPage, beforeLoad: signedIn, validateSearch: parseConnectionSearch });
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/busca', component: SearchPage, beforeLoad: signedIn, validateSearch: parseQSearch });
 
-const routeTree = rootRoute.addChildren([
+export const routeTree = rootRoute.addChildren([
   signInRoute,
   overviewRoute,
   wizardRoute,

@@ -14,7 +14,8 @@ const WEBHOOK_LABEL: Record<string, string> = {
   nota_fiscal: 'Nota fiscal (URL de envio da nota fiscal)',
   rastreio: 'Rastreio (URL de envio de rastreio)',
   situacao_pedido: 'Situação do pedido (URL de atualização de situação)',
-  atualizacao_pedido: 'Atualização de pedido',
+  inclusao_pedido: 'Inclusão de pedido (webhook da conta)',
+  atualizacao_pedido: 'Atualização de pedido (webhook da conta)',
 };
 
 export function WebhookUrls({ urls }: { urls: Record<string, string> | null }) {

@@ -23,9 +23,10 @@ interface Draft {
 
 const EMPTY: Draft = { name: '', tinyToken: '', cnpj: '', tinyIntegrationId: '', iderisPrivateKey: '', iderisInvoiceUrl: '', iderisTrackingUrl: '', tinyBaseUrl: '', iderisBaseUrl: '', newMarketplaceAccounts: 'skip' };
 
-/** The request body of the first step: blank optional fields are left out, so the gateway's defaults apply. */
+/** The request body of the first step: blank optional fields and defaults are left out, so the gateway's defaults apply. */
 export function toCreateBody(d: Draft): CreateConnection {
-  const body: CreateConnection = { name: d.name.trim(), settings: { newMarketplaceAccounts: d.newMarketplaceAccounts } };
+  const body: CreateConnection = { name: d.name.trim() };
+  if (d.newMarketplaceAccounts !== 'skip') body.settings = { newMarketplaceAccounts: d.newMarketplaceAccounts };
   if (d.tinyToken.trim()) body.tinyToken = d.tinyToken.trim();
   if (d.iderisPrivateKey.trim()) body.iderisPrivateKey = d.iderisPrivateKey.trim();
   if (d.cnpj.trim()) body.cnpj = d.cnpj.trim();

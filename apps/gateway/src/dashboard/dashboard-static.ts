@@ -19,17 +19,18 @@ export function isClientRoute(method: string, path: string): boolean {
 /**
  * Serves the built dashboard at `/`: its files as they are (hashed assets cached for a year) and
  * index.html for every client route, so a reload of /pedidos?state=… works. Returns false (and serves
- * nothing) when the dashboard was not built, e.g. in the in-process test harness.
+ * nothing) when the dashboard was not built, e.g. in the in-process test harness. Dot-files are allowed because
+ * `dir` itself may sit under a dot-directory (the browser tests run from .run/e2e/…); the build has none.
  */
 export function serveDashboard(app: INestApplication, dir: string = process.env.DASHBOARD_DIR ?? defaultDashboardDir()): boolean {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
-  const assets = express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false });
+  const assets = express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false, dotfiles: 'allow' });
   app.use('/assets', assets);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!isClientRoute(req.method, req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    res.sendFile(index, { dotfiles: 'allow' });
   });
   return true;
 }
