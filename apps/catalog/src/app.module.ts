@@ -38,6 +38,12 @@ import { StockNotificationHandler } from './stock/stock-notification.handler';
 import { StockPushService } from './stock/stock-push.service';
 import { StockPusher } from './stock/stock-pusher';
 import { StockRepository } from './stock/stock.repository';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { StockFlow } from './admin/work/stock.flow';
+import { PricesFlow } from './admin/work/prices.flow';
+import { ProductsFlow } from './admin/work/products.flow';
+import { TinyProductSearchController } from './admin/work/tiny-product-search.controller';
 
 @Module({})
 export class CatalogAppModule {
@@ -55,7 +61,7 @@ export class CatalogAppModule {
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StockAdminController, PriceAdminController, TinyProductReplyController, ProductAdminController, ProductImportAdminController],
+      controllers: [StockAdminController, PriceAdminController, TinyProductReplyController, ProductAdminController, ProductImportAdminController, TinyProductSearchController, createWorkAdminController('catalog')],
       providers: [
         ConnectionClients,
         StockRepository,
@@ -81,6 +87,14 @@ export class CatalogAppModule {
         TinyProductWriteService,
         TinyProductWriter,
         ProductImportScheduler,
+        StockFlow,
+        PricesFlow,
+        ProductsFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (stock: StockFlow, prices: PricesFlow, products: ProductsFlow, parking: ParkingService) => [stock, prices, products, new ParkedMessagesFlow('catalog', parking)],
+          inject: [StockFlow, PricesFlow, ProductsFlow, ParkingService],
+        },
       ],
     };
   }

@@ -17,6 +17,10 @@ import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
 import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
 import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
 import { TrackingSyncService } from './tracking/tracking-sync.service';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { InvoicesFlow } from './admin/work/invoices.flow';
+import { TrackingFlow } from './admin/work/tracking.flow';
 
 @Module({})
 export class FiscalShippingAppModule {
@@ -34,7 +38,7 @@ export class FiscalShippingAppModule {
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [FiscalAdminController],
+      controllers: [FiscalAdminController, createWorkAdminController('fiscal-shipping')],
       providers: [
         { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
         ConnectionClients,
@@ -47,6 +51,13 @@ export class FiscalShippingAppModule {
         TrackingSyncService,
         TrackingNotificationHandler,
         FiscalRecheckScheduler,
+        InvoicesFlow,
+        TrackingFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (invoices: InvoicesFlow, tracking: TrackingFlow, parking: ParkingService) => [invoices, tracking, new ParkedMessagesFlow('fiscal-shipping', parking)],
+          inject: [InvoicesFlow, TrackingFlow, ParkingService],
+        },
       ],
     };
   }

@@ -13,6 +13,9 @@ import { OrderStatusRepository } from './order-status/order-status.repository';
 import { ImportedOrderHandler } from './read-model/imported-order.handler';
 import { StatusMapService } from './status-map/status-map.service';
 import { TinySituationHandler } from './tiny-to-ideris/tiny-situation.handler';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { StatusFlow } from './admin/work/status.flow';
 
 @Module({})
 export class StatusSyncAppModule {
@@ -30,8 +33,14 @@ export class StatusSyncAppModule {
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StatusAdminController],
-      providers: [ConnectionClients, OrderStatusRepository, StatusMapService, OrderStatusSyncService, ImportedOrderHandler, TinySituationHandler, IderisStatusPoller],
+      controllers: [StatusAdminController, createWorkAdminController('status-sync')],
+      providers: [ConnectionClients, OrderStatusRepository, StatusMapService, OrderStatusSyncService, ImportedOrderHandler, TinySituationHandler, IderisStatusPoller, StatusFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (status: StatusFlow, parking: ParkingService) => [status, new ParkedMessagesFlow('status-sync', parking)],
+          inject: [StatusFlow, ParkingService],
+        },
+      ],
     };
   }
 }
