@@ -4,6 +4,8 @@ const SECRET_KEY = /token|secret|password|senha|authori[sz]ation|private.?key|ap
 const PUBLIC_KEYS = /^(access_?key|accessKey|nfeKey|chave_?acesso|chaveAcesso|idempotency_?key|messageId|key)$/;
 /** A token in a URL's query string (`?token=…`, `&apikey=…`). */
 const TOKEN_IN_TEXT = /((?:token|apikey|api_key|key|secret)=)[^&\s"']+/gi;
+/** A CPF or CNPJ named in a message ("customer CPF 123.456.789-09 has invalid check digits"). */
+const DOCUMENT_IN_TEXT = /\b(CPF|CNPJ)(\s*:?\s*)[\d./-]{11,18}/gi;
 const MAX_STRING = 4000;
 
 /** A copy of `value` with secrets masked and long strings cut, for timelines and answers shown to operators. */
@@ -23,7 +25,7 @@ export function redact(value: unknown, depth = 0): unknown {
 
 export function redactText(text: string): string {
   const cut = text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…` : text;
-  return cut.replace(TOKEN_IN_TEXT, '$1***');
+  return cut.replace(TOKEN_IN_TEXT, '$1***').replace(DOCUMENT_IN_TEXT, (_, kind: string, gap: string) => `${kind}${gap}***`);
 }
 
 function mask(value: unknown): string {

@@ -10,7 +10,8 @@ const NO_CONNECTION = '_';
 
 /** `<flow>~<connectionId or _>~<key>`, the key URI-encoded so the ref stays URL-safe and splits on `~` only. */
 export function encodeRef(flow: FlowName, connectionId: string | null, key: string): string {
-  return `${flow}~${connectionId ?? NO_CONNECTION}~${encodeURIComponent(key)}`;
+  // encodeURIComponent leaves `~` as it is: encoded here so a key holding one still splits in three.
+  return `${flow}~${connectionId ?? NO_CONNECTION}~${encodeURIComponent(key).replace(/~/g, '%7E')}`;
 }
 
 export function decodeRef(ref: string): DecodedRef | undefined {

@@ -33,13 +33,21 @@ export const PRODUCTS_TABLE: FlowTable = {
   ],
 };
 
+/** Open products from a partial index (product_sync_open), the newest sync per connection by index (product_sync_synced). */
 const SUMMARY_SQL = `
-  SELECT connection_id, max(synced_at) AS last_success_at, max(updated_at) AS last_attempt_at,
-         max(coalesce(last_error_at, updated_at)) FILTER (WHERE state = 'failed' OR (state = 'pending' AND last_error IS NOT NULL)) AS last_failure_at,
-         count(*) FILTER (WHERE state IN ('failed', 'waiting') OR (state = 'pending' AND last_error IS NOT NULL))::int AS failures,
-         count(*) FILTER (WHERE state IN ('pending', 'writing'))::int AS pending,
-         min(queued_at) FILTER (WHERE state IN ('pending', 'writing')) AS oldest_pending_at
-    FROM product_sync GROUP BY connection_id`;
+  WITH open AS (
+    SELECT connection_id,
+           max(coalesce(last_error_at, updated_at)) FILTER (WHERE state = 'failed' OR (state = 'pending' AND last_error IS NOT NULL)) AS last_failure_at,
+           count(*) FILTER (WHERE state IN ('failed', 'waiting') OR (state = 'pending' AND last_error IS NOT NULL))::int AS failures,
+           count(*) FILTER (WHERE state IN ('pending', 'writing'))::int AS pending,
+           min(queued_at) FILTER (WHERE state IN ('pending', 'writing')) AS oldest_pending_at
+      FROM product_sync WHERE state <> 'synced' GROUP BY connection_id)
+  SELECT c.id AS connection_id, s.synced_at AS last_success_at, greatest(s.synced_at, o.last_failure_at) AS last_attempt_at, o.last_failure_at,
+         coalesce(o.failures, 0) AS failures, coalesce(o.pending, 0) AS pending, o.oldest_pending_at
+    FROM connection_view c
+    LEFT JOIN open o ON o.connection_id = c.id
+    LEFT JOIN LATERAL (SELECT max(synced_at) AS synced_at FROM product_sync WHERE connection_id = c.id AND synced_at IS NOT NULL) s ON true
+   WHERE NOT c.deleted AND (o.connection_id IS NOT NULL OR s.synced_at IS NOT NULL)`;
 
 @Injectable()
 export class ProductsFlow implements FlowSource {

@@ -32,13 +32,20 @@ export const TRACKING_TABLE: FlowTable = {
   ],
 };
 
+/** Open rows from a partial index (tracking_sync_open), the newest send per connection by index (tracking_sync_sent). */
 const SUMMARY_SQL = `
-  SELECT t.connection_id, max(t.sent_at) AS last_success_at, max(t.updated_at) FILTER (WHERE t.checks > 0 OR t.sends > 0) AS last_attempt_at,
-         max(t.updated_at) FILTER (WHERE t.state = 'failed' OR t.failures > 0 OR t.marker_state = 'failed') AS last_failure_at,
-         count(*) FILTER (WHERE ${INBOX})::int AS failures,
-         count(*) FILTER (WHERE t.state IN ('received', 'sending'))::int AS pending,
-         min(t.first_seen_at) FILTER (WHERE t.state IN ('received', 'sending')) AS oldest_pending_at
-    FROM tracking_sync t GROUP BY t.connection_id`;
+  WITH open AS (
+    SELECT t.connection_id, max(t.updated_at) FILTER (WHERE t.state = 'failed' OR t.failures > 0 OR t.marker_state = 'failed') AS last_failure_at,
+           count(*) FILTER (WHERE ${INBOX})::int AS failures,
+           count(*) FILTER (WHERE t.state IN ('received', 'sending'))::int AS pending,
+           min(t.first_seen_at) FILTER (WHERE t.state IN ('received', 'sending')) AS oldest_pending_at
+      FROM tracking_sync t WHERE t.state <> 'sent' OR t.marker_state = 'failed' GROUP BY t.connection_id)
+  SELECT c.id AS connection_id, s.sent_at AS last_success_at, greatest(s.sent_at, o.last_failure_at) AS last_attempt_at, o.last_failure_at,
+         coalesce(o.failures, 0) AS failures, coalesce(o.pending, 0) AS pending, o.oldest_pending_at
+    FROM connection_view c
+    LEFT JOIN open o ON o.connection_id = c.id
+    LEFT JOIN LATERAL (SELECT max(sent_at) AS sent_at FROM tracking_sync WHERE connection_id = c.id AND sent_at IS NOT NULL) s ON true
+   WHERE NOT c.deleted AND (o.connection_id IS NOT NULL OR s.sent_at IS NOT NULL)`;
 
 @Injectable()
 export class TrackingFlow implements FlowSource {

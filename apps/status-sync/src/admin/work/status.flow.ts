@@ -45,9 +45,11 @@ const SUMMARY_SQL = `
          CASE WHEN ${LAST_ROUND_FAILED} THEN p.last_poll_at END AS poller_failure_at,
          (SELECT x->>'detail' FROM jsonb_array_elements(p.problems) x WHERE x->>'kind' = 'poll-failed' ORDER BY x->>'at' DESC LIMIT 1) AS poller_error
     FROM status_poll_state p
-    LEFT JOIN (SELECT t.connection_id, max(t.last_written_at) AS last_success_at, count(*) FILTER (WHERE ${ATTENTION} OR ${LAPSED})::int AS failures,
-                      count(*) FILTER (WHERE t.pending_side IS NOT NULL)::int AS pending
-                 FROM order_status t GROUP BY t.connection_id) o ON o.connection_id = p.connection_id`;
+    LEFT JOIN LATERAL (
+      SELECT (SELECT max(last_written_at) FROM order_status WHERE connection_id = p.connection_id AND last_written_at IS NOT NULL) AS last_success_at,
+             (SELECT count(*)::int FROM order_status t WHERE t.connection_id = p.connection_id AND ${ATTENTION})
+               + (SELECT count(*)::int FROM order_status t WHERE t.connection_id = p.connection_id AND ${LAPSED}) AS failures,
+             (SELECT count(*)::int FROM order_status t WHERE t.connection_id = p.connection_id AND t.pending_side IS NOT NULL) AS pending) o ON true`;
 
 @Injectable()
 export class StatusFlow implements FlowSource {
