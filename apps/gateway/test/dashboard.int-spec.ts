@@ -8,8 +8,9 @@ import { StatusSyncAppModule } from '../../status-sync/src/app.module';
 import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from './gateway-harness';
 
 /**
- * The dashboard API over the gateway and the four worker services in-process (real PostgreSQL, NATS, the sandbox);
- * at the end one service stops, and its part of every answer is reported missing (`partial`).
+ * The dashboard API over the gateway, orders and status-sync in-process (real PostgreSQL, NATS, the sandbox); catalog
+ * and fiscal-shipping are started one at a time for their part (PostgreSQL's connections are shared by the machine),
+ * and a service that is not running is reported missing (`partial`) instead of failing the page.
  */
 describe('operator dashboard API (gateway aggregating the services)', () => {
   let h: GatewayHarness;
@@ -17,7 +18,7 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
   let others: INestApplication[] = [];
   let connectionId: string;
   const ordersSchema = uniqueSuffix('orders');
-  const otherSchemas = [uniqueSuffix('catalog'), uniqueSuffix('fiscal'), uniqueSuffix('status')];
+  const otherSchemas = [uniqueSuffix('status'), uniqueSuffix('catalog'), uniqueSuffix('fiscal')];
   let parked: { id: number; code: string };
   let imported: { id: number; code: string };
 
@@ -32,11 +33,7 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
   beforeAll(async () => {
     h = await startGateway();
     orders = await startService(h, OrdersAppModule.forConfig, ordersSchema, 'orders');
-    others = [
-      await startService(h, CatalogAppModule.forConfig, otherSchemas[0]!, 'catalog'),
-      await startService(h, (config) => FiscalShippingAppModule.forConfig(config), otherSchemas[1]!, 'fiscal-shipping'),
-      await startService(h, StatusSyncAppModule.forConfig, otherSchemas[2]!, 'status-sync'),
-    ];
+    others = [await startService(h, StatusSyncAppModule.forConfig, otherSchemas[0]!, 'status-sync')];
     connectionId = (await createSandboxConnection(h)).id;
     await sandboxJson(h, 'POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
@@ -62,7 +59,7 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
       reasonDetail: expect.stringContaining('MLB'), refs: { iderisOrderId: String(parked.id), marketplaceOrderCode: parked.code },
     });
     const all = await h.api('GET', `/api/v1/failures?connectionId=${connectionId}`);
-    expect(all.body.partial).toEqual([]);
+    expect(all.body.partial.sort()).toEqual(['catalog', 'fiscal-shipping']);
     expect(all.body.items.map((i: { ref: string }) => i.ref)).toContain(res.body.items[0].ref);
 
     const groups = await h.api('GET', `/api/v1/failures/groups?connectionId=${connectionId}`);
@@ -97,10 +94,10 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
 
   it('shows the orders flow late when its poller has not succeeded for more than its cadence, and failing when it fails', async () => {
     const first = await ordersFlow();
-    expect(first.body.partial).toEqual([]);
+    expect(first.body.partial.sort()).toEqual(['catalog', 'fiscal-shipping']);
     expect(first.orders).toMatchObject({ failures: 1, lastSuccessAt: expect.any(String), poller: { lastSuccessAt: expect.any(String) } });
     expect(['ok', 'failing']).toContain(first.orders.state);
-    expect(first.body.items[0].flows).toMatchObject({ stock: { state: 'idle' }, invoices: { state: 'idle' }, messages: { state: 'idle' } });
+    expect(first.body.items[0].flows).toMatchObject({ stock: { state: 'unknown' }, invoices: { state: 'unknown' }, status: { state: expect.stringMatching(/ok|late/) } });
 
     // The poller stops (as a dead process would) and its last success ages past 1× the cadence.
     const poller = orders.get(IderisOrderPoller);
@@ -134,15 +131,41 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     expect(activity.body.buckets).toContainEqual(expect.objectContaining({ flow: 'orders', processed: 1 }));
   });
 
+  it.each([
+    ['catalog', CatalogAppModule.forConfig, 1, ['stock', 'prices', 'products']],
+    ['fiscal-shipping', (config: Parameters<typeof FiscalShippingAppModule.forConfig>[0]) => FiscalShippingAppModule.forConfig(config), 2, ['invoices', 'tracking']],
+  ] as const)('%s answers every work question over its own tables', async (service, forConfig, schemaAt, flows) => {
+    const app = await startService(h, forConfig, otherSchemas[schemaAt]!, service);
+    try {
+      const overview = await h.api('GET', `/api/v1/overview?q=${encodeURIComponent(connectionId)}`);
+      expect(overview.body.partial).not.toContain(service);
+      for (const flow of flows) {
+        expect(overview.body.items[0].flows[flow]).toMatchObject({ state: 'idle', failures: 0, pending: 0 });
+        const failures = await h.api('GET', `/api/v1/failures?connectionId=${connectionId}&flow=${flow}&q=X-1&olderThanMinutes=1&status=waiting`);
+        expect(failures.body).toEqual({ total: 0, items: [], partial: [] });
+        const retried = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow } });
+        expect(retried.body).toMatchObject({ matched: 0, partial: [] });
+        const item = await h.api('GET', `/api/v1/failures/item?ref=${encodeURIComponent(`${flow}~${connectionId}~problem%3AX`)}`);
+        expect(item.status).toBe(404);
+      }
+      expect((await h.api('GET', `/api/v1/failures/groups?connectionId=${connectionId}&flow=${flows[0]}`)).body).toEqual({ groups: [], partial: [] });
+      expect((await h.api('GET', '/api/v1/search?q=SKU-none')).body.partial).not.toContain(service);
+      expect((await h.api('GET', `/api/v1/activity?connectionId=${connectionId}`)).body.partial).not.toContain(service);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers without a service that does not answer, naming it, instead of failing the page', async () => {
     await others.pop()!.close();
     const overview = await h.api('GET', `/api/v1/overview?q=${encodeURIComponent(connectionId)}`);
     expect(overview.status).toBe(200);
-    expect(overview.body.partial).toEqual(['status-sync']);
+    expect(overview.body.partial.sort()).toEqual(['catalog', 'fiscal-shipping', 'status-sync']);
     expect(overview.body.items[0].flows.status.state).toBe('unknown');
     expect(overview.body.items[0].flows.orders.state).not.toBe('unknown');
     const failures = await h.api('GET', `/api/v1/failures?connectionId=${connectionId}`);
     expect(failures.status).toBe(200);
-    expect(failures.body).toMatchObject({ total: 1, partial: ['status-sync'] });
+    expect(failures.body.total).toBe(1);
+    expect(failures.body.partial).toContain('status-sync');
   });
 });
