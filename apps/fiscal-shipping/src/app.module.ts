@@ -13,10 +13,15 @@ import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';
 import { InvoiceSyncService } from './invoices/invoice-sync.service';
 import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
 import { FailedAttempts1764200000601 } from './migrations/1764200000601-failed-attempts';
+import { FiscalWorkIndexes1764800000600 } from './migrations/1764800000600-dash-api-work-indexes';
 import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
 import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
 import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
 import { TrackingSyncService } from './tracking/tracking-sync.service';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { InvoicesFlow } from './admin/work/invoices.flow';
+import { TrackingFlow } from './admin/work/tracking.flow';
 
 @Module({})
 export class FiscalShippingAppModule {
@@ -30,11 +35,11 @@ export class FiscalShippingAppModule {
           connectionsConsumer: Consumers.fiscalShippingConnections,
           consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601],
+          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, FiscalWorkIndexes1764800000600],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [FiscalAdminController],
+      controllers: [FiscalAdminController, createWorkAdminController('fiscal-shipping')],
       providers: [
         { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
         ConnectionClients,
@@ -47,6 +52,13 @@ export class FiscalShippingAppModule {
         TrackingSyncService,
         TrackingNotificationHandler,
         FiscalRecheckScheduler,
+        InvoicesFlow,
+        TrackingFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (invoices: InvoicesFlow, tracking: TrackingFlow, parking: ParkingService) => [invoices, tracking, new ParkedMessagesFlow('fiscal-shipping', parking)],
+          inject: [InvoicesFlow, TrackingFlow, ParkingService],
+        },
       ],
     };
   }

@@ -13,6 +13,8 @@ import { PricesController } from './catalog/prices.controller';
 import { StockController } from './catalog/stock.controller';
 import { ProductsController } from './catalog/products.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DASHBOARD_PROVIDERS } from './dashboard/dashboard.providers';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService, PublicUrl } from './connections/connections.service';
@@ -48,7 +50,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController, DashboardController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },
@@ -61,6 +63,7 @@ export class GatewayAppModule {
         WebhookConnectionCache,
         TinyNotificationIntake,
         TinyProductWebhook,
+        ...DASHBOARD_PROVIDERS,
       ],
     };
   }

@@ -12,3 +12,4 @@ export * from './fiscal/fiscal-views';
 export * from './status/status-sync';
 export * from './catalog/price-rpc';
 export * from './catalog/product-rpc';
+export * from './work/work-rpc';

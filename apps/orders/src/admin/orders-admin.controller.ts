@@ -1,11 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { OrderEvents, RpcSubjects, type OrderImportRequestedV1, type RpcFailure } from '@hub/contracts';
-import { Outbox } from '@hub/messaging';
+import { RpcSubjects, type RpcFailure } from '@hub/contracts';
 import { DataSource } from 'typeorm';
 import { OrderImportService } from '../import/order-import.service';
 import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
 import { SkuMappingService, type MappingKind } from '../sku-mapping/sku-mapping.service';
+import { OrderRequeue } from './order-requeue';
 
 const PARKED_STATES = ['needs_mapping', 'invalid', 'refused'];
 
@@ -39,7 +39,7 @@ export class OrdersAdminController {
     private readonly orders: OrderSyncRepository,
     private readonly importer: OrderImportService,
     private readonly skuMappings: SkuMappingService,
-    private readonly outbox: Outbox,
+    private readonly requeuer: OrderRequeue,
   ) {}
 
   @MessagePattern(RpcSubjects.ordersList)
@@ -118,14 +118,7 @@ export class OrdersAdminController {
     return rows[0] ?? fail(404, 'this connection has not been polled yet');
   }
 
-  private async requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      for (const row of rows) {
-        await this.orders.update(m, row.id, { work_status: 'queued' });
-        await this.orders.history(m, row.id, 'requeued', { trigger });
-        const job: OrderImportRequestedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), trigger };
-        await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${row.connection_id}:${row.ideris_order_id}:${trigger}:${Date.now()}`, connectionId: row.connection_id });
-      }
-    });
+  private requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
+    return this.requeuer.requeue(rows, trigger);
   }
 }
