@@ -9,7 +9,7 @@ export interface IderisOrderDetail {
   id: number;
   /** The marketplace's own order code (e.g. Mercado Livre's order id). */
   code?: string;
-  /** Marketplace cart/pack id: several orders bought together share it. */
+  /** Marketplace cart/pack id (v3 `packId`): several orders bought together share it. */
   cartCode?: string;
   marketplaceName?: string;
   authenticationId?: number;
@@ -93,15 +93,24 @@ export interface IderisOrderAmounts {
 export interface IderisOrderDetailItem {
   /** Null on real orders whose listing has no SKU; `listingCode` is the fallback key. */
   sku: string | null;
+  /** The marketplace's code of the product sold (v3 `codeProduct`, legacy `codigoProdutoItem`): the de-para key when the SKU is absent. */
   listingCode?: string;
   /** Legacy `codigoProduto`: the marketplace's product id, coarser than the listing. */
   productCode?: string;
+  /** The variation as text, `name: value` pairs joined by ", " (v3 `productVariation`, legacy `variacaoProdutoItem`). */
   variation?: string;
+  /** v3 `productVariation: [{name, value}]` (e.g. Cor: Azul); empty when the item has none or only the legacy text. */
+  attributes: IderisItemAttribute[];
   title?: string;
   /** Undefined when the panel holds something that is not a number. */
   quantity?: number;
   unitPriceCents?: number;
   image?: string;
+}
+
+export interface IderisItemAttribute {
+  name: string;
+  value: string;
 }
 
 export interface IderisOrderPayment {
@@ -126,7 +135,7 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
   return {
     id,
     code: read('code', 'codigo'),
-    cartCode: read('cartCode', 'codigoCarrinhoCompras'),
+    cartCode: read('packId', 'codigoCarrinhoCompras'),
     marketplaceName: read('marketplaceName', 'marketplace'),
     authenticationId: toInteger(pick(order, 'authenticationId', 'idAutenticacaoIderis')),
     authenticationName: read('authenticationName', 'nomeContaMarketplace'),
@@ -191,19 +200,28 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
 }
 
 function mapItem(item: Record<string, unknown>): IderisOrderDetailItem {
+  const attributes = variationAttributes(item['productVariation']);
   return {
     sku: toText(pick(item, 'sku', 'skuProdutoItem'))?.trim() ?? null,
-    // ASSUMPTION: the v3 name of the listing id is unknown; `listingCode`/`itemId` are guesses, `codigoProdutoItem` is legacy.
-    listingCode: toText(pick(item, 'listingCode', 'itemId', 'codigoProdutoItem'))?.trim(),
-    productCode: toText(pick(item, 'productCode', 'codigoProduto'))?.trim(),
-    // ASSUMPTION: v3 name unknown; `variation`/`variationText` mirror legacy `variacaoProdutoItem`.
-    variation: toText(pick(item, 'variation', 'variationText', 'variacaoProdutoItem'))?.trim(),
+    listingCode: toText(pick(item, 'codeProduct', 'codigoProdutoItem'))?.trim(),
+    productCode: toText(pick(item, 'codigoProduto'))?.trim(),
+    variation: attributes.length > 0 ? attributes.map(({ name, value }) => (name ? `${name}: ${value}` : value)).join(', ') : toText(pick(item, 'variacaoProdutoItem'))?.trim(),
+    attributes,
     title: toText(pick(item, 'title', 'tituloProdutoItem'))?.trim(),
     quantity: toQuantity(pick(item, 'quantity', 'quantidadeItem')),
     // ASSUMPTION: public v3 clients read no price; `price` is what the sandbox serves, `unitPrice` a guess.
     unitPriceCents: parseIderisMoneyCents(pick(item, 'price', 'unitPrice', 'precoUnitarioItem')),
     image: toText(pick(item, 'image', 'caminhoImagemItem')),
   };
+}
+
+/** `productVariation: [{name, value}]`; entries without a value are dropped, a missing name keeps the value alone. */
+function variationAttributes(value: unknown): IderisItemAttribute[] {
+  return records(value).flatMap((entry) => {
+    const name = toText(entry['name'])?.trim() ?? '';
+    const text = toText(entry['value'])?.trim();
+    return text ? [{ name, value: text }] : [];
+  });
 }
 
 function mapPayment(payment: Record<string, unknown>): IderisOrderPayment {

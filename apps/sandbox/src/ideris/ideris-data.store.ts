@@ -8,12 +8,15 @@ export interface IderisMarketplaceAccount {
 
 export interface IderisOrderItem {
   sku: string | null;
-  /** ASSUMPTION: the v3 name of the marketplace listing id (legacy `codigoProdutoItem`) is unknown; we call it listingCode. */
-  listingCode?: string;
+  /** The marketplace's code of the product sold (docs/contracts.md#ideris-order-detail). */
+  codeProduct?: string;
   title: string;
   /** A string only when seeded as a corrupt panel value (e.g. `300O`), which breaks every page holding it. */
   quantity: number | string;
+  // ASSUMPTION (docs/contracts.md#ideris-order-detail): public clients read no item price; the sandbox serves `price`.
   price: number;
+  /** The variation chosen, e.g. `[{name: 'Cor', value: 'Azul'}]`; empty when none. */
+  productVariation: Array<{ name: string; value: string }>;
 }
 
 export interface IderisOrder {
@@ -22,6 +25,8 @@ export interface IderisOrder {
   marketplaceName: string;
   authenticationId: number;
   authenticationName: string;
+  /** The marketplace cart/pack id shared by orders bought together; null for a single order. */
+  packId: string | null;
   statusId: number;
   statusDescription: string;
   approved: string;
