@@ -135,7 +135,7 @@ await call('POST', `${sb}/control/ideris/accounts`, { privateKey: seller.key, li
 const auth = { authorization: `Bearer ${secrets.ADMIN_API_KEYS}` };
 const connection = await call('POST', `${gw}/api/v1/connections`, {
   name: `bench fiscal ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: seller.idEcommerce,
-  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit },
+  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, newMarketplaceAccounts: 'import' },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
 const admin = (path) => call('GET', `${gw}/api/v1/connections/${connection.id}${path}`, undefined, auth);

@@ -13,6 +13,9 @@ import { Orders1764200000400 } from './migrations/1764200000400-orders';
 import { OrderDetailCache1764200000401 } from './migrations/1764200000401-order-detail-cache';
 import { OrderClaim1764200000402 } from './migrations/1764200000402-order-claim';
 import { SkuMappingService } from './sku-mapping/sku-mapping.service';
+import { MarketplaceAccountRepository } from './marketplaces/marketplace-account.repository';
+import { MarketplaceSelectionService } from './marketplaces/marketplace-selection.service';
+import { MarketplaceAccounts1764800000100 } from './migrations/1764800000100-fid-ideris-marketplace-accounts';
 
 @Module({})
 export class OrdersAppModule {
@@ -26,12 +29,12 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, MarketplaceAccounts1764800000100],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
       controllers: [OrdersAdminController],
-      providers: [ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller],
+      providers: [ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller, MarketplaceAccountRepository, MarketplaceSelectionService],
     };
   }
 }

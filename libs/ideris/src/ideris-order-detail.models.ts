@@ -141,13 +141,13 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
     authenticationName: read('authenticationName', 'nomeContaMarketplace'),
     intermediary: optionalGroup({
       name: read('intermediaryName', 'intermediadorNome'),
-      // ASSUMPTION: v3 name not seen in public clients; mirrors `intermediaryName`.
+      // ASSUMPTION (docs/contracts.md#ideris-order-detail): v3 name not seen in public clients; mirrors `intermediaryName`.
       cnpj: digitsOrUndefined(read('intermediaryCnpj', 'intermediadorCnpj')),
     }),
     statusId: toInteger(pick(order, 'statusId')),
     statusDescription: read('statusDescription', 'status'),
     approved: date('approved'),
-    // ASSUMPTION: v3 creation date name unknown; legacy calls it `data`.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): `created` is the v3 name a public client reads; the others are guesses, legacy calls it `data`.
     created: date('created', 'createdAt', 'date', 'data'),
     sent: date('sent', 'dataEnvio'),
     buyer: {
@@ -183,7 +183,7 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
       itemsTotalCents: cents('valorTotal'),
       valueWithShippingCents: cents('valueWithShipping', 'valorTotalComFrete'),
       paidAmountCents: cents('paidAmount', 'valorPago'),
-      // ASSUMPTION: public v3 clients show no separate buyer-freight field; the sandbox and the reference
+      // ASSUMPTION (docs/contracts.md#ideris-order-detail): public v3 clients show no separate buyer-freight field; the sandbox and the reference
       // example both satisfy valueWithShipping = items + feeShipment, so v3 feeShipment is read as it.
       buyerShippingCents: cents('freteComprador', 'feeShipment'),
       shipmentFeeCents: cents('tarifaEnvio'),
@@ -209,7 +209,7 @@ function mapItem(item: Record<string, unknown>): IderisOrderDetailItem {
     attributes,
     title: toText(pick(item, 'title', 'tituloProdutoItem'))?.trim(),
     quantity: toQuantity(pick(item, 'quantity', 'quantidadeItem')),
-    // ASSUMPTION: public v3 clients read no price; `price` is what the sandbox serves, `unitPrice` a guess.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): public v3 clients read no price; `price` is what the sandbox serves, `unitPrice` a guess.
     unitPriceCents: parseIderisMoneyCents(pick(item, 'price', 'unitPrice', 'precoUnitarioItem')),
     image: toText(pick(item, 'image', 'caminhoImagemItem')),
   };
@@ -227,7 +227,7 @@ function variationAttributes(value: unknown): IderisItemAttribute[] {
 function mapPayment(payment: Record<string, unknown>): IderisOrderPayment {
   return {
     code: toText(pick(payment, 'code', 'id', 'codigoPagamento')),
-    // ASSUMPTION: v3 names of method/status/installments/amount unknown; guessed by analogy with legacy.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): v3 names of method/status/installments/amount unknown; guessed by analogy with legacy.
     method: toText(pick(payment, 'method', 'paymentMethod', 'formaPagamento'))?.trim(),
     status: toText(pick(payment, 'status', 'paymentStatus', 'statusPagamento'))?.trim(),
     installments: toInteger(pick(payment, 'installments', 'numeroParcelasPagamento')),

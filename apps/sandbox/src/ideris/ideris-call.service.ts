@@ -36,7 +36,7 @@ export class IderisCallService {
     if (!account.window.tryAcquire(now, account.limitPerMinute)) {
       this.stats.record('ideris', account.privateKey, endpoint, 'blocked', now);
       const retryAfter = Math.max(1, Math.ceil(account.window.msUntilFree(now, account.limitPerMinute) / 1000));
-      // ASSUMPTION: no rate-limit body or header is known for v3; this is AspNetCoreRateLimit's default answer.
+      // ASSUMPTION (docs/contracts.md#ideris-errors): no rate-limit body or header is known for v3; this is AspNetCoreRateLimit's default answer.
       return {
         status: 429,
         body: `API calls quota exceeded! maximum admitted ${account.limitPerMinute} per 1m.`,

@@ -41,7 +41,7 @@ export interface IderisOrder {
   deliveryTrackingCode?: string | null;
   /** The marketplace cancelled the order (control API): final, an integrator cannot change its status any more. */
   cancelledByMarketplace?: boolean;
-  /** ASSUMPTION: written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
+  /** ASSUMPTION (docs/contracts.md#ideris-invoice-write, #ideris-tracking-write): written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
   invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string };
   trackingUrl?: string;
   carrier?: string;
@@ -58,7 +58,7 @@ export interface IderisSku {
 }
 
 export interface IderisVariantAttribute {
-  /** ASSUMPTION: attributes are written by name (real ones carry category attribute ids). */
+  /** ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): attributes are written by name (real ones carry category attribute ids). */
   attributeName: string;
   attributeValue: string;
 }
@@ -79,7 +79,7 @@ export interface IderisListingModel {
   value: number;
   cost: number;
   statusId: number;
-  /** ASSUMPTION (units): grams and centimetres, as the legacy product's `peso`/`altura`… */
+  /** ASSUMPTION (units; docs/contracts.md#ideris-listing-model-writes): grams and centimetres, as the legacy product's `peso`/`altura`… */
   weight: number;
   weightPackage: number;
   heightPackage: number;
@@ -87,7 +87,7 @@ export interface IderisListingModel {
   lengthPackage: number;
   listingModelImage: Array<{ id: number; url: string; order: number }>;
   variant: IderisListingModelVariant[];
-  /** ASSUMPTION: kit composition, the legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]` renamed. */
+  /** ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): kit composition, the legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]` renamed. */
   kit: Array<{ sku: string; quantity: number }>;
 }
 

@@ -60,7 +60,7 @@ function parseDateParam(value: string, name: string, endOfDay: boolean): number 
   const usDate = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
   const normalised = usDate ? `${usDate[3]}-${usDate[1]}-${usDate[2]}` : value;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(normalised);
-  // ASSUMPTION: date-only bounds are Brasília days.
+  // ASSUMPTION (docs/contracts.md#ideris-order-search): date-only bounds are Brasília days.
   const parsed = Date.parse(dateOnly ? `${normalised}T${endOfDay ? '23:59:59.999' : '00:00:00'}-03:00` : normalised);
   if (Number.isNaN(parsed)) throw new IderisHttpError(400, { Message: `The value '${value}' is not valid for ${name}.` });
   return parsed;
