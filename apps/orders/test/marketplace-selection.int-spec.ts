@@ -27,6 +27,8 @@ describe('per-marketplace selection', () => {
   };
   const stateOf = async (iderisOrderId: number): Promise<string | undefined> =>
     (await sql<{ state: string }>(`SELECT state FROM "${ordersSchema}".order_sync WHERE ideris_order_id = $1`, [iderisOrderId]))[0]?.state;
+  const tinyIntegrationIdOf = async (iderisOrderId: number): Promise<unknown> =>
+    (await h.api('GET', `/api/v1/connections/${connectionId}/orders/${iderisOrderId}`)).body.history.find((entry: { kind: string }) => entry.kind === 'created')?.detail.tinyIntegrationId;
   const ordersIn = (marketplaceId: number, count: number): Promise<Array<{ id: number; code: string }>> =>
     sandbox('POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count, marketplaceId });
 
@@ -90,6 +92,11 @@ describe('per-marketplace selection', () => {
     await waitFor(async () => (await Promise.all(skipped.map((order) => stateOf(order.id)))).every((state) => state === 'imported'), 30_000, 200);
     const tinyAfter = (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(SELLER.tinyToken)}`)).orders as Array<{ numeroEcommerce?: string }>;
     for (const order of [...imported, ...skipped]) expect(tinyAfter.filter((one) => one.numeroEcommerce === order.code)).toHaveLength(1);
+    // Each account's orders went to Tiny under its own integration id, or the connection's (777) when it has none.
+    expect(await tinyIntegrationIdOf(imported[0]!.id)).toBe(4242);
+    expect(await tinyIntegrationIdOf(skipped[0]!.id)).toBe(777);
+    const history = (await h.api('GET', `/api/v1/connections/${connectionId}/orders/${skipped[0]!.id}`)).body.history.map((entry: { kind: string }) => entry.kind);
+    expect(history).toEqual(['skipped', 'requeued', 'created']);
   });
 
   it('shows an account that appears later as not chosen and imports nothing from it', async () => {

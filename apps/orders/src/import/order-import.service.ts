@@ -109,7 +109,7 @@ export class OrderImportService {
     await this.orders.update(this.orders.manager, row.id, { create_sent_at: new Date(), create_sends: row.create_sends + 1 });
     try {
       const created = await clients.tiny.createOrder(mapped.draft);
-      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created');
+      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created', { tinyIntegrationId: mapped.draft.ecommerceId ?? null });
     } catch (error) {
       if (error instanceof TinyApiError && error.kind === 'duplicate' && code) {
         const existing = await this.findInTiny(clients.tiny, code);
@@ -150,7 +150,9 @@ export class OrderImportService {
     return match ? { id: match.id, number: match.number } : undefined;
   }
 
-  private async bind(row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string): Promise<'imported'> {
+  private async bind(
+    row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string, detail: object = {},
+  ): Promise<'imported'> {
     await this.orders.transaction(async (m) => {
       await this.orders.update(m, row.id, {
         state: 'imported', work_status: 'done', reason: null, unknown_skus: [], skus, tiny_order_id: tinyOrder.id,
@@ -163,7 +165,7 @@ export class OrderImportService {
           [row.connection_id, customerDocument],
         );
       }
-      await this.orders.history(m, row.id, how, { tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number });
+      await this.orders.history(m, row.id, how, { tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number, ...detail });
       const event: OrderImportedV1 = {
         connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number,
         marketplace: row.marketplace ?? undefined, marketplaceOrderCode: row.marketplace_order_code ?? undefined, skus,
