@@ -7,6 +7,7 @@ import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsControlle
 import { ParkedMessagesController } from './admin/parked-messages.controller';
 import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
 import { OrdersController } from './orders/orders.controller';
+import { MarketplacesController } from './orders/marketplaces.controller';
 import { FiscalController } from './fiscal/fiscal.controller';
 import { StatusController } from './status/status.controller';
 import { PricesController } from './catalog/prices.controller';
@@ -50,7 +51,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController, DashboardController],
+      controllers: [ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, MarketplacesController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController, DashboardController],
       providers: [
         { provide: SecretBox, useValue: new SecretBox(config.HUB_ENCRYPTION_KEY) },
         { provide: AdminApiKeys, useValue: new AdminApiKeys(config.ADMIN_API_KEYS) },

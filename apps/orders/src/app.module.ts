@@ -18,6 +18,9 @@ import { OrdersFlow } from './admin/orders.flow';
 import { OrdersWorkIndexes1764800000100 } from './migrations/1764800000100-dash-api-work-indexes';
 import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
 import { ParkingService } from '@hub/messaging';
+import { MarketplaceAccountRepository } from './marketplaces/marketplace-account.repository';
+import { MarketplaceSelectionService } from './marketplaces/marketplace-selection.service';
+import { MarketplaceAccounts1764800000100 } from './migrations/1764800000100-fid-ideris-marketplace-accounts';
 
 @Module({})
 export class OrdersAppModule {
@@ -31,13 +34,13 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, OrdersWorkIndexes1764800000100],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, OrdersWorkIndexes1764800000100, MarketplaceAccounts1764800000100],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
       controllers: [OrdersAdminController, createWorkAdminController('orders')],
       providers: [
-        ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller, OrderRequeue, OrdersFlow,
+        ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller, OrderRequeue, OrdersFlow, MarketplaceAccountRepository, MarketplaceSelectionService,
         { provide: WORK_FLOW_SOURCES, useFactory: (orders: OrdersFlow, parking: ParkingService) => [orders, new ParkedMessagesFlow('orders', parking)], inject: [OrdersFlow, ParkingService] },
       ],
     };

@@ -7,6 +7,7 @@ export * from './connections/connection-events';
 export * from './tiny-notifications/tiny-notification';
 export * from './rpc/rpc-subjects';
 export * from './orders/order-events';
+export * from './orders/marketplace-accounts';
 export * from './catalog/catalog-rpc';
 export * from './fiscal/fiscal-views';
 export * from './status/status-sync';

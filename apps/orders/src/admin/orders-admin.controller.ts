@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RpcSubjects, type RpcFailure } from '@hub/contracts';
+import { RpcSubjects, type MarketplaceAccountListQuery, type MarketplaceAccountPut, type RpcFailure } from '@hub/contracts';
 import { DataSource } from 'typeorm';
 import { OrderImportService } from '../import/order-import.service';
 import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
+import { MarketplaceSelectionService } from '../marketplaces/marketplace-selection.service';
 import { SkuMappingService, type MappingKind } from '../sku-mapping/sku-mapping.service';
 import { OrderRequeue } from './order-requeue';
 
@@ -17,6 +18,8 @@ export function toOrderView(row: OrderSyncRow) {
     state: row.state,
     workStatus: row.work_status,
     reason: row.reason,
+    reasonCode: row.reason_code ?? null,
+    iderisAccountId: row.ideris_account_id !== null && row.ideris_account_id !== undefined ? Number(row.ideris_account_id) : null,
     unknownSkus: row.unknown_skus,
     attempts: row.attempts,
     tinyOrderId: row.tiny_order_id,
@@ -40,7 +43,19 @@ export class OrdersAdminController {
     private readonly importer: OrderImportService,
     private readonly skuMappings: SkuMappingService,
     private readonly requeuer: OrderRequeue,
+    private readonly marketplaces: MarketplaceSelectionService,
   ) {}
+
+  @MessagePattern(RpcSubjects.marketplaceAccountList)
+  async marketplaceList(@Payload() q: MarketplaceAccountListQuery) {
+    return (await this.marketplaces.list(q.connectionId)) ?? fail(404, 'no such connection');
+  }
+
+  @MessagePattern(RpcSubjects.marketplaceAccountPut)
+  async marketplacePut(@Payload() q: MarketplaceAccountPut) {
+    const chosen = await this.marketplaces.choose(q.connectionId, q.accountId, q.enabled, q.tinyIntegrationId);
+    return chosen ? { ...chosen.item, requeued: chosen.requeued } : fail(404, `no marketplace account ${q.accountId} for this connection (list the accounts first)`);
+  }
 
   @MessagePattern(RpcSubjects.ordersList)
   async list(@Payload() q: { connectionId: string; state?: string; workStatus?: string; limit?: number; offset?: number }) {
@@ -71,6 +86,7 @@ export class OrdersAdminController {
     const row = await this.orders.find(q.connectionId, q.iderisOrderId);
     if (!row) return fail(404, `no order ${q.iderisOrderId} for this connection`);
     if (row.state === 'imported') return fail(409, `order ${q.iderisOrderId} is already in Tiny (${row.tiny_order_id})`);
+    if (row.state === 'skipped') return fail(409, `order ${q.iderisOrderId} was skipped: ${row.reason ?? 'its marketplace account is not selected'}; turn the account on to import it`);
     await this.requeue([row], 'operator');
     return { requeued: 1 };
   }

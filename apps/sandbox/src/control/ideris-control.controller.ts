@@ -38,7 +38,11 @@ export class IderisControlController {
     return marketplace;
   }
 
-  /** Creates `count` orders (default 1), spread over the account's marketplaces, approved `approved` (default now). */
+  /**
+   * Creates `count` orders (default 1), spread over the account's marketplaces (or all in `marketplaceId`), approved
+   * `approved` (default now); optional `packId` (one cart) and explicit `items` ({sku, codeProduct, title, quantity, price,
+   * productVariation}).
+   */
   @Post('orders')
   addOrders(@Body() raw: unknown): IderisOrder[] {
     const body = requireRecord(raw);
@@ -50,9 +54,14 @@ export class IderisControlController {
     const approvedAt = Date.parse(optionalString(body, 'approved') ?? new Date().toISOString());
     if (Number.isNaN(approvedAt)) throw new BadRequestException('approved must be an ISO date');
     const corruptQuantity = optionalString(body, 'corruptQuantity');
+    const marketplaceId = optionalPositiveInt(body, 'marketplaceId');
+    const chosen = marketplaceId === undefined ? accountData.marketplaces : accountData.marketplaces.filter((candidate) => candidate.id === marketplaceId);
+    if (chosen.length === 0) throw new BadRequestException(`unknown marketplaceId ${String(marketplaceId)}`);
+    const explicitItems = itemsFromBody(body['items']);
     const created = Array.from({ length: count }, (_, index) => {
-      const marketplace = accountData.marketplaces[index % accountData.marketplaces.length];
-      const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9 };
+      const marketplace = chosen[index % chosen.length];
+      const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, codeProduct: `MLB${1000 + (index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9, productVariation: [] };
+      const items = explicitItems ?? [item];
       const id = this.data.newOrderId();
       const order: IderisOrder = {
         id,
@@ -60,6 +69,7 @@ export class IderisControlController {
         marketplaceName: marketplace.marketplaceName,
         authenticationId: marketplace.id,
         authenticationName: marketplace.name,
+        packId: optionalString(body, 'packId') ?? null,
         statusId,
         statusDescription: iderisStatusDescription(statusId),
         approved: toBrasiliaIso(approvedAt + index * 1000),
@@ -68,9 +78,9 @@ export class IderisControlController {
         customerEmail: index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
         documentType: 'CPF',
         documentValue: validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
-        valueWithShipping: 69.8,
+        valueWithShipping: Math.round((items.reduce((sum, line) => sum + line.price * (Number(line.quantity) || 0), 0) + 19.9) * 100) / 100,
         feeShipment: 19.9,
-        items: [item],
+        items,
       };
       accountData.orders.push(order);
       return order;
@@ -243,7 +253,14 @@ export class IderisControlController {
         const product = 1 + Math.floor(random() * 20);
         const size = ['P', 'M', 'G'][Math.floor(random() * 3)];
         // A listing code (the marketplace's ad id) is always there; the SKU is null when the seller left it empty.
-        return { sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`, listingCode: `MLB${1000 + product}${size}`, title: `Produto ${product} ${size}`, quantity: 1 + Math.floor(random() * 2), price: 29.9 + product };
+        return {
+          sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`,
+          codeProduct: `MLB${1000 + product}${size}`,
+          title: `Produto ${product}`,
+          quantity: 1 + Math.floor(random() * 2),
+          price: 29.9 + product,
+          productVariation: [{ name: 'Tamanho', value: size }],
+        };
       });
       const id = this.data.newOrderId();
       const order: IderisOrder = {
@@ -252,6 +269,7 @@ export class IderisControlController {
         marketplaceName: marketplace.marketplaceName,
         authenticationId: marketplace.id,
         authenticationName: marketplace.name,
+        packId: null,
         statusId: 1007,
         statusDescription: iderisStatusDescription(1007),
         approved: toBrasiliaIso(now - spreadMs + Math.floor((spreadMs * index) / Math.max(1, total))),
@@ -275,6 +293,25 @@ export class IderisControlController {
     if (!this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
     return privateKey;
   }
+}
+
+/** Explicit order lines of `POST /control/ideris/orders`; undefined when the body has none. */
+function itemsFromBody(raw: unknown): IderisOrderItem[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.length === 0) throw new BadRequestException('items must be a non-empty list');
+  return raw.map((line: unknown, index) => {
+    if (typeof line !== 'object' || line === null) throw new BadRequestException(`items[${index}] must be an object`);
+    const item = line as Record<string, unknown>;
+    const variation = Array.isArray(item['productVariation']) ? item['productVariation'] : [];
+    return {
+      sku: typeof item['sku'] === 'string' ? item['sku'] : null,
+      codeProduct: typeof item['codeProduct'] === 'string' ? item['codeProduct'] : undefined,
+      title: typeof item['title'] === 'string' ? item['title'] : `Produto ${index + 1}`,
+      quantity: typeof item['quantity'] === 'number' ? item['quantity'] : 1,
+      price: typeof item['price'] === 'number' ? item['price'] : 49.9,
+      productVariation: variation.filter((entry): entry is { name: string; value: string } => typeof entry === 'object' && entry !== null && typeof entry.name === 'string' && typeof entry.value === 'string'),
+    };
+  });
 }
 
 /** A CPF with valid check digits from its first nine digits, so generated buyers pass document validation. */
