@@ -5,6 +5,13 @@
 //   node tools/bench/fiscal-status.mjs [--orders 500] [--cancellations 50] [--kill 1] [--seed 7]
 //        [--tiny-limit 6000] [--ideris-limit 6000] [--duplicates 0.2] [--reorder-ms 300] [--repost 0.15]
 //        [--drop-rate 0.03] [--faults 0.05] [--status-poll-ms 2000] [--timeout 420] [--keep 1]
+//        [--path ideris_api|notification_urls]
+// - `--path` (default ideris_api): how invoices and tracking reach Ideris. `notification_urls` sets the seller's two
+//   Ideris notification URLs (the sandbox's receivers) and sends Tiny-format notifications there; the 503 faults then
+//   hit those URLs instead of the v3 writes, and `--drop-rate` of the URL posts are processed and their answer cut.
+//   Invoices and tracking are then counted from what the URLs journaled: raw posts processed per order
+//   (`redeliveries`: byte-identical copies after a lost answer, which the receiver de-duplicates by the payload's key)
+//   and facts applied after that de-duplication (`duplicates`).
 //
 // What the seller and the marketplace do (the sandbox's control API; seeded plan per order):
 // - Ideris: a peak of `--orders` orders; the orders service imports them into Tiny. A share of `pedido.incluir` calls
@@ -41,7 +48,7 @@ import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, numberArg, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, call, freePort, numberArg, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = numberArg;
 const total = arg('orders', 500);
@@ -58,6 +65,9 @@ const faultRate = arg('faults', 0.05);
 const statusPollMs = arg('status-poll-ms', 2000);
 const timeoutS = arg('timeout', 420);
 const keep = arg('keep', 0) === 1;
+const path = argOf('path') ?? 'ideris_api';
+if (!['ideris_api', 'notification_urls'].includes(path)) throw new Error('--path must be ideris_api or notification_urls');
+const viaUrls = path === 'notification_urls';
 
 const log = (msg) => process.stderr.write(`[fiscal-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -133,9 +143,12 @@ const tokenQ = `token=${encodeURIComponent(seller.token)}`;
 await call('POST', `${sb}/control/tiny/accounts`, { token: seller.token, cnpj: seller.cnpj, limitPerMinute: tinyLimit });
 await call('POST', `${sb}/control/ideris/accounts`, { privateKey: seller.key, limitPerMinute: iderisLimit });
 const auth = { authorization: `Bearer ${secrets.ADMIN_API_KEYS}` };
+// Both URLs are set on both paths: the setting alone chooses, so the v3 run also shows nothing goes to the URLs.
+const receivers = await call('POST', `${sb}/control/ideris/notification-urls`, { privateKey: seller.key });
 const connection = await call('POST', `${gw}/api/v1/connections`, {
   name: `bench fiscal ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: seller.idEcommerce,
-  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, newMarketplaceAccounts: 'import' },
+  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, iderisInvoiceUrl: receivers.invoiceUrl, iderisTrackingUrl: receivers.trackingUrl,
+  settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, invoiceTrackingPath: path, newMarketplaceAccounts: 'import' },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
 const admin = (path) => call('GET', `${gw}/api/v1/connections/${connection.id}${path}`, undefined, auth);
@@ -161,10 +174,17 @@ if (dropped > 0) {
 }
 if (faultRate > 0) {
   const every = Math.max(2, Math.round(1 / faultRate));
-  for (const endpoint of ['order/invoice', 'order/tracking', 'put order']) {
+  const writes = viaUrls ? ['notifications/nota-fiscal', 'notifications/rastreio'] : ['order/invoice', 'order/tracking'];
+  for (const endpoint of [...writes, 'put order']) {
     await call('POST', `${sb}/control/faults`, { system: 'ideris', account: seller.key, endpoint, httpStatus: 503, skip: 3, every });
   }
   await call('POST', `${sb}/control/faults`, { system: 'tiny', account: seller.token, endpoint: 'pedido.alterar.situacao', httpStatus: 503, skip: 1, every: Math.max(2, Math.round(every / 4)) });
+}
+if (viaUrls && dropped > 0) {
+  // A URL post processed by Ideris whose answer never reaches the hub: it cannot read back, so it posts again.
+  for (const endpoint of ['notifications/nota-fiscal', 'notifications/rastreio']) {
+    await call('POST', `${sb}/control/faults`, { system: 'ideris', account: seller.key, endpoint, commitThenDrop: true, times: dropped, skip: 7, every: Math.max(2, Math.floor(total / dropped)) });
+  }
 }
 const statusMap = (await admin('/status-map')).map;
 log(`services up (run ${run}); ${total} orders, ${cancellations} cancellations, kill ${kill}`);
@@ -417,8 +437,38 @@ const byIderis = (kind, by) => {
   for (const c of ideFinal.orderChanges) if (c.kind === kind && (!by || c.by === by)) m.set(c.orderId, [...(m.get(c.orderId) ?? []), c]);
   return m;
 };
-const invoiceWrites = byIderis('invoice', 'api');
-const trackingWrites = byIderis('tracking', 'api');
+const journal = await call('GET', `${sb}/control/ideris/notifications?privateKey=${seller.key}`);
+/** Processed URL posts per Ideris order, as `{at, value, dedupKey, repeat, sameAsFirst}` like the v3 journal's entries. */
+const byReceiver = (kind) => {
+  const m = new Map();
+  for (const r of journal.receipts) {
+    if (r.kind !== kind || !r.processed) continue;
+    const value = kind === 'nota_fiscal' ? r.body.dados.chaveAcesso : r.body.dados.codigoRastreio;
+    m.set(r.orderId, [...(m.get(r.orderId) ?? []), { at: r.at, value, dedupKey: r.dedupKey, repeat: r.repeat, sameAsFirst: r.sameAsFirst, answered: r.answered }]);
+  }
+  return m;
+};
+/** After de-duplication by the payload's key: what the receiver applied. */
+const applied = (m) => new Map([...m].map(([id, list]) => [id, list.filter((c) => !c.repeat)]));
+const rawInvoiceWrites = viaUrls ? byReceiver('nota_fiscal') : byIderis('invoice', 'api');
+const rawTrackingWrites = viaUrls ? byReceiver('rastreio') : byIderis('tracking', 'api');
+const invoiceWrites = viaUrls ? applied(rawInvoiceWrites) : rawInvoiceWrites;
+const trackingWrites = viaUrls ? applied(rawTrackingWrites) : rawTrackingWrites;
+const redeliveries = (m) => ({
+  redeliveries: [...m.values()].reduce((n, list) => n + list.filter((c) => c.repeat).length, 0),
+  redeliveriesDiffering: [...m.values()].reduce((n, list) => n + list.filter((c) => c.repeat && c.sameAsFirst === false).length, 0),
+  answersDropped: [...m.values()].reduce((n, list) => n + list.filter((c) => c.answered === 'dropped').length, 0),
+});
+const tinyMarkers = tinyFinal.orderChanges.filter((c) => c.kind === 'marker');
+/** A marker left in Tiny before Ideris had accepted the order's tracking (the first accepted write or URL post). */
+const markersBeforeAcceptance = tinyMarkers.filter((m) => {
+  const o = byTinyOrder$(String(m.orderId));
+  const accepted = o ? (rawTrackingWrites.get(o.id) ?? []).filter((c) => c.answered !== 'dropped').map((c) => Date.parse(c.at)) : [];
+  return accepted.length === 0 || Date.parse(m.at) < Math.min(...accepted);
+}).length;
+function byTinyOrder$(tinyId) {
+  return [...orders.values()].find((o) => o.tinyId === tinyId);
+}
 const once = (writes, ids) => ({
   sent: ids.filter((id) => (writes.get(id)?.length ?? 0) >= 1).length,
   duplicates: ids.reduce((n, id) => n + Math.max(0, (writes.get(id)?.length ?? 0) - 1), 0),
@@ -430,6 +480,7 @@ const invoices = {
   ...once(invoiceWrites, invoicedIds),
   wrongKey: invoicedIds.filter((id) => (invoiceWrites.get(id) ?? []).some((c) => c.value !== invoiceKeys.get(orders.get(id).tinyId))).length,
   unexpected: [...invoiceWrites.keys()].filter((id) => orders.get(id)?.group === 'open' || !orders.has(id)).length,
+  ...(viaUrls ? redeliveries(rawInvoiceWrites) : {}),
 };
 const trackedIds = list((o) => ['plp', 'coleta', 'nocarrier'].includes(o.group)).map((o) => o.id);
 const tracking = {
@@ -438,6 +489,8 @@ const tracking = {
   markerCalls: tinyFinal.orderChanges.filter((c) => c.kind === 'marker').length,
   unexpected: [...trackingWrites.keys()].filter((id) => !trackedIds.includes(id)).length,
   wrongCode: trackedIds.filter((id) => (trackingWrites.get(id) ?? []).some((c) => c.value !== tinyOrders.get(orders.get(id).tinyId)?.codigoRastreamento)).length,
+  markersBeforeAcceptance,
+  ...(viaUrls ? redeliveries(rawTrackingWrites) : {}),
 };
 const withoutCarrier = (orders$) => ({
   orders: orders$.length,
@@ -514,9 +567,12 @@ const endpoints = (acc) => Object.fromEntries(Object.entries(acc.endpoints).map(
 await call('DELETE', `${gw}/api/v1/connections/${connection.id}`, undefined, auth).catch(() => undefined);
 const result = {
   benchmark: 'fiscal-status',
+  path,
   orders: total,
   imported: list((o) => o.tinyId).length,
   invoices: { expected: invoicedIds.length, ...invoices },
+  // What the two notification URLs journaled (posts of any answer); on the v3 path it must stay 0.
+  notificationUrls: journal.counts,
   tracking: { expected: trackedIds.length, ...tracking },
   waitingWithoutCarrier,
   cancellations: {

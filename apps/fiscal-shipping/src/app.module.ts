@@ -14,6 +14,9 @@ import { InvoiceSyncService } from './invoices/invoice-sync.service';
 import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
 import { FailedAttempts1764200000601 } from './migrations/1764200000601-failed-attempts';
 import { FiscalWorkIndexes1764800000600 } from './migrations/1764800000600-dash-api-work-indexes';
+import { DeliveryPaths1764801500300 } from './migrations/1764801500300-fid-seedpath-delivery-paths';
+import { IderisDeliveries } from './delivery/ideris-delivery';
+import { InvoiceCancellationService } from './invoices/invoice-cancellation.service';
 import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
 import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
 import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
@@ -35,7 +38,7 @@ export class FiscalShippingAppModule {
           connectionsConsumer: Consumers.fiscalShippingConnections,
           consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, FiscalWorkIndexes1764800000600],
+          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, FiscalWorkIndexes1764800000600, DeliveryPaths1764801500300],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
@@ -43,6 +46,8 @@ export class FiscalShippingAppModule {
       providers: [
         { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
         ConnectionClients,
+        IderisDeliveries,
+        InvoiceCancellationService,
         OrderBindingRepository,
         OrderImportedHandler,
         InvoiceSyncRepository,

@@ -22,6 +22,7 @@ import { ConnectionsService, PublicUrl } from './connections/connections.service
 import { CredentialVerifier } from './connections/credential-verifier';
 import type { GatewayConfig } from './gateway.config';
 import { Connections1764200000200 } from './migrations/1764200000200-connections';
+import { IderisNotificationUrls1764801500200 } from './migrations/1764801500200-fid-seedpath-ideris-notification-urls';
 import { parseByteLimit } from './webhooks/raw-body';
 import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
 import { TinyNotificationIntake } from './webhooks/tiny-notification.intake';
@@ -38,7 +39,7 @@ export class GatewayAppModule {
           url: config.DATABASE_URL,
           schema: config.DB_SCHEMA ?? 'gateway',
           entities: [ConnectionEntity],
-          migrations: [MessagingTables1764200000000, Connections1764200000200],
+          migrations: [MessagingTables1764200000000, Connections1764200000200, IderisNotificationUrls1764801500200],
         }),
         MessagingModule.forRoot({
           service: 'gateway',

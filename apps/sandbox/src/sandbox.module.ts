@@ -10,6 +10,7 @@ import { IderisAuthService } from './ideris/ideris-auth.service';
 import { IderisCatalogController } from './ideris/ideris-catalog.controller';
 import { IderisWritesController } from './ideris/ideris-writes.controller';
 import { IderisOrderStatusController } from './ideris/ideris-order-status.controller';
+import { IderisNotificationsController } from './ideris/ideris-notifications.controller';
 import { IderisCallService } from './ideris/ideris-call.service';
 import { IderisDataStore } from './ideris/ideris-data.store';
 import { IderisLoginController } from './ideris/ideris-login.controller';
@@ -35,7 +36,7 @@ export class SandboxModule {
   static forRoot(config: SandboxConfig): DynamicModule {
     return {
       module: SandboxModule,
-      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, IderisOrderStatusController, ControlController, TinyControlController, TinyWebhookControlController, IderisControlController],
+      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, IderisOrderStatusController, ControlController, TinyControlController, TinyWebhookControlController, IderisControlController, IderisNotificationsController],
       providers: [
         { provide: SANDBOX_CONFIG, useValue: config },
         CallStatsStore,

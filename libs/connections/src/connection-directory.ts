@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DEFAULT_CONNECTION_SETTINGS, type ConnectionChangedV1, type ConnectionSettings, type ConnectionSituation } from '@hub/contracts';
+import {
+  DEFAULT_CONNECTION_SETTINGS, IDERIS_INVOICE_URL_PURPOSE, IDERIS_TRACKING_URL_PURPOSE, invoiceTrackingPathOf, type ConnectionChangedV1, type ConnectionSettings, type ConnectionSituation, type InvoiceTrackingPath,
+} from '@hub/contracts';
 import { SecretBox } from '@hub/platform';
 
 export interface ConnectionRecord {
@@ -12,8 +14,18 @@ export interface ConnectionRecord {
   tinyIntegrationId: number | null;
   tinyBaseUrl: string;
   iderisBaseUrl: string;
-  settings: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute'>;
+  settings: typeof DEFAULT_CONNECTION_SETTINGS;
   deleted: boolean;
+  /** Which of Ideris's two notification URLs the seller has (their values: `notificationUrls(id)`). */
+  iderisNotificationUrls: { invoice: boolean; tracking: boolean };
+  /** How invoices and tracking reach Ideris, the setting or its default (see `invoiceTrackingPathOf`). */
+  invoiceTrackingPath: InvoiceTrackingPath;
+}
+
+/** The URLs Ideris support gave the seller, opened; absent ones are undefined. */
+export interface IderisNotificationUrls {
+  invoiceUrl?: string;
+  trackingUrl?: string;
 }
 
 export interface ConnectionCredentials {
@@ -40,6 +52,8 @@ interface Row {
   settings: ConnectionSettings;
   tiny_token_sealed: string | null;
   ideris_key_sealed: string | null;
+  ideris_invoice_url_sealed: string | null;
+  ideris_tracking_url_sealed: string | null;
   deleted: boolean;
 }
 
@@ -53,18 +67,20 @@ export class ConnectionDirectory {
   async apply(manager: EntityManager, event: ConnectionChangedV1): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO connection_view (id, version, name, situation, cnpj, tiny_integration_id, tiny_base_url, ideris_base_url,
-          settings, tiny_token_sealed, ideris_key_sealed, deleted, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, now())
+          settings, tiny_token_sealed, ideris_key_sealed, deleted, ideris_invoice_url_sealed, ideris_tracking_url_sealed, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, situation = EXCLUDED.situation,
           cnpj = EXCLUDED.cnpj, tiny_integration_id = EXCLUDED.tiny_integration_id, tiny_base_url = EXCLUDED.tiny_base_url,
           ideris_base_url = EXCLUDED.ideris_base_url, settings = EXCLUDED.settings, tiny_token_sealed = EXCLUDED.tiny_token_sealed,
-          ideris_key_sealed = EXCLUDED.ideris_key_sealed, deleted = EXCLUDED.deleted, updated_at = now()
+          ideris_key_sealed = EXCLUDED.ideris_key_sealed, deleted = EXCLUDED.deleted,
+          ideris_invoice_url_sealed = EXCLUDED.ideris_invoice_url_sealed, ideris_tracking_url_sealed = EXCLUDED.ideris_tracking_url_sealed, updated_at = now()
        WHERE connection_view.version < EXCLUDED.version
        RETURNING id`,
       [
         event.connectionId, event.version, event.name, event.situation, event.cnpj ?? null, event.tinyIntegrationId ?? null,
         event.tinyBaseUrl, event.iderisBaseUrl, JSON.stringify(event.settings ?? {}), event.credentials?.tinyToken ?? null,
         event.credentials?.iderisPrivateKey ?? null, event.deleted,
+        event.credentials?.iderisInvoiceUrl ?? null, event.credentials?.iderisTrackingUrl ?? null,
       ],
     );
     return rows.length > 0;
@@ -116,9 +132,25 @@ export class ConnectionDirectory {
       throw new Error(`the credentials of connection ${id} cannot be opened with this service's HUB_ENCRYPTION_KEY (sealed under another key)`);
     }
   }
+
+  /** Opens the Ideris notification URLs; only where the delivery to them is made. */
+  async notificationUrls(id: string): Promise<IderisNotificationUrls> {
+    const rows: Row[] = await this.dataSource.query('SELECT id, ideris_invoice_url_sealed, ideris_tracking_url_sealed FROM connection_view WHERE id = $1', [id]);
+    const row = rows[0];
+    const open = (sealed: string | null | undefined, purpose: string) => {
+      if (!sealed) return undefined;
+      try {
+        return this.secretBox.open(sealed, `${id}:${purpose}`);
+      } catch {
+        throw new Error(`the Ideris notification URLs of connection ${id} cannot be opened with this service's HUB_ENCRYPTION_KEY (sealed under another key)`);
+      }
+    };
+    return { invoiceUrl: open(row?.ideris_invoice_url_sealed, IDERIS_INVOICE_URL_PURPOSE), trackingUrl: open(row?.ideris_tracking_url_sealed, IDERIS_TRACKING_URL_PURPOSE) };
+  }
 }
 
 function toRecord(row: Row): ConnectionRecord {
+  const urls = { invoice: !!row.ideris_invoice_url_sealed, tracking: !!row.ideris_tracking_url_sealed };
   return {
     id: row.id,
     version: row.version,
@@ -130,5 +162,7 @@ function toRecord(row: Row): ConnectionRecord {
     iderisBaseUrl: row.ideris_base_url,
     settings: { ...DEFAULT_CONNECTION_SETTINGS, ...row.settings },
     deleted: row.deleted,
+    iderisNotificationUrls: urls,
+    invoiceTrackingPath: invoiceTrackingPathOf(row.settings?.invoiceTrackingPath, urls),
   };
 }

@@ -3,6 +3,7 @@ import { Streams, type ConsumerDefinition, type ServiceName, type StreamDefiniti
 import { MessagingModule, MessagingTables1764200000000, NatsHealthIndicator } from '@hub/messaging';
 import { DatabaseHealthIndicator, DatabaseModule, HealthModule, MetricsController, type EncryptionConfig } from '@hub/platform';
 import { ConnectionView1764200000100 } from './connection-view.migration';
+import { ConnectionViewNotificationUrls1764801500100 } from './connection-view-notification-urls.migration';
 import { ConnectionsReadModelModule } from './connections-read-model.module';
 
 export interface ServiceFoundationOptions {
@@ -34,7 +35,7 @@ export class ServiceFoundationModule {
           url: options.config.DATABASE_URL,
           schema,
           entities: options.entities ?? [],
-          migrations: [MessagingTables1764200000000, ConnectionView1764200000100, ...(options.migrations ?? [])],
+          migrations: [MessagingTables1764200000000, ConnectionView1764200000100, ConnectionViewNotificationUrls1764801500100, ...(options.migrations ?? [])],
         }),
         MessagingModule.forRoot({
           service: options.service,

@@ -136,6 +136,32 @@ export class IderisClient {
     return answer === NOT_SENT ? { sent: false } : { sent: true, body: built, answer };
   }
 
+  /**
+   * POSTs JSON to an absolute URL the seller got from Ideris support (no bearer token: the URL is its own credential),
+   * under the account's API budget like every other Ideris call. A 2xx answers its status and text; anything else
+   * throws an `IderisApiError` classified as the API's answers are (5xx/408/timeouts transient, 429 rate-limited).
+   */
+  async postToUrl(url: string, body: unknown, label: string): Promise<{ status: number; text: string }> {
+    const path = `url:${label}`;
+    return this.gate.run({ label: `POST ${path}`, blockOf: iderisBlockOf }, async () => {
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error: unknown) {
+        const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+        throw new IderisApiError({ kind: 'transient', path, detail: timedOut ? 'timeout' : 'network error', cause: error });
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status < 200 || response.status > 299) throw httpError(path, response, text);
+      return { status: response.status, text };
+    });
+  }
+
   private async authorized(method: string, pathAndQuery: string, body?: string | (() => Promise<string | undefined>)): Promise<unknown> {
     let token = await this.tokens.token();
     for (let attempt = 0; ; attempt += 1) {

@@ -35,13 +35,20 @@ export class IderisOrderWritesApi {
     );
   }
 
+  // ASSUMPTION: no v3 invoice endpoint is public, let alone a cancellation; modelled as POST /order/invoice/cancel
+  // {orderId, key} beside the assumed POST /order/invoice (the legacy POST /NotaFiscal had a `processo` whose
+  // table is not public). The order then reads back `invoice.cancelled: true` (see `delivered`).
+  async cancelInvoice(orderId: number, key: string): Promise<unknown> {
+    return objOf(await this.client.sendJson('POST', '/order/invoice/cancel', { orderId, key }));
+  }
+
   /**
    * What the order already holds of the hub's writes, read back before a write whose outcome is unknown is made
    * again: the tracking code (`deliveryTrackingCode`, a documented v3 order field) and the invoice key
    * (ASSUMPTION, docs/contracts.md#ideris-invoice-write: the order answers the assumed invoice write as `invoice{key, …}`,
    * as the sandbox does).
    */
-  async delivered(orderId: number): Promise<{ invoiceKey?: string; trackingCode?: string }> {
+  async delivered(orderId: number): Promise<{ invoiceKey?: string; trackingCode?: string; invoiceCancelled?: boolean }> {
     const { raw } = await this.client.getOrder(orderId);
     const invoice = raw['invoice'];
     const invoiceKey = typeof invoice === 'object' && invoice !== null ? (invoice as Record<string, unknown>)['key'] : undefined;
@@ -49,6 +56,8 @@ export class IderisOrderWritesApi {
     return {
       invoiceKey: typeof invoiceKey === 'string' && invoiceKey !== '' ? invoiceKey : undefined,
       trackingCode: typeof trackingCode === 'string' && trackingCode !== '' ? trackingCode : undefined,
+      // ASSUMPTION: the order answers the assumed cancellation as `invoice.cancelled`.
+      invoiceCancelled: typeof invoice === 'object' && invoice !== null && (invoice as Record<string, unknown>)['cancelled'] === true,
     };
   }
 

@@ -8,3 +8,4 @@ export * from './ideris-order-detail.models';
 export * from './ideris-catalog.api';
 export * from './ideris-catalog.models';
 export * from './ideris-order-writes.api';
+export * from './ideris-notification-urls.api';

@@ -27,7 +27,16 @@ export interface InvoiceSyncRow {
   failures: number;
   first_seen_at: Date;
   sent_at: Date | null;
+  delivery_path: string | null;
+  cancel_state: InvoiceCancelState | null;
+  cancel_reason: string | null;
+  cancel_answer: unknown;
+  cancel_sends: number;
+  cancel_reported_at: Date | null;
 }
+
+/** A cancellation in Tiny of an invoice already sent, as reported to Ideris. */
+export type InvoiceCancelState = 'pending' | 'sending' | 'reported' | 'failed';
 
 export type InvoiceSyncPatch = Partial<{
   tiny_order_id: string | null;
@@ -46,6 +55,11 @@ export type InvoiceSyncPatch = Partial<{
   next_check_at: Date | null;
   failures: number;
   sent_at: Date | null;
+  delivery_path: string | null;
+  cancel_state: InvoiceCancelState | null;
+  cancel_reason: string | null;
+  cancel_answer: string | null;
+  cancel_reported_at: Date | null;
 }>;
 
 /** States after which nothing more happens to an invoice (a duplicate notification finds it here). */
@@ -128,10 +142,11 @@ export class InvoiceSyncRepository {
     await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
 
-  async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean; countFailure?: boolean } = {}): Promise<void> {
+  async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean; countFailure?: boolean; countCancelSend?: boolean } = {}): Promise<void> {
     const entries = Object.entries(patch);
     const sets = entries.map(([column], index) => `${column} = $${index + 2}`);
     if (extra.countSend) sets.push('sends = sends + 1');
+    if (extra.countCancelSend) sets.push('cancel_sends = cancel_sends + 1');
     if (extra.countFailure) sets.push('failures = failures + 1');
     sets.push('updated_at = now()');
     await this.dataSource.query(`UPDATE invoice_sync SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
@@ -140,7 +155,8 @@ export class InvoiceSyncRepository {
   /** Rows the scheduler should look at again. */
   async due(limit: number): Promise<InvoiceSyncRow[]> {
     return this.dataSource.query(
-      `SELECT * FROM invoice_sync WHERE next_check_at <= now() AND state NOT IN ('sent', 'refused', 'failed')
+      `SELECT * FROM invoice_sync WHERE next_check_at <= now()
+         AND (state NOT IN ('sent', 'refused', 'failed') OR (state = 'sent' AND cancel_state IN ('pending', 'sending')))
          AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at LIMIT $1`,
       [limit],
     );
@@ -163,5 +179,7 @@ export function toInvoiceView(row: InvoiceSyncRow): InvoiceSyncView {
     notifications: row.notifications,
     sends: row.sends,
     sentAt: row.sent_at ? new Date(row.sent_at).toISOString() : null,
+    deliveryPath: row.delivery_path,
+    cancellation: { state: row.cancel_state, reason: row.cancel_reason, reportedAt: row.cancel_reported_at ? new Date(row.cancel_reported_at).toISOString() : null },
   };
 }

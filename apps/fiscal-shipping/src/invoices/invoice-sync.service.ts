@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
+import { IderisApiError } from '@hub/ideris';
 import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
+import { IderisDeliveries } from '../delivery/ideris-delivery';
+import { InvoiceCancellationService } from './invoice-cancellation.service';
 import { invoiceForIderis, invoiceStanding } from './domain/invoice-standing';
 import { INVOICE_FINAL_STATES, InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
 
-const outcomes = counter('hub_fiscal_invoices_total', 'Invoice outcomes: sent, duplicate, refused, failed, waiting_binding, waiting_authorisation, busy', ['outcome']);
+const outcomes = counter('hub_fiscal_invoices_total', 'Invoice outcomes: sent, cancellation_reported, duplicate, refused, failed, waiting_binding, waiting_authorisation, busy', ['outcome']);
 
-export type InvoiceProcessOutcome = 'sent' | 'duplicate' | 'refused' | 'failed' | 'waiting_binding' | 'waiting_authorisation' | 'busy';
+export type InvoiceProcessOutcome = 'sent' | 'cancellation_reported' | 'duplicate' | 'refused' | 'failed' | 'waiting_binding' | 'waiting_authorisation' | 'busy';
 
 /**
  * Sends one Tiny invoice to its Ideris order, once: the row is claimed by one worker, the invoice is read
@@ -27,10 +29,13 @@ export class InvoiceSyncService {
     private readonly invoices: InvoiceSyncRepository,
     private readonly bindings: OrderBindingRepository,
     private readonly clients: ConnectionClients,
+    private readonly deliveries: IderisDeliveries,
+    private readonly cancellations: InvoiceCancellationService,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
   ) {}
 
   async process(row: InvoiceSyncRow, trigger: string): Promise<InvoiceProcessOutcome> {
+    if (row.state === 'sent' && this.cancellations.worthALook(row, trigger)) return this.count(await this.cancellationOf(row, trigger));
     if (INVOICE_FINAL_STATES.includes(row.state)) return this.count(row.state === 'sent' ? 'duplicate' : row.state === 'refused' ? 'refused' : 'failed');
     const binding = await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
     if (!binding) {
@@ -50,6 +55,22 @@ export class InvoiceSyncService {
     }
   }
 
+  /** A sent invoice's cancellation, checked and reported under the row's claim. */
+  private async cancellationOf(row: InvoiceSyncRow, trigger: string): Promise<InvoiceProcessOutcome> {
+    const binding = await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
+    if (!binding) return 'duplicate';
+    const claimant = newClaimant();
+    const claimed = await this.invoices.claim(row.id, claimant, this.options.claimMs);
+    if (!claimed) return 'busy';
+    const stopRenewing = keepAlive(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
+    try {
+      return await runInLane('normal', () => this.cancellations.check(claimed, binding, trigger));
+    } finally {
+      stopRenewing();
+      await this.invoices.release(row.id, claimant).catch(() => undefined);
+    }
+  }
+
   /** Tiny says the order came from no e-commerce at all: certainly not one this hub imported. */
   async isForeignOrder(connectionId: string, tinyOrderId: string): Promise<boolean> {
     const { tiny } = await this.clients.forActive(connectionId);
@@ -63,12 +84,13 @@ export class InvoiceSyncService {
   }
 
   private async sendClaimed(row: InvoiceSyncRow, binding: OrderBinding, trigger: string): Promise<InvoiceProcessOutcome> {
-    const { tiny, ideris } = await this.clients.forActive(row.connection_id);
-    const fulfilment = new TinyFulfilmentApi(tiny);
-    const writes = new IderisOrderWritesApi(ideris);
+    const clients = await this.clients.forActive(row.connection_id);
+    const fulfilment = new TinyFulfilmentApi(clients.tiny);
     let sendingCommitted = false;
     try {
-      if (row.state === 'sending' && row.access_key && (await writes.delivered(binding.iderisOrderId)).invoiceKey === row.access_key) {
+      // An unconfirmed send is finished on the path it started on.
+      const delivery = await this.deliveries.of(clients, row.state === 'sending' ? row.delivery_path : null);
+      if (row.state === 'sending' && row.access_key && (await delivery.readBackInvoice(binding.iderisOrderId, row.access_key, false)) === true) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
         await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });
         this.logger.log({ msg: 'invoice found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
@@ -96,9 +118,10 @@ export class InvoiceSyncService {
         await this.invoices.update(row.id, { ...facts, state: 'waiting_authorisation', reason: standing.reason, next_check_at: new Date(Date.now() + recheckDelay(this.options, checks)), failures: 0 });
         return 'waiting_authorisation';
       }
-      // The notification's DANFE link saves a call; Tiny's XML is the only form of it the v2 API gives.
+      // The notification's DANFE link saves a call; Tiny's XML is the only form of it the v2 API gives, and only the
+      // v3 write carries it (Tiny's notification format has no XML: the URL's receiver reads Tiny itself).
       const danfeUrl = row.danfe_url ?? (await fulfilment.getInvoiceLink(row.tiny_invoice_id));
-      const xml = await fulfilment.getInvoiceXml(row.tiny_invoice_id);
+      const xml = delivery.path === 'ideris_api' ? await fulfilment.getInvoiceXml(row.tiny_invoice_id) : undefined;
       const built = invoiceForIderis({ iderisOrderId: binding.iderisOrderId, invoice, danfeUrl, xml });
       if (!built.ok) {
         await this.invoices.update(row.id, { ...facts, state: 'failed', reason: built.problem, next_check_at: null, failures: 0 });
@@ -106,11 +129,15 @@ export class InvoiceSyncService {
       }
       // Journaled before the call: a crash after it leaves `sending`, looked at again once the claim has run out
       // (Ideris is read first, so what it already has is not sent twice).
-      await this.invoices.update(row.id, { ...facts, danfe_url: danfeUrl, xml_bytes: Buffer.byteLength(xml), state: 'sending', reason: null, next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) }, { countSend: true });
+      await this.invoices.update(
+        row.id,
+        { ...facts, danfe_url: danfeUrl, xml_bytes: xml === undefined ? null : Buffer.byteLength(xml), state: 'sending', reason: null, delivery_path: delivery.path, next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) },
+        { countSend: true },
+      );
       sendingCommitted = true;
-      const answer = await writes.submitInvoice(built.value);
+      const answer = await delivery.sendInvoice({ submission: built.value, tinyInvoiceId: row.tiny_invoice_id, tinyOrderId: facts.tiny_order_id, marketplaceOrderCode: binding.marketplaceOrderCode ?? row.marketplace_order_code });
       await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), next_check_at: null, failures: 0 });
-      this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, trigger });
+      this.logger.log({ msg: 'invoice sent to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, path: delivery.path, trigger });
       return 'sent';
     } catch (error) {
       if (isRefusal(error)) {

@@ -34,6 +34,8 @@ export interface TrackingSyncRow {
   marker_error: string | null;
   marker_attempts: number;
   marked_at: Date | null;
+  delivery_path: string | null;
+  replaced_codes: string[];
 }
 
 export type TrackingSyncPatch = Partial<{
@@ -55,6 +57,8 @@ export type TrackingSyncPatch = Partial<{
   marker_state: TrackingMarkerState | null;
   marker_error: string | null;
   marked_at: Date | null;
+  delivery_path: string | null;
+  replaced_codes: string;
 }>;
 
 export interface TrackingNoticeRecord {
@@ -159,5 +163,7 @@ export function toTrackingView(row: TrackingSyncRow): TrackingSyncView {
     nextCheckAt: iso(row.next_check_at),
     sentAt: iso(row.sent_at),
     marker: { state: row.marker_state, error: row.marker_error, markedAt: iso(row.marked_at) },
+    deliveryPath: row.delivery_path,
+    replacedCodes: row.replaced_codes ?? [],
   };
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
+import { IderisApiError } from '@hub/ideris';
 import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
-import { ConnectionClients } from '@hub/integrations';
+import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
+import { IderisDeliveries } from '../delivery/ideris-delivery';
 import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
@@ -28,6 +29,7 @@ export class TrackingSyncService {
     private readonly tracking: TrackingSyncRepository,
     private readonly bindings: OrderBindingRepository,
     private readonly clients: ConnectionClients,
+    private readonly deliveries: IderisDeliveries,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
   ) {}
 
@@ -45,12 +47,14 @@ export class TrackingSyncService {
     try {
       return this.count(
         await runInLane('normal', async () => {
-          const { tiny, ideris } = await this.clients.forActive(row.connection_id);
+          const clients = await this.clients.forActive(row.connection_id);
           if (claimed.state === 'sent') {
-            if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, tiny);
+            const changedBinding = trigger === 'notification' && noticeNamesAnotherCode(claimed) ? await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code }) : undefined;
+            if (changedBinding) return this.checkAndSend(claimed, changedBinding, clients, trigger);
+            if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, clients.tiny);
             return 'duplicate';
           }
-          return this.checkAndSend(claimed, binding!, tiny, new IderisOrderWritesApi(ideris), trigger);
+          return this.checkAndSend(claimed, binding!, clients, trigger);
         }),
       );
     } finally {
@@ -59,11 +63,22 @@ export class TrackingSyncService {
     }
   }
 
-  private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, tiny: TinyClient, ideris: IderisOrderWritesApi, trigger: string): Promise<TrackingProcessOutcome> {
+  /**
+   * `row` sent already: only a changed code (Tiny's expedition is the authority, the notice only made the hub look) is
+   * sent again, as the same write or notification with the new code; the old one is kept in `replaced_codes`.
+   */
+  private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, clients: ConnectionClientSet, trigger: string): Promise<TrackingProcessOutcome> {
+    const { tiny } = clients;
     let sendingCommitted = false;
     try {
-      if (row.state === 'sending' && row.tracking_code && (await ideris.delivered(binding.iderisOrderId)).trackingCode === row.tracking_code) {
+      // An unconfirmed send is finished on the path it started on.
+      const ideris = await this.deliveries.of(clients, row.state === 'sending' ? row.delivery_path : null);
+      if (row.state === 'sending' && row.tracking_code && (await ideris.readBackTracking(binding.iderisOrderId, row.tracking_code)) === true) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
+        if (row.marker_state === 'marked') {
+          await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });
+          return 'sent';
+        }
         await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
         this.logger.log({ msg: 'tracking found in Ideris: an unconfirmed send is confirmed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trigger });
         await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);
@@ -72,6 +87,7 @@ export class TrackingSyncService {
       const expedition = await this.expeditionOf(tiny, row.tiny_order_id);
       const readiness = trackingReadiness(expedition, row.notice ?? {});
       const grouping = { grouping_id: readiness.groupingId ?? null, grouping_type: readiness.groupingType ?? null };
+      if (row.state === 'sent' && (!readiness.ready || readiness.shipment.trackingCode === row.tracking_code)) return 'duplicate';
       if (!readiness.ready) {
         const nextCheck = this.nextCheck(row);
         const reason = nextCheck ? readiness.reason : `${readiness.reason}; automatic re-checks stopped, a new notification or "send tracking now" checks again`;
@@ -92,23 +108,38 @@ export class TrackingSyncService {
           carrier: shipment.carrier ?? null,
           shipping_method: shipment.shippingMethod,
           freight_service: shipment.freightService ?? null,
+          delivery_path: ideris.path,
+          ...(row.state === 'sent' && row.tracking_code ? { replaced_codes: JSON.stringify([...(row.replaced_codes ?? []), row.tracking_code]) } : {}),
           // Looked at again if nothing confirms this send (its worker died): Ideris is read first then.
           next_check_at: unconfirmedSendRecheckAt(this.options.claimMs),
         },
         { countCheck: true, countSend: true },
       );
       sendingCommitted = true;
-      const answer = await ideris.submitTracking({ orderId: binding.iderisOrderId, ...shipment });
+      const answer = await ideris.sendTracking({
+        submission: { orderId: binding.iderisOrderId, ...shipment },
+        tinyOrderId: row.tiny_order_id,
+        tinyInvoiceId: row.tiny_invoice_id,
+        marketplaceOrderCode: binding.marketplaceOrderCode ?? row.marketplace_order_code,
+      });
+      if (row.marker_state === 'marked') {
+        // A changed code: the marker already says "sent"; it is not left twice.
+        await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), next_check_at: null, failures: 0 });
+        this.logger.log({ msg: 'changed tracking code sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, path: ideris.path, trigger });
+        return 'sent';
+      }
       // The marker is left right after; the re-check time only matters if this worker dies before it is.
       await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
-      this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, trigger });
+      this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, path: ideris.path, trigger });
     } catch (error) {
       if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
-        await this.tracking.update(row.id, { state: 'failed', reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 });
+        // A changed code refused leaves the first one as sent, with the reason.
+        const state = row.state === 'sent' ? 'sent' : 'failed';
+        await this.tracking.update(row.id, { state, reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 });
         return 'failed';
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
-      const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
+      const state = sendingCommitted || row.state === 'sending' ? 'sending' : row.state === 'sent' ? 'sent' : 'received';
       await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
       throw error;
     }
@@ -151,4 +182,10 @@ export class TrackingSyncService {
     outcomes.inc({ outcome });
     return outcome;
   }
+}
+
+/** The latest `rastreio` named a code other than the one sent: the hub looks at Tiny's expedition again. */
+function noticeNamesAnotherCode(row: TrackingSyncRow): boolean {
+  const noticed = row.notice?.trackingCode;
+  return !!noticed && !!row.tracking_code && noticed !== row.tracking_code;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Length, Matches, Min, ValidateNested } from 'class-validator';
-import { ConnectionSettings, type ConnectionSituation, type TinyNotificationKind } from '@hub/contracts';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ConnectionSettings, INVOICE_TRACKING_PATHS, type ConnectionSituation, type InvoiceTrackingPath, type TinyNotificationKind } from '@hub/contracts';
 import type { VerificationResult } from './connection.entity';
 
 const digitsOnly = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/[.\-/\s]/g, '') : value);
@@ -51,6 +51,26 @@ export class CreateConnectionDto {
   @IsUrl({ require_tld: false, require_protocol: true })
   iderisBaseUrl?: string;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Ideris\'s "URL para envio da nota fiscal" (from Ideris support): invoices go there in Tiny\'s nota_fiscal notification format. Stored encrypted, shown masked; null removes it',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  iderisInvoiceUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Ideris\'s "URL para envio de rastreio" (from Ideris support): tracking codes go there in Tiny\'s rastreio notification format. Stored encrypted, shown masked; null removes it',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  iderisTrackingUrl?: string | null;
+
   @ApiPropertyOptional({ type: ConnectionSettings })
   @IsOptional()
   @ValidateNested()
@@ -76,7 +96,11 @@ export class ConnectionView {
   @ApiProperty() iderisBaseUrl: string;
   @ApiProperty({ nullable: true, description: 'Masked: only the last 4 characters' }) tinyToken: string | null;
   @ApiProperty({ nullable: true, description: 'Masked: only the last 4 characters' }) iderisPrivateKey: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Masked: scheme and host, then only the last 4 characters' }) iderisInvoiceUrl: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Masked: scheme and host, then only the last 4 characters' }) iderisTrackingUrl: string | null;
   @ApiProperty({ type: ConnectionSettings }) settings: ConnectionSettings;
+  @ApiProperty({ enum: INVOICE_TRACKING_PATHS, description: 'The invoice/tracking path in force: settings.invoiceTrackingPath, or notification_urls when both URLs are set, else ideris_api' })
+  invoiceTrackingPathInEffect: InvoiceTrackingPath;
   @ApiProperty({ nullable: true, description: 'Paste each into the matching field of the Tiny integration (aba Webhook) and the account webhooks; null when the secrets cannot be opened' })
   webhookUrls: Record<TinyNotificationKind, string> | null;
   @ApiProperty({ description: 'False when the stored secrets were sealed under another HUB_ENCRYPTION_KEY: set the credentials again' })

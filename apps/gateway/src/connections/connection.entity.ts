@@ -44,6 +44,20 @@ export class ConnectionEntity {
   @Column('text', { name: 'ideris_key_hint', nullable: true })
   iderisKeyHint: string | null;
 
+  /** Ideris's "URL para envio da nota fiscal", sealed like the credentials (it may carry a token); hint = masked. */
+  @Column('text', { name: 'ideris_invoice_url_sealed', nullable: true })
+  iderisInvoiceUrlSealed: string | null;
+
+  @Column('text', { name: 'ideris_invoice_url_hint', nullable: true })
+  iderisInvoiceUrlHint: string | null;
+
+  /** Ideris's "URL para envio de rastreio", sealed like the credentials. */
+  @Column('text', { name: 'ideris_tracking_url_sealed', nullable: true })
+  iderisTrackingUrlSealed: string | null;
+
+  @Column('text', { name: 'ideris_tracking_url_hint', nullable: true })
+  iderisTrackingUrlHint: string | null;
+
   /** The secret in this connection's webhook URLs, sealed like the credentials. */
   @Column('text', { name: 'webhook_secret_sealed' })
   webhookSecretSealed: string;

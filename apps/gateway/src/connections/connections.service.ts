@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
-  ConnectionEvents, DEFAULT_CONNECTION_SETTINGS, TINY_NOTIFICATION_KINDS, type ConnectionChangedV1, type TinyNotificationKind,
+  ConnectionEvents, DEFAULT_CONNECTION_SETTINGS, invoiceTrackingPathOf, TINY_NOTIFICATION_KINDS,
+  type ConnectionChangedV1, type TinyNotificationKind,
 } from '@hub/contracts';
 import { Outbox } from '@hub/messaging';
 import { bindConnection, maskSecret, SecretBox } from '@hub/platform';
@@ -10,6 +11,7 @@ import { ConnectionEntity } from './connection.entity';
 import { DEFAULT_IDERIS_BASE_URL, DEFAULT_TINY_BASE_URL, type ConnectionView, type CreateConnectionDto, type UpdateConnectionDto } from './connection.dto';
 import { nextSituation, type LifecycleOutcome } from './connection-lifecycle';
 import { CredentialVerifier } from './credential-verifier';
+import { applyNotificationUrls, assertInvoiceTrackingPathUsable } from './ideris-notification-urls';
 
 
 /** The gateway's external base URL, injected so tests can set it. */
@@ -47,6 +49,8 @@ export class ConnectionsService {
       lastVerification: null,
     });
     this.applyCredentials(entity, dto);
+    applyNotificationUrls(entity, dto, this.secretBox);
+    assertInvoiceTrackingPathUsable(entity);
     entity.situation = this.expect(nextSituation(undefined, { type: 'create', credentialsComplete: credentialsComplete(entity) }));
     const saved = await this.dataSource.transaction(async (m) => {
       await this.assertNameFree(m, dto.name);
@@ -80,6 +84,8 @@ export class ConnectionsService {
       if (dto.iderisBaseUrl !== undefined) entity.iderisBaseUrl = dto.iderisBaseUrl;
       if (dto.settings !== undefined) entity.settings = { ...entity.settings, ...dto.settings };
       this.applyCredentials(entity, dto);
+      applyNotificationUrls(entity, dto, this.secretBox);
+      assertInvoiceTrackingPathUsable(entity);
       if (verifiedChanged) {
         entity.situation = this.expect(nextSituation(entity.situation, { type: 'verified-fields-changed', credentialsComplete: credentialsComplete(entity) }));
         entity.lastVerification = null;
@@ -164,7 +170,12 @@ export class ConnectionsService {
       iderisBaseUrl: entity.iderisBaseUrl,
       settings: entity.settings,
       // Sealed with the connection id as associated data; services open them with the shared key.
-      credentials: { tinyToken: entity.tinyTokenSealed ?? undefined, iderisPrivateKey: entity.iderisKeySealed ?? undefined },
+      credentials: {
+        tinyToken: entity.tinyTokenSealed ?? undefined,
+        iderisPrivateKey: entity.iderisKeySealed ?? undefined,
+        iderisInvoiceUrl: entity.iderisInvoiceUrlSealed ?? undefined,
+        iderisTrackingUrl: entity.iderisTrackingUrlSealed ?? undefined,
+      },
       deleted,
       occurredAt: new Date().toISOString(),
     };
@@ -244,7 +255,10 @@ export class ConnectionsService {
       iderisBaseUrl: entity.iderisBaseUrl,
       tinyToken: entity.tinyTokenHint,
       iderisPrivateKey: entity.iderisKeyHint,
+      iderisInvoiceUrl: entity.iderisInvoiceUrlHint ?? null,
+      iderisTrackingUrl: entity.iderisTrackingUrlHint ?? null,
       settings: { ...DEFAULT_CONNECTION_SETTINGS, ...entity.settings },
+      invoiceTrackingPathInEffect: invoiceTrackingPathOf(entity.settings?.invoiceTrackingPath, { invoice: !!entity.iderisInvoiceUrlSealed, tracking: !!entity.iderisTrackingUrlSealed }),
       webhookUrls,
       secretsReadable: webhookUrls !== null,
       lastVerification: entity.lastVerification,

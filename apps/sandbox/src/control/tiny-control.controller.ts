@@ -125,6 +125,16 @@ export class TinyControlController {
     return this.asBadRequest(() => this.backoffice.issueInvoice(token, this.order(token, id), account?.cnpj ?? ''));
   }
 
+  /** The seller cancels an invoice in Tiny (situation 3); a `nota_fiscal` notification follows. */
+  @Post('invoices/:id/cancel')
+  cancelInvoice(@Param('id') id: string, @Body() raw: unknown): TinyInvoice {
+    const token = this.knownToken(requireRecord(raw));
+    const invoice = this.data.of(token).invoices.find((candidate) => String(candidate.id) === id);
+    if (!invoice) throw new NotFoundException('unknown invoice');
+    this.asBadRequest(() => this.backoffice.cancelInvoice(token, invoice));
+    return invoice;
+  }
+
   /** Sets the order's shipping method (default `T`) and carrier, and its expedition's, even once grouped; no notification. */
   @Post('orders/:id/carrier')
   setCarrier(@Param('id') id: string, @Body() raw: unknown): TinyOrder {

@@ -42,7 +42,7 @@ export interface IderisOrder {
   /** The marketplace cancelled the order (control API): final, an integrator cannot change its status any more. */
   cancelledByMarketplace?: boolean;
   /** ASSUMPTION (docs/contracts.md#ideris-invoice-write, #ideris-tracking-write): written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
-  invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string };
+  invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string; cancelled?: boolean };
   trackingUrl?: string;
   carrier?: string;
 }
@@ -123,6 +123,29 @@ export interface IderisAccountData {
   ncms: IderisNcm[];
   /** Every order change, in the order Ideris applied them. */
   orderChanges: IderisOrderChange[];
+  /** What the seller's notification URLs received (see ideris-notifications.controller.ts). */
+  notifications?: IderisNotificationReceipt[];
+}
+
+/** One POST to a seller's Ideris notification URL, whatever came of it. */
+export interface IderisNotificationReceipt {
+  seq: number;
+  at: string;
+  kind: 'nota_fiscal' | 'rastreio';
+  /** What a receiver de-duplicates by: invoice + situation, or order + tracking code; null when the body was refused. */
+  dedupKey: string | null;
+  /** Processed (committed) by Ideris: false when a fault answered first or the body was refused. */
+  processed: boolean;
+  /** A processed delivery of a key already processed before: a receiver de-duplicating by the key applies it once. */
+  repeat: boolean;
+  /** For a repeat: whether its body is byte-identical to the first one of the key. */
+  sameAsFirst?: boolean;
+  /** The Ideris order it names (by `idPedidoEcommerce`), when known. */
+  orderId: number | null;
+  /** The HTTP status answered, or `dropped` (processed, then the connection cut before the answer). */
+  answered: number | 'dropped';
+  detail?: string;
+  body: unknown;
 }
 
 @Injectable()

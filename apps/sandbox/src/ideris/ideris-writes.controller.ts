@@ -37,6 +37,23 @@ export class IderisWritesController {
     );
   }
 
+  /** ASSUMPTION (see libs/ideris `cancelInvoice`): the invoice the order holds, by its key, becomes cancelled. */
+  @Post('order/invoice/cancel')
+  async cancelInvoice(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    sendIderisAnswer(
+      res,
+      await this.calls.run('order/invoice/cancel', auth, (account) => {
+        const fields = requireFields(body, { orderId: 'number', key: 'string' });
+        const accountData = this.data.of(account.privateKey);
+        const order = findOrder(accountData, fields['orderId']);
+        if (order.invoice?.key !== fields['key']) throw badRequest('key', 'O pedido não tem nota fiscal com essa chave.');
+        this.data.recordChange(accountData, { orderId: order.id, kind: 'invoice', by: 'api', value: `cancelled:${order.invoice.key}`, previous: order.invoice.key });
+        order.invoice = { ...order.invoice, cancelled: true };
+        return { obj: { orderId: order.id, ...order.invoice } };
+      }),
+    );
+  }
+
   @Post('order/tracking')
   async tracking(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     sendIderisAnswer(

@@ -98,6 +98,17 @@ export class TinyBackofficeService {
     return invoice;
   }
 
+  /**
+   * The seller cancels an authorised NF-e (situation 3). ASSUMPTION: Tiny notifies it with another `nota_fiscal`
+   * (nothing public says either way); the notification carries no situation, so a receiver reads the invoice.
+   */
+  cancelInvoice(token: string, invoice: TinyInvoice): void {
+    if (invoice.situacao === 3) throw new TinyBusinessError(31, ['A nota fiscal já está cancelada']);
+    invoice.situacao = 3;
+    const order = this.data.of(token).orders.find((candidate) => candidate.id === invoice.idVenda);
+    if (order) this.emit({ type: 'invoice', token, invoice, order });
+  }
+
   ensureExpedition(token: string, order: TinyOrder): TinyExpedition {
     const accountData = this.data.of(token);
     const existing = accountData.expeditions.find((expedition) => expedition.idObjeto === order.id);

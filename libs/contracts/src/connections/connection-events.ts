@@ -12,7 +12,21 @@ export class SealedCredentialsV1 {
   @IsOptional()
   @IsString()
   iderisPrivateKey?: string;
+
+  /** "URL para envio da nota fiscal" from Ideris support; sealed like the keys (it may carry a token). */
+  @IsOptional()
+  @IsString()
+  iderisInvoiceUrl?: string;
+
+  /** "URL para envio de rastreio" from Ideris support; sealed like the keys. */
+  @IsOptional()
+  @IsString()
+  iderisTrackingUrl?: string;
 }
+
+/** Associated data each notification URL is sealed with, after `<connection id>:`. */
+export const IDERIS_INVOICE_URL_PURPOSE = 'ideris-invoice-url';
+export const IDERIS_TRACKING_URL_PURPOSE = 'ideris-tracking-url';
 
 /**
  * The whole connection as of `version`, announced on every change. Consumers keep the highest version

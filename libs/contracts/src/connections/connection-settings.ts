@@ -21,6 +21,19 @@ export const TINY_ORDER_SITUATIONS = [
 ] as const;
 export type TinyOrderSituation = (typeof TINY_ORDER_SITUATIONS)[number];
 
+/**
+ * How invoices and tracking reach Ideris: `notification_urls` posts Tiny's own `nota_fiscal` / `rastreio`
+ * notification to the two URLs Ideris support gives the seller (the native integration's way, the one format known);
+ * `ideris_api` uses the assumed v3 writes. Unset: `notification_urls` when both URLs are set, else `ideris_api`.
+ */
+export const INVOICE_TRACKING_PATHS = ['notification_urls', 'ideris_api'] as const;
+export type InvoiceTrackingPath = (typeof INVOICE_TRACKING_PATHS)[number];
+
+/** The path in force: the setting when given, else the seed's way when the seller has both URLs. */
+export function invoiceTrackingPathOf(setting: InvoiceTrackingPath | undefined, urls: { invoice: boolean; tracking: boolean }): InvoiceTrackingPath {
+  return setting ?? (urls.invoice && urls.tracking ? 'notification_urls' : 'ideris_api');
+}
+
 /** Per-connection behaviour. Every field has a default so a new connection works as the native integration does. */
 export class ConnectionSettings {
   @ApiPropertyOptional({ enum: STOCK_TYPES, default: 'available', description: 'Which Tiny balance is sent to Ideris' })
@@ -94,9 +107,18 @@ export class ConnectionSettings {
   @Min(1)
   @Max(10_000)
   iderisCallsPerMinute?: number;
+
+  @ApiPropertyOptional({
+    enum: INVOICE_TRACKING_PATHS,
+    description:
+      "How invoices and tracking reach Ideris: 'notification_urls' posts Tiny's nota_fiscal/rastreio notification to iderisInvoiceUrl/iderisTrackingUrl (both needed); 'ideris_api' uses the assumed v3 writes. Unset: notification_urls when both URLs are set, else ideris_api",
+  })
+  @IsOptional()
+  @IsIn(INVOICE_TRACKING_PATHS)
+  invoiceTrackingPath?: InvoiceTrackingPath;
 }
 
-export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute'> = {
+export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute' | 'invoiceTrackingPath'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute' | 'invoiceTrackingPath'> = {
   stockType: 'available',
   safetyBuffer: 0,
   kitStock: 'own',
@@ -108,4 +130,5 @@ export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tin
   newMarketplaceAccounts: 'skip',
   tinyCallsPerMinute: undefined,
   iderisCallsPerMinute: 50,
+  invoiceTrackingPath: undefined,
 };

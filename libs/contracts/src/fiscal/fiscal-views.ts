@@ -27,6 +27,10 @@ export interface InvoiceSyncView {
   notifications: number;
   sends: number;
   sentAt: string | null;
+  /** How it went to Ideris: `notification_urls` (Tiny's format to the seller's URL) or `ideris_api` (assumed v3). */
+  deliveryPath?: string | null;
+  /** An invoice cancelled in Tiny after it was sent: `pending` → `sending` → `reported` (or `failed`). */
+  cancellation?: { state: string | null; reason: string | null; reportedAt: string | null };
 }
 
 /** `waiting` carries a reason code: `no-carrier`, `no-grouping`, `grouping-not-concluded`, `no-expedition`, `no-tracking-code`. */
@@ -52,6 +56,9 @@ export interface TrackingSyncView {
   nextCheckAt: string | null;
   sentAt: string | null;
   marker: { state: TrackingMarkerState | null; error: string | null; markedAt: string | null };
+  deliveryPath?: string | null;
+  /** Codes sent before the current one (a tracking code changed in Tiny after it was sent). */
+  replacedCodes?: string[];
 }
 
 export interface FiscalOrderView {

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IderisApiError } from '@hub/ideris';
+import { ConnectionClients } from '@hub/integrations';
+import { TinyFulfilmentApi } from '@hub/tiny';
+import type { OrderBinding } from '../bindings/order-binding.repository';
+import { IderisDeliveries, type InvoiceDelivery } from '../delivery/ideris-delivery';
+import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
+import { unconfirmedSendRecheckAt } from '../worker-id';
+import { situationLabel } from './domain/invoice-standing';
+import { InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
+
+/** Tiny NF situation "Cancelada". */
+const CANCELLED = 3;
+
+export type CancellationOutcome = 'cancellation_reported' | 'duplicate' | 'failed';
+
+/**
+ * An invoice cancelled in Tiny after it went to Ideris is reported there too, once, the way the invoice went (the
+ * receiver that holds it): a notification of the invoice already sent makes the hub read its situation in Tiny again
+ * (Tiny's notifications carry none). `pending` → `sending` (committed before the call) → `reported`; an unconfirmed
+ * report is read back on the v3 path and sent again, byte-identical, on the URL path. Runs under the row's claim.
+ */
+@Injectable()
+export class InvoiceCancellationService {
+  private readonly logger = new Logger(InvoiceCancellationService.name);
+
+  constructor(
+    private readonly invoices: InvoiceSyncRepository,
+    private readonly clients: ConnectionClients,
+    private readonly deliveries: IderisDeliveries,
+    @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
+  ) {}
+
+  /** A report under way, or a new notification of an invoice already sent (it may be its cancellation). */
+  worthALook(row: InvoiceSyncRow, trigger: string): boolean {
+    if (row.cancel_state === 'pending' || row.cancel_state === 'sending') return true;
+    return row.cancel_state === null && trigger === 'notification';
+  }
+
+  async check(row: InvoiceSyncRow, binding: OrderBinding, trigger: string): Promise<CancellationOutcome> {
+    if (row.state !== 'sent' || row.cancel_state === 'reported' || row.cancel_state === 'failed') return 'duplicate';
+    const clients = await this.clients.forActive(row.connection_id);
+    let sendingCommitted = false;
+    try {
+      if (row.cancel_state === null) {
+        const invoice = await new TinyFulfilmentApi(clients.tiny).getInvoice(row.tiny_invoice_id);
+        if (invoice.situation !== CANCELLED) return 'duplicate';
+        await this.invoices.update(row.id, { tiny_situation: CANCELLED, cancel_state: 'pending', cancel_reason: `Tiny says the invoice is ${situationLabel(CANCELLED)} after it was sent` });
+      }
+      const delivery = await this.deliveries.of(clients, row.delivery_path ?? 'ideris_api');
+      const facts = deliveryFacts(row, binding);
+      if (!facts) {
+        await this.invoices.update(row.id, { cancel_state: 'failed', cancel_reason: 'the invoice sent lacks its key, number or date: nothing to name in the cancellation', next_check_at: null });
+        return 'failed';
+      }
+      if (row.cancel_state === 'sending' && (await delivery.readBackInvoice(binding.iderisOrderId, facts.submission.key, true)) === true) {
+        await this.invoices.update(row.id, { cancel_state: 'reported', cancel_answer: JSON.stringify({ confirmedByReading: true }), cancel_reported_at: new Date(), next_check_at: null, failures: 0 });
+        return 'cancellation_reported';
+      }
+      await this.invoices.update(row.id, { cancel_state: 'sending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs) }, { countCancelSend: true });
+      sendingCommitted = true;
+      const answer = await delivery.cancelInvoice(facts);
+      await this.invoices.update(row.id, { cancel_state: 'reported', cancel_answer: JSON.stringify(answer ?? null), cancel_reported_at: new Date(), next_check_at: null, failures: 0 });
+      this.logger.log({ msg: 'invoice cancellation reported to Ideris', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, iderisOrderId: binding.iderisOrderId, path: delivery.path, trigger });
+      return 'cancellation_reported';
+    } catch (error) {
+      if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
+        await this.invoices.update(row.id, { cancel_state: 'failed', cancel_reason: error.message, next_check_at: null });
+        return 'failed';
+      }
+      const cancelState = sendingCommitted || row.cancel_state === 'sending' ? 'sending' : 'pending';
+      if (sendingCommitted || row.cancel_state !== null) {
+        await this.invoices.update(row.id, { cancel_state: cancelState, cancel_reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
+      }
+      throw error;
+    }
+  }
+}
+
+/** Built from what was sent (the row), so a repeated report is byte-identical to the first. */
+function deliveryFacts(row: InvoiceSyncRow, binding: OrderBinding): InvoiceDelivery | undefined {
+  if (!row.access_key || !row.number || !row.issued_at) return undefined;
+  return {
+    submission: {
+      orderId: binding.iderisOrderId,
+      key: row.access_key,
+      number: row.number,
+      series: row.series || '1',
+      issuedAt: new Date(row.issued_at),
+      danfeUrl: row.danfe_url ?? undefined,
+      valueCents: row.value_cents === null ? undefined : Number(row.value_cents),
+    },
+    tinyInvoiceId: row.tiny_invoice_id,
+    tinyOrderId: row.tiny_order_id ?? binding.tinyOrderId,
+    marketplaceOrderCode: binding.marketplaceOrderCode ?? row.marketplace_order_code,
+  };
+}
