@@ -8,4 +8,4 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "[hub] building…"
 node tools/build.mjs
-exec node tools/stack.mjs
+exec node tools/stack.mjs "$@"

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { keepAlive, runWithContext } from '@hub/platform';
+import type { ConnectionFlow } from '@hub/contracts';
 import type { DataSource } from 'typeorm';
-import type { ConnectionDirectory } from './connection-directory';
+import type { ConnectionDirectory, ConnectionRecord } from './connection-directory';
+import { flowEnabled, recordFlowSkip } from './flow-switch';
 
 export interface PollLoopOptions {
   /** For log lines: `order`, `status`. */
@@ -22,6 +24,8 @@ export interface PollLoopOptions {
   tickMs?: number;
   /** A poll may outlast the lease (calls waiting in the API budget): its holder renews it while it runs. */
   renewWhilePolling?: boolean;
+  /** The flow this loop serves: a connection with that flow switched off is not polled until it is on again. */
+  flow?: ConnectionFlow;
 }
 
 /**
@@ -33,6 +37,8 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   protected readonly logger: Logger;
   protected readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly running = new Set<string>();
+  /** Connections seen with the flow off, so the skip is logged once per switch-off, not every tick. */
+  private readonly switchedOff = new Set<string>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -64,7 +70,20 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   async tick(): Promise<void> {
     if (this.stopped) return;
     const connections = await this.directory.listActive().catch(() => []);
-    await Promise.all(connections.filter((c) => !this.running.has(c.id)).map((c) => this.pollIfDue(c.id)));
+    await Promise.all(connections.filter((c) => !this.running.has(c.id) && this.flowOn(c)).map((c) => this.pollIfDue(c.id)));
+  }
+
+  private flowOn(connection: ConnectionRecord): boolean {
+    const flow = this.options.flow;
+    if (!flow || flowEnabled(connection, flow)) {
+      this.switchedOff.delete(connection.id);
+      return true;
+    }
+    if (!this.switchedOff.has(connection.id)) {
+      this.switchedOff.add(connection.id);
+      recordFlowSkip(this.logger, { flow, connectionId: connection.id, what: `${this.options.name} poll` });
+    }
+    return false;
   }
 
   async pollIfDue(connectionId: string): Promise<boolean> {

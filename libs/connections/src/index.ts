@@ -4,3 +4,4 @@ export * from './connection-view-notification-urls.migration';
 export * from './connections-read-model.module';
 export * from './service-foundation.module';
 export * from './connection-poll-loop';
+export * from './flow-switch';

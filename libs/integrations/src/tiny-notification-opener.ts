@@ -1,14 +1,17 @@
 import type { Logger } from '@nestjs/common';
 import type { TinyNotificationKind, TinyNotificationReceivedV1 } from '@hub/contracts';
-import type { ConnectionDirectory, ConnectionRecord } from '@hub/connections';
+import { FLOW_OF_NOTIFICATION, flowEnabled, recordFlowSkip, type ConnectionDirectory, type ConnectionRecord } from '@hub/connections';
 import { PermanentError, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
 import { parseTinyNotification, type TinyNotificationDataByKind } from '@hub/tiny';
 
 export type OpenedTinyNotification<K extends TinyNotificationKind> =
   | { ignored: false; connection: ConnectionRecord; dados: TinyNotificationDataByKind[K] }
-  /** `inactive`: the connection does not sync (logged here); `other-kind`: not this handler's notification. */
-  | { ignored: 'inactive' | 'other-kind' };
+  /**
+   * `inactive`: the connection does not sync (logged here); `flow-off`: its flow is switched off for the connection
+   * (acknowledged, recorded as skipped with reason `flow_off`); `other-kind`: not this handler's notification.
+   */
+  | { ignored: 'inactive' | 'flow-off' | 'other-kind' };
 
 /**
  * What every handler of a stored Tiny notification does first: the connection's log context; its situation here
@@ -29,6 +32,11 @@ export async function openTinyNotification<K extends TinyNotificationKind>(
     if (check.retry) throw new Error(`connection ${connectionId} is not active here (yet)`);
     logger.log({ msg: `${kind} notification ignored: connection not active`, connectionId, situation: check.situation, seq: ctx.streamSequence });
     return { ignored: 'inactive' };
+  }
+  const flow = FLOW_OF_NOTIFICATION[kind];
+  if (!flowEnabled(check.connection, flow)) {
+    recordFlowSkip(logger, { flow, connectionId, what: `${kind} notification`, seq: ctx.streamSequence });
+    return { ignored: 'flow-off' };
   }
   const parsed = parseTinyNotification(rawBody);
   if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ConnectionDirectory } from '@hub/connections';
+import type { ConnectionFlow } from '@hub/contracts';
+import { flowEnabled, type ConnectionDirectory } from '@hub/connections';
 import { keepAlive, runWithContext } from '@hub/platform';
 import type { DataSource } from 'typeorm';
 
@@ -17,6 +18,8 @@ export interface PushLoopOptions {
   journalKeepDays: number;
   /** Environment switch that turns the loop off in a replica (`off`). */
   switchEnv: string;
+  /** The flow this loop serves: its work for a connection with that flow off waits, and drains once it is on. */
+  flow: ConnectionFlow;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -68,7 +71,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     if (this.stopped) return;
     try {
       const [due, active] = await Promise.all([this.dueConnections(), this.directory.listActive()]);
-      const activeIds = new Set(active.map((c) => c.id));
+      const activeIds = new Set(active.filter((c) => flowEnabled(c, this.options.flow)).map((c) => c.id));
       for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId);
       if (Date.now() - this.lastPruneAt > PRUNE_EVERY_MS) {
         this.lastPruneAt = Date.now();
@@ -88,6 +91,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   }
 
   private async drainClaimed(connectionId: string): Promise<void> {
+    if (!flowEnabled(await this.directory.get(connectionId), this.options.flow)) return;
     await this.ensureLeaseRow(connectionId);
     if (!(await this.renew(connectionId))) return;
     // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, FLOW_OFF } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
 import { counter } from '@hub/platform';
@@ -29,7 +29,7 @@ export class PriceNotificationHandler {
     const { connectionId, receivedAt } = ctx.payload;
     const opened = await openTinyNotification(this.directory, ctx, 'precos', this.logger);
     if (opened.ignored) {
-      notifications.inc({ outcome: 'ignored' });
+      notifications.inc({ outcome: opened.ignored === 'flow-off' ? FLOW_OFF : 'ignored' });
       return;
     }
     const change = priceChangeFromNotification(opened.dados);

@@ -17,7 +17,7 @@ const CONFIRM_WAIT_MS = 10_000;
 export class PricePusher extends ConnectionPushLoop {
   constructor(dataSource: DataSource, directory: ConnectionDirectory, private readonly prices: PricesRepository, private readonly pushes: PricePushService) {
     // Renewed before every SKU; covers a push waiting for its budget slot plus the client's 30 s timeout.
-    super(dataSource, directory, { name: 'price', leaseTable: 'price_pusher_lease', leaseSeconds: 60, tickMs: 500, journalKeepDays: 30, switchEnv: 'CATALOG_PRICE_PUSH' });
+    super(dataSource, directory, { name: 'price', leaseTable: 'price_pusher_lease', leaseSeconds: 60, tickMs: 500, journalKeepDays: 30, switchEnv: 'CATALOG_PRICE_PUSH', flow: 'prices' });
   }
 
   protected dueConnections(): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { Consumers, OrderEvents, type OrderImportedV1 } from '@hub/contracts';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, flowEnabled, recordFlowSkip } from '@hub/connections';
 import { ConnectionClients } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection, counter } from '@hub/platform';
@@ -38,6 +38,10 @@ export class OrderStockRecheckHandler {
     if (codes.length === 0) return;
     const connection = await this.directory.get(connectionId);
     if (connection?.situation !== 'active') return;
+    if (!flowEnabled(connection, 'stock')) {
+      recordFlowSkip(this.logger, { flow: 'stock', connectionId, what: 'stock re-read of an imported order', iderisOrderId });
+      return;
+    }
     const known = await this.stock.productsByCode(connectionId, codes);
     const products: StockProductRef[] = [...known];
     const missing = codes.filter((code) => !known.some((p) => p.tinyCode === code || p.sku === code));

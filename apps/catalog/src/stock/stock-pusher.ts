@@ -10,7 +10,7 @@ import { StockRepository } from './stock.repository';
 export class StockPusher extends ConnectionPushLoop {
   constructor(dataSource: DataSource, directory: ConnectionDirectory, private readonly stock: StockRepository, private readonly pushes: StockPushService) {
     // A short lease, renewed before every push and every 3 s, so a crashed pusher's connection is taken over quickly.
-    super(dataSource, directory, { name: 'stock', leaseTable: 'stock_pusher_lease', leaseSeconds: 9, tickMs: 250, journalKeepDays: 7, switchEnv: 'CATALOG_STOCK_PUSH' });
+    super(dataSource, directory, { name: 'stock', leaseTable: 'stock_pusher_lease', leaseSeconds: 9, tickMs: 250, journalKeepDays: 7, switchEnv: 'CATALOG_STOCK_PUSH', flow: 'stock' });
   }
 
   protected dueConnections(): Promise<string[]> {

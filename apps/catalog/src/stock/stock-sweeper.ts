@@ -48,7 +48,7 @@ export class StockSweeper extends ConnectionPollLoop<SweepClaim> {
     private readonly pusher: StockPusher,
     private readonly kitStock: KitStock,
   ) {
-    super(dataSource, directory, { name: 'stock-sweep', stateTable: 'stock_sweep', claimColumns: 'next_offset, pass', leaseMs: STOCK_SWEEP.leaseMs, switchEnv: 'CATALOG_STOCK_SWEEP', tickMs: 5_000 });
+    super(dataSource, directory, { name: 'stock-sweep', stateTable: 'stock_sweep', claimColumns: 'next_offset, pass', leaseMs: STOCK_SWEEP.leaseMs, switchEnv: 'CATALOG_STOCK_SWEEP', tickMs: 5_000, flow: 'stock' });
   }
 
   protected async ensureStateRow(connectionId: string): Promise<void> {

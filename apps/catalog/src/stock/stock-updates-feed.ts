@@ -36,7 +36,7 @@ interface FeedClaim {
 @Injectable()
 export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
   constructor(dataSource: DataSource, directory: ConnectionDirectory, private readonly clients: ConnectionClients, private readonly pusher: StockPusher) {
-    super(dataSource, directory, { name: 'stock-feed', stateTable: 'stock_feed', claimColumns: 'since, reading_started_at', leaseMs: STOCK_FEED.leaseMs, switchEnv: 'CATALOG_STOCK_FEED', tickMs: 5_000 });
+    super(dataSource, directory, { name: 'stock-feed', stateTable: 'stock_feed', claimColumns: 'since, reading_started_at', leaseMs: STOCK_FEED.leaseMs, switchEnv: 'CATALOG_STOCK_FEED', tickMs: 5_000, flow: 'stock' });
   }
 
   protected async ensureStateRow(connectionId: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConnectionFlow } from '@hub/contracts';
+import { ConnectionDirectory, flowEnabled } from '@hub/connections';
 import { describeError } from '@hub/messaging';
 import { runWithContext } from '@hub/platform';
 import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
@@ -9,6 +11,8 @@ import { TrackingSyncService } from '../tracking/tracking-sync.service';
 
 /** Rows looked at per tick and kind; the API budget, not this, bounds the pace. */
 const BATCH = 50;
+/** A row of a connection whose flow is off is looked at again this much later (it is sent once the flow is on). */
+const FLOW_OFF_POSTPONE_MS = 60_000;
 
 /**
  * Looks again at what waits: tracking whose prerequisites did not hold (growing delays), invoices not
@@ -28,6 +32,7 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
     private readonly tracking: TrackingSyncRepository,
     private readonly trackingService: TrackingSyncService,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
+    private readonly directory: ConnectionDirectory,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,11 +51,16 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
   /** One pass over what is due; returns how many rows it looked at. */
   async tick(): Promise<number> {
     let seen = 0;
+    const flowOn = this.flowSwitches();
     try {
       const invoices = await this.invoices.due(BATCH);
       for (const row of invoices) {
         if (this.stopping) return seen;
         seen += 1;
+        if (!(await flowOn(row.connection_id, 'invoices'))) {
+          await this.invoices.postponeIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
+          continue;
+        }
         await runWithContext({ connectionId: row.connection_id }, () =>
           this.invoiceService.process(row, 'recheck').catch(async (error: unknown) => {
             this.logger.warn({ msg: 'invoice re-check failed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: describeError(error).message });
@@ -62,6 +72,10 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
       for (const row of tracking) {
         if (this.stopping) return seen;
         seen += 1;
+        if (!(await flowOn(row.connection_id, 'tracking'))) {
+          await this.tracking.postponeIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
+          continue;
+        }
         await runWithContext({ connectionId: row.connection_id }, () =>
           this.trackingService.process(row, 'recheck').catch(async (error: unknown) => {
             this.logger.warn({ msg: 'tracking re-check failed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, err: describeError(error).message });
@@ -73,5 +87,14 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
       this.logger.warn({ msg: 're-check pass failed', err: describeError(error).message });
     }
     return seen;
+  }
+
+  /** Whether a flow runs for a connection, read once per connection and pass. */
+  private flowSwitches(): (connectionId: string, flow: ConnectionFlow) => Promise<boolean> {
+    const connections = new Map<string, ReturnType<ConnectionDirectory['get']>>();
+    return async (connectionId, flow) => {
+      if (!connections.has(connectionId)) connections.set(connectionId, this.directory.get(connectionId));
+      return flowEnabled(await connections.get(connectionId), flow);
+    };
   }
 }

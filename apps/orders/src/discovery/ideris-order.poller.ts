@@ -49,6 +49,7 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
       claimColumns: 'watermark, interval_ms, last_sweep_at, problems',
       leaseMs: POLL_DEFAULTS.leaseMs,
       switchEnv: 'ORDERS_POLLING',
+      flow: 'orders',
     });
   }
 

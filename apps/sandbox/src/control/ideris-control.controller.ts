@@ -13,6 +13,7 @@ import {
 import { IderisHttpError } from '../ideris/ideris-http.error';
 import { createListingModel } from '../ideris/ideris-listing-model.wire';
 import { catalogFromBody } from './catalog-input';
+import { explicitOrderInput } from './order-input';
 import { IDERIS_SYSTEM_STATUSES, iderisStatusDescription } from '../ideris/ideris-statuses';
 import { seeded } from '../common/seeded-random';
 import { optionalPositiveInt, optionalString, requireRecord, requireString } from './control-input';
@@ -54,14 +55,14 @@ export class IderisControlController {
     const approvedAt = Date.parse(optionalString(body, 'approved') ?? new Date().toISOString());
     if (Number.isNaN(approvedAt)) throw new BadRequestException('approved must be an ISO date');
     const corruptQuantity = optionalString(body, 'corruptQuantity');
+    const explicit = explicitOrderInput(body, accountData.marketplaces);
     const marketplaceId = optionalPositiveInt(body, 'marketplaceId');
-    const chosen = marketplaceId === undefined ? accountData.marketplaces : accountData.marketplaces.filter((candidate) => candidate.id === marketplaceId);
+    const chosen = explicit.marketplace ? [explicit.marketplace] : marketplaceId === undefined ? accountData.marketplaces : accountData.marketplaces.filter((candidate) => candidate.id === marketplaceId);
     if (chosen.length === 0) throw new BadRequestException(`unknown marketplaceId ${String(marketplaceId)}`);
-    const explicitItems = itemsFromBody(body['items']);
     const created = Array.from({ length: count }, (_, index) => {
       const marketplace = chosen[index % chosen.length];
       const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, codeProduct: `MLB${1000 + (index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9, productVariation: [] };
-      const items = explicitItems ?? [item];
+      const items = explicit.items ?? [item];
       const id = this.data.newOrderId();
       const order: IderisOrder = {
         id,
@@ -73,11 +74,11 @@ export class IderisControlController {
         statusId,
         statusDescription: iderisStatusDescription(statusId),
         approved: toBrasiliaIso(approvedAt + index * 1000),
-        customerFirstName: 'Cliente',
-        customerLastName: `Sandbox ${index + 1}`,
-        customerEmail: index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
-        documentType: 'CPF',
-        documentValue: validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
+        customerFirstName: explicit.customer?.firstName ?? 'Cliente',
+        customerLastName: explicit.customer?.lastName ?? `Sandbox ${index + 1}`,
+        customerEmail: explicit.customer ? explicit.customer.email : index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
+        documentType: explicit.customer?.document.length === 14 ? 'CNPJ' : 'CPF',
+        documentValue: explicit.customer?.document ?? validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
         valueWithShipping: Math.round((items.reduce((sum, line) => sum + line.price * (Number(line.quantity) || 0), 0) + 19.9) * 100) / 100,
         feeShipment: 19.9,
         items,
@@ -296,23 +297,6 @@ export class IderisControlController {
 }
 
 /** Explicit order lines of `POST /control/ideris/orders`; undefined when the body has none. */
-function itemsFromBody(raw: unknown): IderisOrderItem[] | undefined {
-  if (raw === undefined) return undefined;
-  if (!Array.isArray(raw) || raw.length === 0) throw new BadRequestException('items must be a non-empty list');
-  return raw.map((line: unknown, index) => {
-    if (typeof line !== 'object' || line === null) throw new BadRequestException(`items[${index}] must be an object`);
-    const item = line as Record<string, unknown>;
-    const variation = Array.isArray(item['productVariation']) ? item['productVariation'] : [];
-    return {
-      sku: typeof item['sku'] === 'string' ? item['sku'] : null,
-      codeProduct: typeof item['codeProduct'] === 'string' ? item['codeProduct'] : undefined,
-      title: typeof item['title'] === 'string' ? item['title'] : `Produto ${index + 1}`,
-      quantity: typeof item['quantity'] === 'number' ? item['quantity'] : 1,
-      price: typeof item['price'] === 'number' ? item['price'] : 49.9,
-      productVariation: variation.filter((entry): entry is { name: string; value: string } => typeof entry === 'object' && entry !== null && typeof entry.name === 'string' && typeof entry.value === 'string'),
-    };
-  });
-}
 
 /** A CPF with valid check digits from its first nine digits, so generated buyers pass document validation. */
 function validCpf(base9: string): string {

@@ -36,7 +36,7 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
     private readonly maps: StatusMapService,
     private readonly sync: OrderStatusSyncService,
   ) {
-    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING', renewWhilePolling: true });
+    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING', renewWhilePolling: true, flow: 'status' });
   }
 
   protected async ensureStateRow(connectionId: string): Promise<void> {

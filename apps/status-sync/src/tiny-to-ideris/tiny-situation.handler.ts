@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, FLOW_OFF, flowEnabled, recordFlowSkip } from '@hub/connections';
 import { JetStreamHandler, PermanentError, type MessageContext } from '@hub/messaging';
 import { bindConnection, counter } from '@hub/platform';
 import { parseTinyNotification } from '@hub/tiny';
@@ -49,9 +49,15 @@ export class TinySituationHandler {
       return;
     }
     const young = Date.now() - new Date(receivedAt).getTime() < BINDING_WAIT_MS && ctx.attempt < BINDING_ATTEMPTS;
-    if (!(await this.directory.isActive(connectionId))) {
+    const connection = await this.directory.get(connectionId);
+    if (!connection || connection.deleted || connection.situation !== 'active') {
       if (young) throw new Error(`connection ${connectionId} is not active here (yet)`);
       notifications.inc({ kind, outcome: 'connection-inactive' });
+      return;
+    }
+    if (!flowEnabled(connection, 'status')) {
+      notifications.inc({ kind, outcome: FLOW_OFF });
+      recordFlowSkip(this.logger, { flow: 'status', connectionId, what: `${kind} notification`, seq: ctx.streamSequence });
       return;
     }
     const outcome = await runInLane('normal', () => this.sync.applyTinySituation(connectionId, change.tinyOrderId, change.situation, ctx.streamSequence, kind));

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 
 export const CONNECTION_SITUATIONS = ['not_installed', 'not_configured', 'active', 'inactive'] as const;
 export type ConnectionSituation = (typeof CONNECTION_SITUATIONS)[number];
@@ -32,6 +33,21 @@ export type InvoiceTrackingPath = (typeof INVOICE_TRACKING_PATHS)[number];
 /** The path in force: the setting when given, else the seed's way when the seller has both URLs. */
 export function invoiceTrackingPathOf(setting: InvoiceTrackingPath | undefined, urls: { invoice: boolean; tracking: boolean }): InvoiceTrackingPath {
   return setting ?? (urls.invoice && urls.tracking ? 'notification_urls' : 'ideris_api');
+}
+
+/** The flows a connection runs, each switchable on its own (customers travel with orders). */
+export const CONNECTION_FLOWS = ['orders', 'stock', 'prices', 'products', 'invoices', 'tracking', 'status'] as const;
+export type ConnectionFlow = (typeof CONNECTION_FLOWS)[number];
+
+/** Per-flow switches: a flow left out (or `true`) runs; `false` switches it off for the connection. */
+export class ConnectionFlows {
+  @ApiPropertyOptional({ default: true, description: 'Orders and customers, Ideris → Tiny (the Ideris order poller)' }) @IsOptional() @IsBoolean() orders?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Stock, Tiny → Ideris: 'estoque' notifications, pushes, the sweep and the stock queue" }) @IsOptional() @IsBoolean() stock?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Prices, Tiny → Ideris: 'precos' notifications and pushes" }) @IsOptional() @IsBoolean() prices?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Products both ways: 'produto' notifications, pushes to Ideris, imports into Tiny" }) @IsOptional() @IsBoolean() products?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Invoices (NF-e), Tiny → Ideris: 'nota_fiscal' notifications and re-checks" }) @IsOptional() @IsBoolean() invoices?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Tracking, Tiny → Ideris: 'rastreio' notifications and re-checks" }) @IsOptional() @IsBoolean() tracking?: boolean;
+  @ApiPropertyOptional({ default: true, description: "Order situations both ways: Tiny's situation notifications and the Ideris status poller" }) @IsOptional() @IsBoolean() status?: boolean;
 }
 
 /** Per-connection behaviour. Every field has a default so a new connection works as the native integration does. */
@@ -116,6 +132,12 @@ export class ConnectionSettings {
   @IsOptional()
   @IsIn(INVOICE_TRACKING_PATHS)
   invoiceTrackingPath?: InvoiceTrackingPath;
+
+  @ApiPropertyOptional({ type: ConnectionFlows, description: 'Per-flow switches (default: every flow on); a flow switched off does nothing for this connection' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConnectionFlows)
+  flows?: ConnectionFlows;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tinyCallsPerMinute' | 'invoiceTrackingPath'>> & Pick<ConnectionSettings, 'tinyCallsPerMinute' | 'invoiceTrackingPath'> = {
@@ -131,4 +153,5 @@ export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tin
   tinyCallsPerMinute: undefined,
   iderisCallsPerMinute: 50,
   invoiceTrackingPath: undefined,
+  flows: { orders: true, stock: true, prices: true, products: true, invoices: true, tracking: true, status: true },
 };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, flowEnabled } from '@hub/connections';
 import { ProductImportsRepository } from './product-imports.repository';
 import { TinyProductWriter } from './tiny-product-writer';
 
@@ -41,6 +41,7 @@ export class ProductImportScheduler implements OnApplicationBootstrap, OnModuleD
     const started: string[] = [];
     try {
       for (const connection of await this.directory.listActive()) {
+        if (!flowEnabled(connection, 'products')) continue;
         if (!(await this.imports.claimScheduled(connection.id, everyMs))) continue;
         const result = await this.imports.start(connection.id, 'schedule', null);
         if (result.started) {

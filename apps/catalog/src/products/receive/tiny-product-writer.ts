@@ -27,7 +27,7 @@ export class TinyProductWriter extends ConnectionPushLoop {
     private readonly writes: TinyProductWriteService,
   ) {
     // A batch may wait a minute for one of Tiny's 5 batch calls; the lease covers that, the call and the reads after it.
-    super(dataSource, directory, { name: 'product-import', leaseTable: 'product_import_lease', leaseSeconds: 180, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_IMPORT' });
+    super(dataSource, directory, { name: 'product-import', leaseTable: 'product_import_lease', leaseSeconds: 180, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_IMPORT', flow: 'products' });
   }
 
   protected async dueConnections(): Promise<string[]> {

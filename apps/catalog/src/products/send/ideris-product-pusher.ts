@@ -10,7 +10,7 @@ import { IderisProductPushService } from './ideris-product-push.service';
 export class IderisProductPusher extends ConnectionPushLoop {
   constructor(dataSource: DataSource, directory: ConnectionDirectory, private readonly products: ProductSyncRepository, private readonly pushes: IderisProductPushService) {
     // Renewed before every product, so a crashed pusher is replaced quickly; each product is claimed on its own too.
-    super(dataSource, directory, { name: 'product', leaseTable: 'product_push_lease', leaseSeconds: 30, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_PUSH' });
+    super(dataSource, directory, { name: 'product', leaseTable: 'product_push_lease', leaseSeconds: 30, tickMs: 1000, journalKeepDays: 30, switchEnv: 'CATALOG_PRODUCT_PUSH', flow: 'products' });
   }
 
   protected dueConnections(): Promise<string[]> {

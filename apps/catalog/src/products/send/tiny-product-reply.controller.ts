@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ProductRpcSubjects, type ProductMapFromTinyReply, type ProductMapFromTinyRequest, type RpcFailure } from '@hub/contracts';
-import { ConnectionDirectory } from '@hub/connections';
+import { ConnectionDirectory, flowEnabled, recordFlowSkip } from '@hub/connections';
 import { runWithContext } from '@hub/platform';
 import { buildTinyProductWebhookReply, parseTinyNotification } from '@hub/tiny';
 import { IderisProductPusher } from './ideris-product-pusher';
@@ -31,6 +31,11 @@ export class TinyProductReplyController {
       const connection = await this.directory.get(request.connectionId);
       if (!connection || connection.deleted || connection.situation !== 'active') {
         this.logger.log({ msg: 'product mapping answered from the payload: connection not active here (yet)', connectionId: request.connectionId });
+        return { items: buildTinyProductWebhookReply(dados) };
+      }
+      if (!flowEnabled(connection, 'products')) {
+        // Tiny still needs its mapping answer; nothing is recorded or pushed while the flow is off.
+        recordFlowSkip(this.logger, { flow: 'products', connectionId: request.connectionId, what: 'produto mapping (answered from the payload)' });
         return { items: buildTinyProductWebhookReply(dados) };
       }
       const recorded = await this.notices.record(request.connectionId, dados, request.streamSequence);
