@@ -87,8 +87,9 @@ export async function wizard(page, ctx) {
 /** 2. A needs-mapping order fixed from the orders page: search Tiny, link, watch it import. */
 export async function mapping(page, ctx) {
   const s = ctx.seller;
-  const [order] = await call('POST', `${ctx.sandbox}/control/ideris/orders/peak`, { privateKey: s.key, orders: 1, accounts: 1, nullSkuRate: 1, kitRate: 0, spreadSeconds: 0, seed: 7 });
-  const code = String(order?.code ?? (await call('GET', `${ctx.sandbox}/control/ideris/state?privateKey=${s.key}`)).orders.at(-1).code);
+  // A listing sold without SKU: only its listing code tells which product it is.
+  const [order] = await call('POST', `${ctx.sandbox}/control/ideris/orders`, { privateKey: s.key, items: [{ sku: null, listingCode: 'MLB3311', title: 'Camiseta Azul M', price: 59.9 }] });
+  const code = String(order.code);
   await page.goto(`${ctx.gateway}/pedidos?connectionId=${ctx.connection.id}&state=needs_mapping`);
   const row = () => page.getByRole('row').filter({ hasText: code });
   await eventually(page, () => row().getByRole('button', { name: 'Fazer de-para' }), `order ${code} waiting for a de-para`);

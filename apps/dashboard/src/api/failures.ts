@@ -6,7 +6,7 @@ export const FAILURES_LIMIT = 50;
 
 export const fetchFailures = (s: FailuresSearch, limit = FAILURES_LIMIT, offset = s.offset ?? 0) =>
   api<Page<WorkItemView>>('GET', '/failures', { query: { connectionId: s.connectionId, flow: s.flow, reasonCode: s.reasonCode, status: s.status, q: s.q, limit, offset } });
-export const fetchFailureGroups = (s: Pick<FailuresSearch, 'connectionId' | 'flow'>) => api<{ groups: FailureGroup[] }>('GET', '/failures/groups', { query: { connectionId: s.connectionId, flow: s.flow } });
+export const fetchFailureGroups = (s: Pick<FailuresSearch, 'connectionId' | 'flow'>) => api<{ groups: FailureGroup[]; partial?: string[] }>('GET', '/failures/groups', { query: { connectionId: s.connectionId, flow: s.flow } });
 export const fetchFailureItem = (ref: string) => api<WorkItemDetail>('GET', '/failures/item', { query: { ref } });
 export const retryRefs = (refs: string[]) => api<RetryResult>('POST', '/failures/retry', { body: { refs } });
 export const retryFilter = (filter: RetryFilter) => api<RetryResult>('POST', '/failures/retry', { body: { filter } });

@@ -15,6 +15,8 @@ export type FlowState = 'ok' | 'late' | 'failing' | 'idle' | 'off';
 export interface Page<T> {
   total: number;
   items: T[];
+  /** Services that did not answer in time: the list may miss their items. */
+  partial?: string[];
 }
 
 export interface FlowFreshness {
@@ -55,8 +57,8 @@ export interface ItemRefs {
 export interface WorkItemView {
   ref: string;
   flow: Flow;
-  connectionId: string;
-  connectionName: string;
+  connectionId: string | null;
+  connectionName: string | null;
   key: string;
   status: WorkStatus;
   outcome: string;
@@ -83,8 +85,8 @@ export interface WorkItemDetail extends WorkItemView {
 }
 
 export interface FailureGroup {
-  connectionId: string;
-  connectionName: string;
+  connectionId: string | null;
+  connectionName?: string | null;
   flow: Flow;
   reasonCode: string;
   count: number;
@@ -103,13 +105,13 @@ export interface RetryResult {
   matched: number;
   queued: number;
   skipped: number;
-  skippedReasons: { already_done?: number; running?: number; not_retryable?: number };
+  skippedReasons: { already_done?: number; running?: number; not_retryable?: number; not_found?: number };
 }
 
 export interface SearchHit {
   kind: 'connection' | 'order' | 'invoice' | 'tracking' | 'sku' | 'product';
-  connectionId: string;
-  connectionName: string;
+  connectionId: string | null;
+  connectionName: string | null;
   label: string;
   refs: ItemRefs;
 }
@@ -137,10 +139,10 @@ export interface ActivityView {
 
 export interface TinyProduct {
   id: string;
-  code: string;
+  code: string | null;
   name: string;
   gtin: string | null;
-  situation: string;
+  situation: string | null;
 }
 
 export interface MarketplaceAccount {

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { putSkuMapping, searchTinyProducts } from '../api/orders';
+import { putListingMapping, searchTinyProducts } from '../api/orders';
 import type { TinyProduct } from '../api/views';
 import { Empty, ErrorBox } from './ui';
 
@@ -12,7 +12,7 @@ export function SkuMappingFix({ connectionId, sku, onLinked, onClose }: { connec
   const [q, setQ] = useState(sku);
   const search = useMutation({ mutationFn: (text: string) => searchTinyProducts(connectionId, text) });
   const link = useMutation({
-    mutationFn: (p: TinyProduct) => putSkuMapping(connectionId, sku, p.code),
+    mutationFn: (p: TinyProduct & { code: string }) => putListingMapping(connectionId, sku, p.code),
     onSuccess: (r) => onLinked(r.requeued),
   });
   const submit = (e: FormEvent) => {
@@ -29,7 +29,7 @@ export function SkuMappingFix({ connectionId, sku, onLinked, onClose }: { connec
           ×
         </button>
       </header>
-      <p className="hint">O SKU acima veio do marketplace e não existe no Tiny. Busque o produto do Tiny pelo código (SKU) ou GTIN/EAN e vincule.</p>
+      <p className="hint">O anúncio acima veio do marketplace sem SKU, e o hub não sabe qual produto do Tiny ele é. Busque o produto do Tiny pelo código (SKU) ou GTIN/EAN e vincule: os pedidos parados por ele são importados em seguida.</p>
       <form onSubmit={submit} className="filters">
         <label className="field inline">
           <span>Código ou GTIN no Tiny</span>
@@ -62,9 +62,13 @@ export function SkuMappingFix({ connectionId, sku, onLinked, onClose }: { connec
                 <td>{p.gtin ?? '—'}</td>
                 <td>{p.situation === 'A' ? 'ativo' : p.situation === 'I' ? 'inativo' : p.situation}</td>
                 <td>
-                  <button type="button" onClick={() => link.mutate(p)} disabled={link.isPending}>
-                    Vincular {sku} → {p.code}
-                  </button>
+                  {p.code ? (
+                    <button type="button" onClick={() => link.mutate({ ...p, code: p.code! })} disabled={link.isPending}>
+                      Vincular {sku} → {p.code}
+                    </button>
+                  ) : (
+                    <span className="sub">sem código no Tiny</span>
+                  )}
                 </td>
               </tr>
             ))}

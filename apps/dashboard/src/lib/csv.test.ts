@@ -42,7 +42,7 @@ describe('toCsv', () => {
       refs: { iderisOrderId: 77, marketplaceOrderCode: 'MLB-2000001' },
     };
     const line = toCsv(failuresCsv, [item]).split('\r\n')[1].split(';');
-    expect(line.slice(0, 11)).toEqual(['Loja A', 'Pedidos', '77', 'aguardando', 'needs_mapping', 'SKU do marketplace sem de-para para um produto do Tiny', 'needs_mapping', 'unknown SKU CAM-AZUL-M', '1', '77', 'MLB-2000001']);
+    expect(line.slice(0, 11)).toEqual(['Loja A', 'Pedidos', '77', 'aguardando', 'needs_mapping', 'Anúncio ou SKU do marketplace sem de-para para um produto do Tiny', 'needs_mapping', 'unknown SKU CAM-AZUL-M', '1', '77', 'MLB-2000001']);
   });
 });
 

@@ -12,6 +12,7 @@ export function retryResultText(r: RetryResult): string {
   if (r.skippedReasons.already_done) parts.push(`${r.skippedReasons.already_done} já concluído${r.skippedReasons.already_done === 1 ? '' : 's'}`);
   if (r.skippedReasons.running) parts.push(`${r.skippedReasons.running} em execução`);
   if (r.skippedReasons.not_retryable) parts.push(`${r.skippedReasons.not_retryable} sem nova tentativa possível`);
+  if (r.skippedReasons.not_found) parts.push(`${r.skippedReasons.not_found} não encontrado${r.skippedReasons.not_found === 1 ? '' : 's'}`);
   const queued = `${r.queued} reenfileirado${r.queued === 1 ? '' : 's'}`;
   const skipped = `${r.skipped} ignorado${r.skipped === 1 ? '' : 's'}`;
   return r.skipped > 0 && parts.length ? `${queued}, ${skipped} (${parts.join(' / ')})` : `${queued}, ${skipped}`;

@@ -7,7 +7,7 @@ import { formatDateTime } from '../lib/format';
 import { FLOW_LABEL, reasonText, STATUS_LABEL } from '../lib/reasons';
 import { retryResultText } from '../lib/retry';
 
-function RefLinks({ refs, connectionId }: { refs: ItemRefs; connectionId: string }) {
+function RefLinks({ refs, connectionId }: { refs: ItemRefs; connectionId: string | null }) {
   const rows: [string, string | number | undefined][] = [
     ['Pedido na Ideris', refs.iderisOrderId],
     ['Nº do pedido no marketplace', refs.marketplaceOrderCode],
@@ -31,7 +31,7 @@ function RefLinks({ refs, connectionId }: { refs: ItemRefs; connectionId: string
             </dd>
           </div>
         ))}
-      {refs.iderisOrderId ? (
+      {refs.iderisOrderId && connectionId ? (
         <div>
           <dt>Pedidos desta conexão</dt>
           <dd>
@@ -68,7 +68,7 @@ export function FailureItemPage() {
         </h1>
         <Badge tone={i.status === 'gave_up' ? 'failing' : i.status === 'succeeded' ? 'ok' : 'late'}>{STATUS_LABEL[i.status] ?? i.status}</Badge>
         <span className="spacer" />
-        <Link to="/falhas" search={{ connectionId: i.connectionId, flow: i.flow }}>
+        <Link to="/falhas" search={{ connectionId: i.connectionId ?? undefined, flow: i.flow }}>
           ‹ Falhas desta conexão
         </Link>
         <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending || i.status === 'running'}>
@@ -87,9 +87,13 @@ export function FailureItemPage() {
             <div>
               <dt>Conexão</dt>
               <dd>
-                <Link to="/conexoes/$id" params={{ id: i.connectionId }}>
-                  {i.connectionName}
-                </Link>
+                {i.connectionId ? (
+                  <Link to="/conexoes/$id" params={{ id: i.connectionId }}>
+                    {i.connectionName ?? i.connectionId}
+                  </Link>
+                ) : (
+                  '—'
+                )}
               </dd>
             </div>
             <div>

@@ -12,7 +12,7 @@ import { FLOW_LABEL, reasonText, STATUS_LABEL } from '../lib/reasons';
 import type { FailuresSearch } from '../lib/search';
 
 export const failuresCsv: CsvColumn<WorkItemView>[] = [
-  { header: 'conexão', value: (r) => r.connectionName },
+  { header: 'conexão', value: (r) => r.connectionName ?? '' },
   { header: 'fluxo', value: (r) => FLOW_LABEL[r.flow] ?? r.flow },
   { header: 'chave', value: (r) => r.key },
   { header: 'situação', value: (r) => STATUS_LABEL[r.status] ?? r.status },
@@ -39,10 +39,21 @@ export function refsText(r: WorkItemView['refs']): string {
   return parts.join(' · ');
 }
 
+/** Says which services did not answer, so a short list is not taken for an empty one. */
+export function Partial({ services }: { services?: string[] }) {
+  if (!services || services.length === 0) return null;
+  return (
+    <div className="error" role="status">
+      Sem resposta de {services.join(', ')}: a lista pode estar incompleta.
+    </div>
+  );
+}
+
 function Groups({ search }: { search: FailuresSearch }) {
   const groups = useQuery({ queryKey: ['failure-groups', search.connectionId, search.flow], queryFn: () => fetchFailureGroups(search), refetchInterval: 15_000 });
   if (groups.isPending) return <Loading />;
   if (groups.error) return <ErrorBox error={groups.error} />;
+  if (groups.data.groups.length === 0 && groups.data.partial?.length) return <Partial services={groups.data.partial} />;
   if (groups.data.groups.length === 0) return <Empty>Nenhuma falha. Tudo em dia.</Empty>;
   return (
     <table className="grid compact">
@@ -62,10 +73,10 @@ function Groups({ search }: { search: FailuresSearch }) {
           const selected = search.connectionId === g.connectionId && search.flow === g.flow && search.reasonCode === g.reasonCode;
           return (
             <tr key={`${g.connectionId}|${g.flow}|${g.reasonCode}`} className={selected ? 'selected' : undefined}>
-              <td>{g.connectionName}</td>
+              <td>{g.connectionName ?? '—'}</td>
               <td>{FLOW_LABEL[g.flow] ?? g.flow}</td>
               <td>
-                <Link to="/falhas" search={{ connectionId: g.connectionId, flow: g.flow, reasonCode: g.reasonCode }}>
+                <Link to="/falhas" search={{ connectionId: g.connectionId ?? undefined, flow: g.flow, reasonCode: g.reasonCode }}>
                   {reasonText(g.reasonCode, g.sampleDetail)}
                 </Link>
                 {g.sampleDetail && reasonText(g.reasonCode, null) !== g.sampleDetail ? <div className="sub">{g.sampleDetail}</div> : null}
@@ -106,7 +117,7 @@ export function FailuresTable({ items, selected, onToggle, onToggleAll }: { item
             <td className="check">
               <input type="checkbox" aria-label={`Selecionar ${i.key}`} checked={selected.has(i.ref)} onChange={() => onToggle(i.ref)} />
             </td>
-            <td>{i.connectionName}</td>
+            <td>{i.connectionName ?? '—'}</td>
             <td>{FLOW_LABEL[i.flow] ?? i.flow}</td>
             <td>
               <Link to="/falhas/item" search={{ ref: i.ref }}>
@@ -201,6 +212,7 @@ export function FailuresPage() {
       </div>
       <BulkRetry selected={[...selected]} total={list.data?.total ?? 0} onSelection={retryRefs} onFilter={() => retryFilter(retryFilterOf(search))} onDone={refresh} filterDisabledReason={search.status ? 'Tire o filtro de situação para reenviar tudo do filtro' : undefined} />
       <ErrorBox error={list.error} />
+      <Partial services={list.data?.partial} />
       {list.isPending ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? <Empty>Nenhum item com esses filtros.</Empty> : null}
       {list.data && list.data.items.length > 0 ? (

@@ -64,8 +64,12 @@ export function OverviewTable({ rows, now = Date.now() }: { rows: OverviewRow[];
                 <td key={f} className={`fresh fresh-${cell.tone}`} title={cell.title}>
                   <span>{cell.text}</span>
                   {flow && flow.failures > 0 ? (
-                    <Link className="fail-count" to="/falhas" search={{ connectionId: r.id, flow: f }} aria-label={`${flow.failures} falhas de ${FLOW_LABEL[f]} em ${r.name}`}>
+                    <Link className="fail-count" to="/falhas" search={{ connectionId: r.id, flow: f }}>
                       {flow.failures} {flow.failures === 1 ? 'falha' : 'falhas'}
+                      <span className="sr-only">
+                        {' '}
+                        de {FLOW_LABEL[f]} em {r.name}
+                      </span>
                     </Link>
                   ) : null}
                 </td>

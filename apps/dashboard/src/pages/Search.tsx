@@ -12,27 +12,27 @@ function HitLink({ hit }: { hit: SearchHit }) {
   switch (hit.kind) {
     case 'connection':
       return (
-        <Link to="/conexoes/$id" params={{ id: hit.connectionId }}>
+        <Link to="/conexoes/$id" params={{ id: hit.connectionId ?? '' }}>
           {hit.label}
         </Link>
       );
     case 'invoice':
     case 'tracking':
       return (
-        <Link to="/notas" search={{ connectionId: hit.connectionId, order }}>
+        <Link to="/notas" search={{ connectionId: hit.connectionId ?? undefined, order }}>
           {hit.label}
         </Link>
       );
     case 'sku':
     case 'product':
       return (
-        <Link to="/falhas" search={{ connectionId: hit.connectionId, q: hit.refs.sku ?? hit.label }}>
+        <Link to="/falhas" search={{ connectionId: hit.connectionId ?? undefined, q: hit.refs.sku ?? hit.label }}>
           {hit.label}
         </Link>
       );
     default:
       return (
-        <Link to="/pedidos" search={{ connectionId: hit.connectionId }}>
+        <Link to="/pedidos" search={{ connectionId: hit.connectionId ?? undefined }}>
           {hit.label}
         </Link>
       );
@@ -69,7 +69,7 @@ export function SearchPage() {
                 <td>
                   <HitLink hit={h} />
                 </td>
-                <td>{h.connectionName}</td>
+                <td>{h.connectionName ?? '—'}</td>
                 <td className="sub">{refsText(h.refs)}</td>
               </tr>
             ))}

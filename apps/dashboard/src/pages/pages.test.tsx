@@ -114,7 +114,7 @@ describe('failure inbox: bulk retry', () => {
     });
     renderApp('/falhas?connectionId=c1&flow=orders&reasonCode=needs_mapping');
     await screen.findByRole('link', { name: '1' });
-    expect(screen.getAllByText('SKU do marketplace sem de-para para um produto do Tiny').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Anúncio ou SKU do marketplace sem de-para para um produto do Tiny').length).toBeGreaterThan(0);
     fireEvent.click(screen.getByRole('button', { name: 'Reenviar todos do filtro (120)' }));
     expect(screen.getByRole('alertdialog').textContent).toContain('Reenfileirar 120 itens que correspondem ao filtro atual?');
     fireEvent.click(screen.getByRole('button', { name: 'Reenfileirar' }));
