@@ -1,7 +1,7 @@
 // Real-browser tests of the dashboard: their own stack (stack.mjs), Debian's Chromium (browser.mjs), the operator
 // scenarios (scenarios.mjs). Prints one line per scenario and the screenshots' paths; exits 1 if any failed.
 //   node apps/dashboard/e2e/run.mjs [scenario …]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureChromium, launch, screenshot, SCREENSHOTS } from './browser.mjs';
 import * as s from './scenarios.mjs';
@@ -25,6 +25,7 @@ async function checkApiTypes(gateway) {
 
 async function main() {
   ensureChromium(log);
+  if (!only.length) rmSync(SCREENSHOTS, { recursive: true, force: true });
   const stack = await startStack(log);
   const results = [];
   let browser;

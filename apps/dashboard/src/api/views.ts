@@ -206,7 +206,7 @@ export interface StockState {
   oldestPendingAt: string | null;
   lastPushes: StockPush[];
   problems: { sku: string; kind: string; detail: string; desiredQuantity: number | null; at: string }[];
-  reconciliation: { sweep?: { lastRunAt?: string | null; running?: boolean; [k: string]: unknown } | null; feed?: unknown };
+  reconciliation: { sweep?: { lastPassFinishedAt?: string | null; passes?: number; [k: string]: unknown } | null; feed?: unknown };
 }
 
 export interface PriceConfirmation {

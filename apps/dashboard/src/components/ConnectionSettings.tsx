@@ -245,7 +245,11 @@ export function MarketplacesEditor({ connectionId }: { connectionId: string }) {
                     </label>
                   </td>
                   <td>
-                    <Badge tone={m.state === 'enabled' ? 'ok' : m.state === 'disabled' ? 'off' : 'late'}>{m.state === 'enabled' ? 'importando' : m.state === 'disabled' ? 'desligada' : 'não escolhida'}</Badge>
+                    {m.state === 'not_chosen' && list.data.newAccounts === 'import' ? (
+                      <Badge tone="ok">importando (contas novas)</Badge>
+                    ) : (
+                      <Badge tone={m.state === 'enabled' ? 'ok' : m.state === 'disabled' ? 'off' : 'late'}>{m.state === 'enabled' ? 'importando' : m.state === 'disabled' ? 'desligada' : 'não escolhida: não importa'}</Badge>
+                    )}
                   </td>
                   <td className="sub">vista em {formatDateTime(m.firstSeenAt)}</td>
                 </tr>

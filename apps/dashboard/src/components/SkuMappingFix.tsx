@@ -23,7 +23,7 @@ export function SkuMappingFix({ connectionId, sku, onLinked, onClose }: { connec
     <div className="mapping-fix" role="dialog" aria-label={`De-para do SKU ${sku}`}>
       <header>
         <h3>
-          De-para de SKU: <code>{sku}</code>
+          De-para do anúncio <code>{sku}</code>
         </h3>
         <button type="button" className="link" onClick={onClose} aria-label="Fechar">
           ×

@@ -36,10 +36,10 @@ export function Pager({ total, limit, offset, onOffset }: { total: number; limit
       <span>
         {from}–{to} de {total.toLocaleString('pt-BR')}
       </span>
-      <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
+      <button type="button" className="secondary" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
         ‹ Anterior
       </button>
-      <button type="button" disabled={offset + limit >= total} onClick={() => onOffset(offset + limit)}>
+      <button type="button" className="secondary" disabled={offset + limit >= total} onClick={() => onOffset(offset + limit)}>
         Próxima ›
       </button>
     </nav>

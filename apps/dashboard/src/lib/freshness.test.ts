@@ -32,6 +32,7 @@ describe('cadence', () => {
 describe('freshnessCell', () => {
   it.each<[string, FlowFreshness | undefined, string, string]>([
     ['ok says when it last worked', flow({}), 'há 3 min', 'ok'],
+    ['ok with nothing done yet', flow({ lastSuccessAt: null }), 'em dia', 'ok'],
     ['late says since when', flow({ state: 'late', lastSuccessAt: minutesAgo(12) }), 'atrasado (há 12 min)', 'late'],
     ['late that never worked', flow({ state: 'late', lastSuccessAt: null }), 'atrasado (nunca)', 'late'],
     ['failing', flow({ state: 'failing', failures: 4 }), 'falhando', 'failing'],
@@ -47,5 +48,35 @@ describe('freshnessCell', () => {
 
   it('the tooltip tells the expected cadence and the pending work', () => {
     expect(freshnessCell(flow({ state: 'late', expectedEverySeconds: 300, pending: 2, lastSuccessAt: minutesAgo(20) }), now).title).toBe('último sucesso: há 20 min; esperado a cada 5 min, 2 pendentes');
+  });
+});
+
+describe('chart series', () => {
+  it('spreads 24 h of activity over one slot per hour, zeros where nothing happened', async () => {
+    const { activitySeries } = await import('../pages/Budget');
+    const view = {
+      from: '2026-12-01T13:00:00.000Z',
+      to: '2026-12-02T12:40:00.000Z',
+      buckets: [
+        { hour: '2026-12-02T12:00:00.000Z', flow: 'orders' as const, processed: 5, failed: 1 },
+        { hour: '2026-12-01T13:00:00.000Z', flow: 'orders' as const, processed: 2, failed: 0 },
+        { hour: '2026-12-02T12:00:00.000Z', flow: 'stock' as const, processed: 9, failed: 9 },
+      ],
+    };
+    const s = activitySeries(view, 'orders');
+    expect(s.hours).toHaveLength(24);
+    expect(s.processed[0]).toBe(2);
+    expect(s.processed[23]).toBe(5);
+    expect(s.failed[23]).toBe(1);
+    expect(s.processed.slice(1, 23).every((n) => n === 0)).toBe(true);
+  });
+
+  it('keeps the last 60 minutes of calls on a fixed axis', async () => {
+    const { minuteSeries } = await import('../pages/Budget');
+    const now = Date.parse('2026-12-02T12:40:30Z');
+    const s = minuteSeries([{ minute: '2026-12-02T12:40:00.000Z', tiny: 7, ideris: 3 }, { minute: '2026-12-02T11:41:00.000Z', tiny: 1, ideris: 0 }], now, 'tiny');
+    expect(s).toHaveLength(60);
+    expect(s[59]).toBe(7);
+    expect(s[0]).toBe(1);
   });
 });

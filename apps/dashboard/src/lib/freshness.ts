@@ -28,7 +28,7 @@ export function freshnessCell(flow: FlowFreshness | undefined, now: number = Dat
     case 'idle':
       return { text: flow.lastSuccessAt ? last : 'sem movimento', tone: 'idle', title };
     default:
-      return { text: last, tone: 'ok', title };
+      return { text: flow.lastSuccessAt ? last : 'em dia', tone: 'ok', title };
   }
 }
 

@@ -7,7 +7,7 @@ export const FLOW_LABEL: Record<Flow, string> = {
   products: 'Produtos',
   invoices: 'Notas fiscais',
   tracking: 'Rastreio',
-  status: 'Situação',
+  status: 'Situações',
   messages: 'Mensagens paradas',
 };
 

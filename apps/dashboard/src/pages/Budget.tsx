@@ -52,11 +52,27 @@ function BudgetCard({ name, b, series }: { name: string; b: Budget; series: numb
   );
 }
 
+const HOUR = 3_600_000;
+const hourKey = (iso: string) => new Date(iso).toISOString().slice(0, 13);
+
+/** One slot per hour from `from` to `to` (hours without work are zeros), so 24 h always spans the whole chart. */
 export function activitySeries(view: ActivityView, flow: Flow): { processed: number[]; failed: number[]; hours: string[] } {
-  const hours = [...new Set(view.buckets.map((b) => b.hour))].sort();
-  const of = (h: string) => view.buckets.find((b) => b.hour === h && b.flow === flow);
-  return { hours, processed: hours.map((h) => of(h)?.processed ?? 0), failed: hours.map((h) => of(h)?.failed ?? 0) };
+  const start = Math.floor(Date.parse(view.from) / HOUR) * HOUR;
+  const end = Date.parse(view.to);
+  const hours: string[] = [];
+  for (let t = start; t <= end; t += HOUR) hours.push(new Date(t).toISOString().slice(0, 13));
+  const byHour = new Map(view.buckets.filter((b) => b.flow === flow).map((b) => [hourKey(b.hour), b]));
+  return { hours, processed: hours.map((h) => byHour.get(h)?.processed ?? 0), failed: hours.map((h) => byHour.get(h)?.failed ?? 0) };
 }
+
+/** Calls per minute over the last 60 minutes, a zero for each quiet minute. */
+export function minuteSeries(perMinute: BudgetView['perMinute'], now: number, pick: 'tiny' | 'ideris'): number[] {
+  const byMinute = new Map(perMinute.map((m) => [new Date(m.minute).toISOString().slice(0, 16), m[pick]]));
+  const last = Math.floor(now / 60_000) * 60_000;
+  return Array.from({ length: 60 }, (_, i) => byMinute.get(new Date(last - (59 - i) * 60_000).toISOString().slice(0, 16)) ?? 0);
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('pt-BR')} ${n === 1 ? one : many}`;
 
 function Activity({ c }: { c?: string }) {
   const q = useQuery({ queryKey: ['activity', c], queryFn: () => api<ActivityView>('GET', '/activity', { query: { connectionId: c, hours: 24 } }), refetchInterval: 60_000 });
@@ -73,7 +89,7 @@ function Activity({ c }: { c?: string }) {
           return (
             <figure key={f} className="card">
               <figcaption>
-                <strong>{FLOW_LABEL[f]}</strong> <span className="ok-text">{p} processados</span> · <span className={x > 0 ? 'fail-text' : 'muted'}>{x} falhas</span>
+                <strong>{FLOW_LABEL[f]}</strong> <span className="ok-text">{plural(p, 'processado', 'processados')}</span> · <span className={x > 0 ? 'fail-text' : 'muted'}>{plural(x, 'falha', 'falhas')}</span>
               </figcaption>
               <ProcessedVsFailed processed={s.processed} failed={s.failed} label={`${FLOW_LABEL[f]}: ${p} processados e ${x} falhas em 24 h`} />
             </figure>
@@ -100,8 +116,8 @@ export function BudgetPage() {
       <ErrorBox error={budget.error} />
       {budget.data ? (
         <div className="two-col">
-          <BudgetCard name="Tiny" b={budget.data.tiny} series={budget.data.perMinute.map((m) => m.tiny)} />
-          <BudgetCard name="Ideris" b={budget.data.ideris} series={budget.data.perMinute.map((m) => m.ideris)} />
+          <BudgetCard name="Tiny" b={budget.data.tiny} series={minuteSeries(budget.data.perMinute, Date.now(), 'tiny')} />
+          <BudgetCard name="Ideris" b={budget.data.ideris} series={minuteSeries(budget.data.perMinute, Date.now(), 'ideris')} />
         </div>
       ) : null}
       <Activity c={connectionId} />

@@ -38,9 +38,9 @@ function CredentialsForm({ connection }: { connection: Connection }) {
         <div className="form-grid">
           {text('name', 'Nome', connection.name)}
           {text('cnpj', 'CNPJ', formatCnpj(connection.cnpj))}
-          {text('tinyToken', 'Token da API do Tiny', connection.tinyToken ? `…${connection.tinyToken}` : null, 'No Tiny: Configurações › Extensões › API › Token')}
+          {text('tinyToken', 'Token da API do Tiny', connection.tinyToken, 'No Tiny: Configurações › Extensões › API › Token')}
           {text('tinyIntegrationId', 'Id da integração no Tiny', connection.tinyIntegrationId ? String(connection.tinyIntegrationId) : null)}
-          {text('iderisPrivateKey', 'Chave privada da Ideris', connection.iderisPrivateKey ? `…${connection.iderisPrivateKey}` : null)}
+          {text('iderisPrivateKey', 'Chave privada da Ideris', connection.iderisPrivateKey)}
           {text('iderisInvoiceUrl', 'URL da Ideris para nota fiscal', connection.iderisInvoiceUrl)}
           {text('iderisTrackingUrl', 'URL da Ideris para rastreio', connection.iderisTrackingUrl)}
         </div>

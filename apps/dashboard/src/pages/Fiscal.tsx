@@ -37,7 +37,7 @@ function OrderFiscal({ c, iderisOrderId }: { c: string; iderisOrderId: number })
       title={`Pedido ${o.marketplaceOrderCode ?? o.iderisOrderId} (Tiny ${o.tinyOrderId})`}
       actions={
         <>
-          <button type="button" onClick={() => act.mutate('resend-invoice')} disabled={act.isPending}>
+          <button type="button" onClick={() => act.mutate('resend-invoice')} disabled={act.isPending || o.invoices.length === 0} title={o.invoices.length === 0 ? 'Nenhuma nota fiscal recebida do Tiny ainda' : undefined}>
             Reenviar nota fiscal
           </button>
           <button type="button" onClick={() => act.mutate('send-tracking')} disabled={act.isPending}>

@@ -10,13 +10,17 @@ import { ago, formatCents, formatDateTime } from '../lib/format';
 import { reasonText } from '../lib/reasons';
 
 const PENDING_REASON: Record<string, string> = {
-  notified: 'notificação do Tiny recebida, aguardando envio',
-  rate_limited: 'aguardando a vez no limite da Ideris',
-  retrying: 'nova tentativa agendada',
-  reconcile: 'conferência (varredura)',
-  order_imported: 'pedido importado: conferir saldo',
-  kit_component: 'componente de kit mudou',
+  notified: 'notificação de estoque do Tiny, aguardando envio',
+  order_imported: 'pedido importado: reler o saldo no Tiny',
+  sweep: 'diferença achada na varredura',
+  kit: 'componente de kit mudou',
 };
+const PROBLEM_KIND: Record<string, string> = {
+  unknown_sku: 'SKU não existe na Ideris',
+  refused: 'A Ideris recusou o saldo',
+  tiny_product_unknown: 'Produto não existe mais no Tiny',
+};
+const code = (s: string) => s.replace(/-/g, '_');
 
 export const pushesCsv: CsvColumn<StockPush>[] = [
   { header: 'sku', value: (p) => p.sku },
@@ -75,13 +79,13 @@ function StockPanel({ c }: { c: string }) {
             <strong>{s.retrying}</strong> em nova tentativa
           </div>
           <div>pendente mais antigo: {ago(s.oldestPendingAt)}</div>
-          <div>última varredura: {sweepInfo && typeof sweepInfo.lastRunAt === 'string' ? ago(sweepInfo.lastRunAt) : '—'}</div>
+          <div>última varredura completa: {sweepInfo && typeof sweepInfo.lastPassFinishedAt === 'string' ? ago(sweepInfo.lastPassFinishedAt) : 'nenhuma ainda'}</div>
         </div>
         {Object.keys(s.pendingByReason).length > 0 ? (
           <ul className="inline-list">
             {Object.entries(s.pendingByReason).map(([k, n]) => (
               <li key={k}>
-                {n} — {PENDING_REASON[k] ?? reasonText(k)}
+                <strong>{n}</strong> {PENDING_REASON[code(k)] ?? reasonText(code(k))}
               </li>
             ))}
           </ul>
@@ -130,7 +134,7 @@ function StockPanel({ c }: { c: string }) {
                   <td>
                     <code>{p.sku}</code>
                   </td>
-                  <td>{reasonText(p.kind, p.detail)}</td>
+                  <td>{PROBLEM_KIND[code(p.kind)] ?? reasonText(code(p.kind), p.detail)}</td>
                   <td className="sub">{p.detail}</td>
                   <td>{ago(p.at)}</td>
                 </tr>
