@@ -13,6 +13,8 @@ const depConstraints = [
   // The sandbox plays the external APIs: it must not share the clients' models, or a wrong
   // assumption in a client would be mirrored instead of caught.
   { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:infra'] },
+  // The dashboard is a browser bundle: it speaks to the gateway over HTTP only (types from its OpenAPI).
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
 ];
 
 /** Tests may also use the testing lib and start the sandbox in-process (its app factory only). */
