@@ -117,8 +117,8 @@ export function FailuresTable({ items, selected, onToggle, onToggleAll }: { item
             <td className="check">
               <input type="checkbox" aria-label={`Selecionar ${i.key}`} checked={selected.has(i.ref)} onChange={() => onToggle(i.ref)} />
             </td>
-            <td>{i.connectionName ?? '—'}</td>
-            <td>{FLOW_LABEL[i.flow] ?? i.flow}</td>
+            <td className="nowrap">{i.connectionName ?? '—'}</td>
+            <td className="nowrap">{FLOW_LABEL[i.flow] ?? i.flow}</td>
             <td>
               <Link to="/falhas/item" search={{ ref: i.ref }}>
                 {i.key}
