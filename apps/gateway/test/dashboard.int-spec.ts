@@ -78,6 +78,10 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
 
     const byFilter = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'needs_mapping' } });
     expect(byFilter.body).toMatchObject({ matched: 1, queued: 1, skipped: 0 });
+    await waitFor(async () => (await orderRow(parked.id))?.work_status === 'done', 30_000, 100);
+    // A filter naming an id reaches the item whatever its state: the imported order is already done.
+    const byId = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, q: imported.code } });
+    expect(byId.body).toMatchObject({ matched: 1, queued: 0, skipped: 1, skippedReasons: { already_done: 1 } });
     const none = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'refused_by_tiny' } });
     expect(none.body).toMatchObject({ matched: 0, queued: 0 });
     expect((await h.api('POST', '/api/v1/failures/retry', {})).status).toBe(400);

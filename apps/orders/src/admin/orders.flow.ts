@@ -42,7 +42,7 @@ export const ORDERS_TABLE: FlowTable = {
     tinyOrderNumber: 't.tiny_order_number',
     sku: 't.unknown_skus[1]',
   },
-  search: ['t.ideris_order_id', 't.marketplace_order_code', 't.tiny_order_id', 't.tiny_order_number'],
+  search: ['t.ideris_order_id', 't.marketplace_order_code', 't.tiny_order_id', 't.tiny_order_number', 't.unknown_skus[1]'],
   hitKind: 'order',
   label: `coalesce(t.marketplace, 'Ideris') || ' ' || coalesce(t.marketplace_order_code, t.ideris_order_id::text) || ' (' || t.state || ')'`,
   activity: [
