@@ -55,7 +55,7 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$', '^(\\.\\./)+(apps/)?orders/src/app\\.module$'], depConstraints: testDepConstraints }],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$', '^(\\.\\./)+(apps/)?(orders|catalog|fiscal-shipping|status-sync)/src/app\\.module$'], depConstraints: testDepConstraints }],
     },
   },
 ];

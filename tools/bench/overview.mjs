@@ -2,10 +2,51 @@
 // services run as processes on a private NATS; 200 connections are created and activated (their pollers run), some
 // get orders (a share parked as needs mapping), then GET /api/v1/overview and the first page of /failures are timed.
 // Prints one JSON line. Usage: node tools/bench/overview.mjs [--connections 200] [--orders-per-connection 3] [--calls 20]
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, numberArg, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, call, freePort, numberArg, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
+
+/**
+ * Six processes with their pools need ~80 PostgreSQL connections: on a machine whose PostgreSQL is shared (100
+ * slots), the bench runs a throw-away PostgreSQL of its own when the server binaries are there (`--shared-db` not).
+ */
+async function privatePostgres() {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
+  const bin = versions.length ? join('/usr/lib/postgresql', versions.at(-1), 'bin') : undefined;
+  if (argOf('shared-db') !== undefined || !bin || process.getuid?.() !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  const asPostgres = (cmd, args, opts) => (opts?.spawn ? spawn : execFileSync)('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'ignore' });
+  asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const port = await freePort();
+  const server = asPostgres('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'], { spawn: true });
+  process.on('exit', () => {
+    server.kill('SIGINT');
+    try {
+      execFileSync('sleep', ['1']);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* left in the temp dir */
+    }
+  });
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await admin.connect();
+      await admin.query('CREATE DATABASE bench');
+      await admin.end();
+      return { url: `postgres://postgres@127.0.0.1:${port}/bench`, source: `private PostgreSQL on ${port}` };
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error('the private PostgreSQL did not start');
+}
 
 const connections = numberArg('connections', 200);
 const ordersEach = numberArg('orders-per-connection', 3);
@@ -13,7 +54,10 @@ const calls = numberArg('calls', 20);
 const withOrders = Math.ceil(connections / 2);
 
 const { run, startApp } = privateDist('overview');
-const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
+const [db, nats] = await Promise.all([privatePostgres().then((own) => own ?? ensurePostgres('test')), privateNatsForTests()]);
+// Connected before the services start: PostgreSQL's connection slots may be scarce on a shared machine.
+const client = new pg.Client({ connectionString: db.url });
+await client.connect();
 const tracked = trackProcesses(() => nats.stop?.());
 const { procs } = tracked;
 const ports = { sandbox: await freePort(), gateway: await freePort(), orders: await freePort(), catalog: await freePort(), 'fiscal-shipping': await freePort(), 'status-sync': await freePort() };
@@ -46,8 +90,6 @@ for (let i = 0; i < connections; i += 1) {
 }
 
 // Wait until every order is either imported or parked (the pollers of 200 connections are running meanwhile).
-const client = new pg.Client({ connectionString: db.url });
-await client.connect();
 const expected = withOrders * ordersEach;
 let settled = 0;
 const deadline = Date.now() + 300_000;
@@ -83,6 +125,7 @@ console.log(JSON.stringify({
   overview: { calls, p50Ms: overview.p50Ms, p95Ms: overview.p95Ms, maxMs: overview.maxMs, items: o.items.length, total: o.total, counts: o.counts, partial: o.partial, underOneSecond: overview.p95Ms < 1000 },
   failuresPage1: { calls, p50Ms: failures.p50Ms, p95Ms: failures.p95Ms, maxMs: failures.maxMs, total: failures.last.total, items: failures.last.items.length, partial: failures.last.partial },
   setupSeconds,
+  database: db.source,
   memoryPeakMB: tracked.peaks,
 }));
 process.exit(0);

@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
-import { IderisOrderPoller } from '../../orders/src/discovery/ideris-order.poller';
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { CatalogAppModule } from '../../catalog/src/app.module';
 import { FiscalShippingAppModule } from '../../fiscal-shipping/src/app.module';
@@ -79,6 +78,10 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
 
     const byFilter = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'needs_mapping' } });
     expect(byFilter.body).toMatchObject({ matched: 1, queued: 1, skipped: 0 });
+    await waitFor(async () => (await orderRow(parked.id))?.work_status === 'done', 30_000, 100);
+    // A filter naming an id reaches the item whatever its state: the imported order is already done.
+    const byId = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, q: imported.code } });
+    expect(byId.body).toMatchObject({ matched: 1, queued: 0, skipped: 1, skippedReasons: { already_done: 1 } });
     const none = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'refused_by_tiny' } });
     expect(none.body).toMatchObject({ matched: 0, queued: 0 });
     expect((await h.api('POST', '/api/v1/failures/retry', {})).status).toBe(400);
@@ -99,26 +102,29 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     expect(['ok', 'failing']).toContain(first.orders.state);
     expect(first.body.items[0].flows).toMatchObject({ stock: { state: 'unknown' }, invoices: { state: 'unknown' }, status: { state: expect.stringMatching(/ok|late/) } });
 
-    // The poller stops (as a dead process would) and its last success ages past 1× the cadence.
-    const poller = orders.get(IderisOrderPoller);
-    await poller.onModuleDestroy();
-    await sql(`UPDATE "${ordersSchema}".poll_state SET last_poll_at = now() - interval '5 minutes' WHERE connection_id = $1`, [connectionId]);
+    // Another holder keeps the poller's lease (as a dead process would until it lapses) and the last success ages.
+    const poll = (set: string) => sql(`UPDATE "${ordersSchema}".poll_state SET ${set} WHERE connection_id = $1`, [connectionId]);
+    // Taken only when free: a round in flight holds the lease until its end.
+    await waitFor(async () => (await sql(
+      `UPDATE "${ordersSchema}".poll_state SET lease_holder = 'a-dead-replica', lease_until = now() + interval '1 hour', last_poll_at = now() - interval '5 minutes'
+        WHERE connection_id = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING 1`, [connectionId])).length === 1, 40_000, 100);
     await sql(`UPDATE "${ordersSchema}".order_sync SET updated_at = now() - interval '10 minutes' WHERE connection_id = $1`, [connectionId]);
     expect((await ordersFlow()).orders.state).toBe('late');
 
-    // A round that fails (Ideris answers 500) makes it failing.
+    // The lease lapses; the next round finds Ideris answering 500 on every search page.
     await sandboxJson(h, 'POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'order/search', httpStatus: 500 });
     try {
-      await sql(`UPDATE "${ordersSchema}".poll_state SET next_poll_at = now() WHERE connection_id = $1`, [connectionId]);
-      await poller.pollIfDue(connectionId);
-      const failing = await ordersFlow();
-      expect(failing.orders.state).toBe('failing');
+      await poll(`lease_holder = NULL, lease_until = NULL, next_poll_at = now()`);
+      const failing = await waitFor(async () => {
+        const flow = await ordersFlow();
+        return flow.orders.state === 'failing' ? flow : undefined;
+      }, 40_000, 250);
       expect(failing.body.items[0].health).toBe('failing');
       expect(failing.orders.poller.lastError).toEqual(expect.any(String));
     } finally {
       await sandboxJson(h, 'DELETE', '/control/faults');
     }
-  });
+  }, 90_000);
 
   it('reports the connection\'s budgets and its activity per hour', async () => {
     const budget = await h.api('GET', `/api/v1/connections/${connectionId}/budget`);

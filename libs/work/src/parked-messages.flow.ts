@@ -21,7 +21,7 @@ export class ParkedMessagesFlow implements FlowSource {
       inbox: 't.redriven_at IS NULL',
       status: `CASE WHEN t.redriven_at IS NULL THEN 'gave_up' ELSE 'succeeded' END`,
       outcome: 't.error_kind',
-      reasonCode: `CASE WHEN t.error_kind = 'invalid' THEN 'invalid_message' ELSE 'parked_message' END`,
+      reasonCode: `CASE WHEN t.error_kind IN ('invalid', 'invalid-payload') THEN 'invalid_message' ELSE 'parked_message' END`,
       reasonDetail: `t.consumer || ': ' || t.error`,
       attempts: 't.attempts',
       createdAt: 't.parked_at',

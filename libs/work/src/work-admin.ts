@@ -81,8 +81,9 @@ export class WorkAdmin {
       return answer;
     }
     const filter = command.filter ?? {};
+    // A filter naming an id (`q`) targets that item whatever its state, so "retry order 2000123" can answer "already done".
     for (const flow of this.flows(filter.flow)) {
-      const items = await flow.queries.all(this.db, filter, WORK_LIST_CAP);
+      const items = await flow.queries.all(this.db, filter, WORK_LIST_CAP, Boolean(filter.q));
       if (items.length) tallyRetry(await flow.source.retry(this.db, items), answer);
     }
     return answer;

@@ -52,10 +52,10 @@ export function toView(t: FlowTable, row: WorkRow): WorkItemView {
 export class WorkQueries {
   constructor(readonly table: FlowTable) {}
 
-  /** The first `limit` items of the inbox, newest first, and how many match. */
-  async list(db: Queryable, filter: WorkFilter, limit: number): Promise<{ total: number; items: WorkItemView[] }> {
+  /** The first `limit` items of the inbox (or of every row: `anyState`), newest first, and how many match. */
+  async list(db: Queryable, filter: WorkFilter, limit: number, anyState = false): Promise<{ total: number; items: WorkItemView[] }> {
     const { where, params } = filterSql(filter);
-    const view = viewSql(this.table, this.table.inbox);
+    const view = viewSql(this.table, anyState ? 'true' : this.table.inbox);
     const [count] = await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM (${view}) v WHERE ${where}`, params);
     const found = limit > 0
       ? await rows<WorkRow>(db, `SELECT * FROM (${view}) v WHERE ${where} ORDER BY v.updated_at DESC, v.key LIMIT $${params.length + 1}`, [...params, limit])
@@ -63,9 +63,9 @@ export class WorkQueries {
     return { total: count?.n ?? 0, items: found.map((r) => toView(this.table, r)) };
   }
 
-  /** Every inbox item matching `filter` (a bulk retry), at most `cap`. */
-  async all(db: Queryable, filter: WorkFilter, cap: number): Promise<WorkItemView[]> {
-    return (await this.list(db, filter, cap)).items;
+  /** Every item matching `filter` (a bulk retry), at most `cap`. */
+  async all(db: Queryable, filter: WorkFilter, cap: number, anyState = false): Promise<WorkItemView[]> {
+    return (await this.list(db, filter, cap, anyState)).items;
   }
 
   async groups(db: Queryable, filter: WorkFilter): Promise<WorkGroup[]> {

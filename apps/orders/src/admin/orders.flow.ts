@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkItemView } from '@hub/contracts';
-import { eachItem, rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type SummaryRow } from '@hub/work';
-import { OrderSyncRepository } from '../import/order-sync.repository';
+import { rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type RetryVerdict, type SummaryRow } from '@hub/work';
+import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
 import { OrderRequeue } from './order-requeue';
 
 const PARKED = `t.state IN ('needs_mapping', 'invalid', 'refused')`;
@@ -42,7 +42,7 @@ export const ORDERS_TABLE: FlowTable = {
     tinyOrderNumber: 't.tiny_order_number',
     sku: 't.unknown_skus[1]',
   },
-  search: ['t.ideris_order_id', 't.marketplace_order_code', 't.tiny_order_id', 't.tiny_order_number'],
+  search: ['t.ideris_order_id', 't.marketplace_order_code', 't.tiny_order_id', 't.tiny_order_number', 't.unknown_skus[1]'],
   hitKind: 'order',
   label: `coalesce(t.marketplace, 'Ideris') || ' ' || coalesce(t.marketplace_order_code, t.ideris_order_id::text) || ' (' || t.state || ')'`,
   activity: [
@@ -98,17 +98,29 @@ export class OrdersFlow implements FlowSource {
     };
   }
 
-  /** The orders reprocess path: an imported order is done, a running one is left alone, the rest queue again. */
-  retry(_db: Queryable, items: WorkItemView[]) {
-    return eachItem(items, async (item) => {
-      const row = await this.orders.find(item.connectionId!, Number(item.key));
+  /**
+   * The orders reprocess path, in one read and one transaction for the whole selection: an imported order is done,
+   * a claimed one is left alone, a cancelled or skipped one is not retried, the rest queue again.
+   */
+  async retry(db: Queryable, items: WorkItemView[]): Promise<RetryVerdict[]> {
+    const found = await rows<OrderSyncRow & { claimed_until: Date | null }>(
+      db,
+      `SELECT o.* FROM order_sync o JOIN unnest($1::uuid[], $2::bigint[]) AS k(connection_id, ideris_order_id)
+          ON o.connection_id = k.connection_id AND o.ideris_order_id = k.ideris_order_id`,
+      [items.map((i) => i.connectionId), items.map((i) => i.key)],
+    );
+    const byKey = new Map(found.map((r) => [`${r.connection_id}|${r.ideris_order_id}`, r]));
+    const requeue: OrderSyncRow[] = [];
+    const verdicts = items.map((item): RetryVerdict => {
+      const row = byKey.get(`${item.connectionId}|${item.key}`);
       if (!row) return 'not_found';
       if (row.state === 'imported') return 'already_done';
       if (row.state === 'cancelled_before_import' || (row.state as string) === 'skipped') return 'not_retryable';
-      const claimedUntil = (row as unknown as { claimed_until: Date | null }).claimed_until;
-      if (row.work_status === 'running' && claimedUntil && new Date(claimedUntil).getTime() > Date.now()) return 'running';
-      await this.requeuer.requeue([row], 'operator-retry');
+      if (row.work_status === 'running' && row.claimed_until && new Date(row.claimed_until).getTime() > Date.now()) return 'running';
+      requeue.push(row);
       return 'queued';
-    }, 1);
+    });
+    if (requeue.length) await this.requeuer.requeue(requeue, 'operator-retry');
+    return verdicts;
   }
 }
