@@ -147,7 +147,11 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
     let accounts = await this.marketplaces.byId(connectionId);
     const unknown = orders.filter((order) => order.authenticationId !== undefined && !accounts.has(order.authenticationId));
     if (!sweep && unknown.length === 0) return accounts;
-    await this.selection.refresh(connectionId, ideris).catch((error: Error) => problems.push({ at: new Date().toISOString(), kind: 'marketplace-accounts', detail: error.message }));
+    // New orders wait on an unknown account (real-time); the sweep's re-read only keeps the list fresh (bulk).
+    const refresh = () => this.selection.refresh(connectionId, ideris);
+    await (unknown.length > 0 ? refresh() : runInLane('bulk', refresh)).catch((error: Error) =>
+      problems.push({ at: new Date().toISOString(), kind: 'marketplace-accounts', detail: error.message }),
+    );
     accounts = await this.marketplaces.byId(connectionId);
     const missing = unknown.filter((order) => !accounts.has(order.authenticationId!));
     if (missing.length === 0) return accounts;
