@@ -57,7 +57,7 @@ export class IderisOrderWritesApi {
       invoiceKey: typeof invoiceKey === 'string' && invoiceKey !== '' ? invoiceKey : undefined,
       trackingCode: typeof trackingCode === 'string' && trackingCode !== '' ? trackingCode : undefined,
       // ASSUMPTION: the order answers the assumed cancellation as `invoice.cancelled`.
-      invoiceCancelled: typeof invoice === 'object' && invoice !== null && (invoice as Record<string, unknown>)['cancelled'] === true,
+      invoiceCancelled: typeof invoice === 'object' && invoice !== null && (invoice as Record<string, unknown>)['cancelled'] === true ? true : undefined,
     };
   }
 

@@ -88,8 +88,8 @@ export class InvoiceSyncService {
     const fulfilment = new TinyFulfilmentApi(clients.tiny);
     let sendingCommitted = false;
     try {
-      // An unconfirmed send is finished on the path it started on.
-      const delivery = await this.deliveries.of(clients, row.state === 'sending' ? row.delivery_path : null);
+      // An unconfirmed send is finished on the path it started on (rows from before the choice existed: v3).
+      const delivery = await this.deliveries.of(clients, row.state === 'sending' ? (row.delivery_path ?? 'ideris_api') : null);
       if (row.state === 'sending' && row.access_key && (await delivery.readBackInvoice(binding.iderisOrderId, row.access_key, false)) === true) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
         await this.invoices.update(row.id, { state: 'sent', reason: null, ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });

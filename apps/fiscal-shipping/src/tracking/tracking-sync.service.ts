@@ -71,8 +71,8 @@ export class TrackingSyncService {
     const { tiny } = clients;
     let sendingCommitted = false;
     try {
-      // An unconfirmed send is finished on the path it started on.
-      const ideris = await this.deliveries.of(clients, row.state === 'sending' ? row.delivery_path : null);
+      // An unconfirmed send is finished on the path it started on (rows from before the choice existed: v3).
+      const ideris = await this.deliveries.of(clients, row.state === 'sending' ? (row.delivery_path ?? 'ideris_api') : null);
       if (row.state === 'sending' && row.tracking_code && (await ideris.readBackTracking(binding.iderisOrderId, row.tracking_code)) === true) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
         if (row.marker_state === 'marked') {
