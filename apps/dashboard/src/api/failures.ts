@@ -3,6 +3,8 @@ import type { FailureGroup, Page, RetryFilter, RetryResult, WorkItemDetail, Work
 import type { FailuresSearch } from '../lib/search';
 
 export const FAILURES_LIMIT = 50;
+/** The inbox pages up to offset + limit ≤ 5000 (a merge over every service); exports stop there. */
+export const FAILURES_MAX_ROWS = 5000;
 
 export const fetchFailures = (s: FailuresSearch, limit = FAILURES_LIMIT, offset = s.offset ?? 0) =>
   api<Page<WorkItemView>>('GET', '/failures', { query: { connectionId: s.connectionId, flow: s.flow, reasonCode: s.reasonCode, status: s.status, q: s.q, limit, offset } });

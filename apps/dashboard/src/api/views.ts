@@ -10,7 +10,8 @@ export type SwitchableFlow = (typeof SWITCHABLE_FLOWS)[number];
 
 export type Situation = 'not_installed' | 'not_configured' | 'active' | 'inactive';
 export type Health = 'ok' | 'late' | 'failing' | 'inactive' | 'not_set_up';
-export type FlowState = 'ok' | 'late' | 'failing' | 'idle' | 'off';
+/** `unknown`: the service owning the flow did not answer in time (health ignores it). */
+export type FlowState = 'ok' | 'late' | 'failing' | 'idle' | 'off' | 'unknown';
 
 export interface Page<T> {
   total: number;
@@ -26,6 +27,9 @@ export interface FlowFreshness {
   expectedEverySeconds: number;
   failures: number;
   pending: number;
+  lastFailureAt?: string | null;
+  oldestPendingAt?: string | null;
+  poller?: { lastSuccessAt: string | null; lastFailureAt: string | null; lastError: string | null };
 }
 
 export interface OverviewRow {
@@ -40,6 +44,10 @@ export interface OverviewRow {
 export interface Overview extends Page<OverviewRow> {
   counts: Record<Health, number>;
   generatedAt: string;
+}
+
+export interface WithPartial {
+  partial?: string[];
 }
 
 export type WorkStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'gave_up';
@@ -113,11 +121,13 @@ export interface SearchHit {
   connectionId: string | null;
   connectionName: string | null;
   label: string;
-  refs: ItemRefs;
+  refs: ItemRefs & { ref?: string };
+  flow?: Flow;
 }
 
 export interface Budget {
-  limitPerMinute: number;
+  /** null until the account made its first call (the limit is learned from Tiny's answers). */
+  limitPerMinute: number | null;
   usedLastMinute: number;
   byLane: { realtime: number; normal: number; bulk: number };
   queued: number;

@@ -47,14 +47,14 @@ export function Pager({ total, limit, offset, onOffset }: { total: number; limit
 }
 
 /** Exports the whole server-side list of the current filter, not only the page on screen. */
-export function CsvButton<T>({ filename, columns, fetchPage }: { filename: string; columns: CsvColumn<T>[]; fetchPage: (limit: number, offset: number) => Promise<{ total: number; items: T[] }> }) {
+export function CsvButton<T>({ filename, columns, fetchPage, maxRows }: { filename: string; columns: CsvColumn<T>[]; fetchPage: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>; maxRows?: number }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = async () => {
     setBusy(true);
     setError(null);
     try {
-      downloadCsv(filename, toCsv(columns, await fetchAllPages(fetchPage)));
+      downloadCsv(filename, toCsv(columns, await fetchAllPages(fetchPage, maxRows)));
     } catch (e) {
       setError(e);
     } finally {

@@ -19,7 +19,7 @@ export function toCsv<T>(columns: CsvColumn<T>[], rows: T[]): string {
 export async function fetchAllPages<T>(fetchPage: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>, max = 20_000): Promise<T[]> {
   const all: T[] = [];
   for (let offset = 0; offset < max; offset += 500) {
-    const page = await fetchPage(500, offset);
+    const page = await fetchPage(Math.min(500, max - offset), offset);
     all.push(...page.items);
     if (page.items.length < 500 || all.length >= page.total) break;
   }

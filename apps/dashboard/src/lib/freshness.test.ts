@@ -37,6 +37,7 @@ describe('freshnessCell', () => {
     ['late that never worked', flow({ state: 'late', lastSuccessAt: null }), 'atrasado (nunca)', 'late'],
     ['failing', flow({ state: 'failing', failures: 4 }), 'falhando', 'failing'],
     ['off', flow({ state: 'off' }), 'desligado', 'off'],
+    ['a service that did not answer', flow({ state: 'unknown' }), 'sem resposta', 'idle'],
     ['idle with history', flow({ state: 'idle', lastSuccessAt: minutesAgo(120) }), 'há 2 h', 'idle'],
     ['idle never moved', flow({ state: 'idle', lastSuccessAt: null }), 'sem movimento', 'idle'],
     ['no data', undefined, '—', 'idle'],

@@ -17,8 +17,11 @@ export function freshnessCell(flow: FlowFreshness | undefined, now: number = Dat
   const last = flow.lastSuccessAt ? ago(flow.lastSuccessAt, now) : 'nunca';
   const expected = `esperado ${cadence(flow.expectedEverySeconds)}`;
   const pending = flow.pending > 0 ? `, ${flow.pending} pendente${flow.pending === 1 ? '' : 's'}` : '';
-  const title = `último sucesso: ${last}; ${expected}${pending}`;
+  const pollerError = flow.poller?.lastError ? `; último erro: ${flow.poller.lastError}` : '';
+  const title = `último sucesso: ${last}; ${expected}${pending}${pollerError}`;
   switch (flow.state) {
+    case 'unknown':
+      return { text: 'sem resposta', tone: 'idle', title: 'o serviço deste fluxo não respondeu a tempo' };
     case 'off':
       return { text: 'desligado', tone: 'off', title: 'fluxo desligado nesta conexão' };
     case 'failing':
@@ -53,4 +56,5 @@ export const FLOW_STATE_LABEL: Record<FlowState, string> = {
   failing: 'falhando',
   idle: 'sem movimento',
   off: 'desligado',
+  unknown: 'sem resposta',
 };

@@ -23,7 +23,9 @@ export const REASON_TEXT: Record<string, string> = {
   invalid_customer: 'Cliente com CPF/CNPJ ou endereço inválido',
   item_without_sku: 'Item sem SKU e sem código do anúncio: não há como fazer o de-para',
   invalid_order: 'Pedido com dados inválidos para o Tiny',
-  gave_up: 'Tentativas esgotadas',
+  gave_up: 'Tentativas esgotadas: o Tiny ou a Ideris não responderam',
+  imported: 'Importado',
+  cancelled_before_import: 'Cancelado no marketplace antes de importar',
   retrying: 'Falha temporária; nova tentativa automática',
   tiny_auth: 'Token do Tiny inválido ou expirado',
   ideris_auth: 'Chave da Ideris inválida ou expirada',
@@ -56,7 +58,9 @@ export const REASON_TEXT: Record<string, string> = {
   // situação (status)
   cancelled_after_invoice: 'Cancelado no marketplace depois de faturado: decidir no Tiny',
   status_write_unconfirmed: 'Mudança de situação enviada sem confirmação do outro lado',
-  in_sync: 'Em dia',
+  in_sync: 'Sincronizado',
+  synced: 'Sincronizado',
+  writing: 'Gravando',
   // mensagens paradas (parked messages)
   invalid_message: 'Mensagem inválida, parada sem novas tentativas',
   parked_message: 'Mensagem parada depois de esgotar as tentativas',

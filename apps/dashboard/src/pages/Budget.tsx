@@ -9,15 +9,24 @@ import { ago, formatDateTime } from '../lib/format';
 import { FLOW_LABEL } from '../lib/reasons';
 
 function BudgetCard({ name, b, series }: { name: string; b: Budget; series: number[] }) {
-  const pct = Math.min(100, Math.round((b.usedLastMinute / Math.max(1, b.limitPerMinute)) * 100));
+  const limit = b.limitPerMinute;
+  const pct = limit ? Math.min(100, Math.round((b.usedLastMinute / Math.max(1, limit)) * 100)) : 0;
   return (
     <div className="card">
       <h3>{name}</h3>
-      <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={b.limitPerMinute} aria-valuenow={b.usedLastMinute} aria-label={`${name}: chamadas no último minuto`}>
+      <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={limit ?? 0} aria-valuenow={b.usedLastMinute} aria-label={`${name}: chamadas no último minuto`}>
         <div className={`meter-fill ${pct >= 90 ? 'hot' : pct >= 70 ? 'warm' : ''}`} style={{ width: `${pct}%` }} />
       </div>
       <p>
-        <strong>{b.usedLastMinute}</strong> de {b.limitPerMinute} chamadas/min ({pct}%)
+        {limit ? (
+          <>
+            <strong>{b.usedLastMinute}</strong> de {limit} chamadas/min ({pct}%)
+          </>
+        ) : (
+          <>
+            <strong>{b.usedLastMinute}</strong> chamadas/min (limite ainda desconhecido: nenhuma chamada feita)
+          </>
+        )}
       </p>
       <table className="grid compact">
         <tbody>
@@ -46,7 +55,7 @@ function BudgetCard({ name, b, series }: { name: string; b: Budget; series: numb
         </tbody>
       </table>
       {b.pausedUntil ? <div className="error">Pausado pela API até {formatDateTime(b.pausedUntil)}</div> : null}
-      <Bars values={series} max={b.limitPerMinute} label={`${name}: chamadas por minuto na última hora`} tone={name === 'Tiny' ? 'tiny' : 'ideris'} />
+      <Bars values={series} max={limit ?? undefined} label={`${name}: chamadas por minuto na última hora`} tone={name === 'Tiny' ? 'tiny' : 'ideris'} />
       <p className="sub">chamadas por minuto, última hora (escala: o limite)</p>
     </div>
   );

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
-import { FAILURES_LIMIT, fetchFailureGroups, fetchFailures, retryFilter, retryFilterOf, retryRefs } from '../api/failures';
+import { FAILURES_LIMIT, FAILURES_MAX_ROWS, fetchFailureGroups, fetchFailures, retryFilter, retryFilterOf, retryRefs } from '../api/failures';
 import { FLOWS, type Flow, type WorkItemView } from '../api/views';
 import { BulkRetry } from '../components/BulkRetry';
 import { ConnectionPicker } from '../components/ConnectionPicker';
@@ -208,7 +208,7 @@ export function FailuresPage() {
           </span>
         ) : null}
         <span className="spacer" />
-        <CsvButton filename="falhas.csv" columns={failuresCsv} fetchPage={(limit, offset) => fetchFailures(search, limit, offset)} />
+        <CsvButton filename="falhas.csv" columns={failuresCsv} maxRows={FAILURES_MAX_ROWS} fetchPage={(limit, offset) => fetchFailures(search, limit, offset)} />
       </div>
       <BulkRetry selected={[...selected]} total={list.data?.total ?? 0} onSelection={retryRefs} onFilter={() => retryFilter(retryFilterOf(search))} onDone={refresh} filterDisabledReason={search.status ? 'Tire o filtro de situação para reenviar tudo do filtro' : undefined} />
       <ErrorBox error={list.error} />

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { api } from '../api/client';
 import { SWITCHABLE_FLOWS, type Health, type Overview, type OverviewRow } from '../api/views';
 import { Badge, CsvButton, Empty, ErrorBox, Loading, Pager } from '../components/ui';
+import { Partial } from './Failures';
 import { ago, formatCnpj } from '../lib/format';
 import { freshnessCell, HEALTH_LABEL, SITUATION_LABEL } from '../lib/freshness';
 import { FLOW_LABEL } from '../lib/reasons';
@@ -127,6 +128,7 @@ export function OverviewPage() {
         <CsvButton filename="conexoes.csv" columns={overviewCsv} fetchPage={(limit, offset) => fetchOverview(search, limit, offset)} />
       </div>
       <ErrorBox error={query.error} />
+      <Partial services={data?.partial} />
       {query.isPending ? <Loading /> : null}
       {data && data.items.length === 0 ? (
         <Empty>

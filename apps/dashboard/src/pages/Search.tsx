@@ -9,6 +9,13 @@ const KIND: Record<SearchHit['kind'], string> = { connection: 'Conexão', order:
 
 function HitLink({ hit }: { hit: SearchHit }) {
   const order = hit.refs.iderisOrderId ? Number(hit.refs.iderisOrderId) : undefined;
+  if (hit.refs.ref && hit.kind !== 'connection') {
+    return (
+      <Link to="/falhas/item" search={{ ref: hit.refs.ref }}>
+        {hit.label}
+      </Link>
+    );
+  }
   switch (hit.kind) {
     case 'connection':
       return (
