@@ -13,6 +13,8 @@ const depConstraints = [
   // The sandbox plays the external APIs: it must not share the clients' models, or a wrong
   // assumption in a client would be mirrored instead of caught.
   { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:infra'] },
+  // The dashboard is a browser bundle: it speaks to the gateway over HTTP only (types from its OpenAPI).
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
 ];
 
 /** Tests may also use the testing lib and start the sandbox in-process (its app factory only). */
@@ -53,7 +55,7 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$', '^(\\.\\./)+(apps/)?orders/src/app\\.module$'], depConstraints: testDepConstraints }],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['^(\\.\\./)+(apps/)?sandbox/src/sandbox-app$', '^(\\.\\./)+(apps/)?gateway/test/gateway-harness$', '^(\\.\\./)+(apps/)?(orders|catalog|fiscal-shipping|status-sync)/src/app\\.module$'], depConstraints: testDepConstraints }],
     },
   },
 ];

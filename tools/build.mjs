@@ -1,5 +1,6 @@
 // Compiles every app and lib with swc into dist/, keeping the source layout and rewriting the
-// @hub/* path aliases into relative requires (so `node dist/apps/<app>/src/main.js` runs as is).
+// @hub/* path aliases into relative requires (so `node dist/apps/<app>/src/main.js` runs as is),
+// then builds the operator dashboard (apps/dashboard, Vite) into dist/dashboard, which the gateway serves.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +20,10 @@ try {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   execFileSync(
     join(root, 'node_modules/.bin/swc'),
-    ['apps', 'libs', '-d', 'dist', '--config-file', config, '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/test/**', '--quiet'],
+    ['apps', 'libs', '-d', 'dist', '--config-file', config, '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/test/**,apps/dashboard/**', '--quiet'],
     { cwd: root, stdio: 'inherit' },
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+execFileSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

@@ -9,15 +9,19 @@ const root = resolve(import.meta.dirname, '..');
 const [pg, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 log(`PostgreSQL: ${pg.source}; NATS: ${nats.source}`);
 mkdirSync(join(root, '.run'), { recursive: true });
-for (const f of ['jest-unit.json', 'jest-integration.json']) rmSync(join(root, '.run', f), { force: true });
+const RESULTS = ['jest-unit.json', 'jest-integration.json', 'vitest.json', 'e2e.json'];
+for (const f of RESULTS) rmSync(join(root, '.run', f), { force: true });
 const env = { ...process.env, DATABASE_URL: pg.url, NATS_URL: nats.url };
 
 const steps = [
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['dashboard type-check', 'npx', ['tsc', '-p', 'apps/dashboard/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs', 'tools']],
   ['build', 'node', ['tools/build.mjs']],
   ['unit tests', 'npx', ['jest', '--selectProjects', 'unit', '--ci', '--json', '--outputFile=.run/jest-unit.json']],
+  ['component tests', 'npx', ['vitest', 'run', '--config', 'apps/dashboard/vite.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${join(root, '.run', 'vitest.json')}`]],
   ['integration tests', 'npx', ['jest', '--selectProjects', 'integration', '--ci', '--runInBand', '--json', '--outputFile=.run/jest-integration.json']],
+  ['browser tests', 'node', ['apps/dashboard/e2e/run.mjs']],
 ];
 const only = process.argv.slice(2);
 let passed = 0;
@@ -36,7 +40,7 @@ for (const [name, cmd, args] of steps) {
 }
 log(`all ${passed} steps passed`);
 const counts = { passed: 0, failed: 0, skipped: 0 };
-for (const f of ['jest-unit.json', 'jest-integration.json']) {
+for (const f of RESULTS) {
   const file = join(root, '.run', f);
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8'));

@@ -148,7 +148,7 @@ const receivers = await call('POST', `${sb}/control/ideris/notification-urls`, {
 const connection = await call('POST', `${gw}/api/v1/connections`, {
   name: `bench fiscal ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: seller.idEcommerce,
   tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, iderisInvoiceUrl: receivers.invoiceUrl, iderisTrackingUrl: receivers.trackingUrl,
-  settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, invoiceTrackingPath: path },
+  settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, invoiceTrackingPath: path, newMarketplaceAccounts: 'import' },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
 const admin = (path) => call('GET', `${gw}/api/v1/connections/${connection.id}${path}`, undefined, auth);
@@ -175,7 +175,7 @@ if (dropped > 0) {
 if (faultRate > 0) {
   const every = Math.max(2, Math.round(1 / faultRate));
   const writes = viaUrls ? ['notifications/nota-fiscal', 'notifications/rastreio'] : ['order/invoice', 'order/tracking'];
-  for (const endpoint of [...writes, 'order/status']) {
+  for (const endpoint of [...writes, 'put order']) {
     await call('POST', `${sb}/control/faults`, { system: 'ideris', account: seller.key, endpoint, httpStatus: 503, skip: 3, every });
   }
   await call('POST', `${sb}/control/faults`, { system: 'tiny', account: seller.token, endpoint: 'pedido.alterar.situacao', httpStatus: 503, skip: 1, every: Math.max(2, Math.round(every / 4)) });
@@ -542,7 +542,7 @@ const backwardSamples = [...backwardTiny.map((w) => ({ side: 'tiny', ...w })), .
 });
 const repeated = (writes, key) => writes.length - new Set(writes.map(key)).size;
 const missingSamples = statusesMissingInIderis(ideFinal, tinyFinal);
-const injected = (await call('GET', `${sb}/control/faults`)).filter((f) => f.account === seller.key && f.endpoint === 'order/status').reduce((n, f) => n + f.applied, 0);
+const injected = (await call('GET', `${sb}/control/faults`)).filter((f) => f.account === seller.key && f.endpoint === 'put order').reduce((n, f) => n + f.applied, 0);
 const cancelledOpen = list((o) => o.group === 'open' && o.cancel);
 const cancelledInvoiced = list((o) => o.group !== 'open' && o.cancel);
 const attentionList = await admin('/status/orders?needsAttention=true&limit=500').catch(() => ({ needsAttention: null, orders: [] }));

@@ -59,7 +59,7 @@ for (const name of ['Mercado Livre', 'Shopee', 'Amazon']) await call('POST', `${
 const auth = { authorization: `Bearer ${secrets.ADMIN_API_KEYS}` };
 const connection = await call('POST', `${gw}/api/v1/connections`, {
   name: `bench ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: 1,
-  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit },
+  tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, newMarketplaceAccounts: 'import' },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
 

@@ -15,6 +15,7 @@ import { KitStock } from './stock/kit-stock';
 import { StockUpdatesFeed } from './stock/stock-updates-feed';
 import { StockFeed1764200000505 } from './migrations/1764200000505-stock-feed';
 import { Products1764200000502 } from './migrations/1764200000502-products';
+import { CatalogWorkIndexes1764800000500 } from './migrations/1764800000500-dash-api-work-indexes';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -38,6 +39,12 @@ import { StockNotificationHandler } from './stock/stock-notification.handler';
 import { StockPushService } from './stock/stock-push.service';
 import { StockPusher } from './stock/stock-pusher';
 import { StockRepository } from './stock/stock.repository';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { StockFlow } from './admin/work/stock.flow';
+import { PricesFlow } from './admin/work/prices.flow';
+import { ProductsFlow } from './admin/work/products.flow';
+import { TinyProductSearchController } from './admin/work/tiny-product-search.controller';
 
 @Module({})
 export class CatalogAppModule {
@@ -51,11 +58,11 @@ export class CatalogAppModule {
           connectionsConsumer: Consumers.catalogConnections,
           consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders, Consumers.catalogProducts],
           streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
-          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505],
+          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505, CatalogWorkIndexes1764800000500],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StockAdminController, PriceAdminController, TinyProductReplyController, ProductAdminController, ProductImportAdminController],
+      controllers: [StockAdminController, PriceAdminController, TinyProductReplyController, ProductAdminController, ProductImportAdminController, TinyProductSearchController, createWorkAdminController('catalog')],
       providers: [
         ConnectionClients,
         StockRepository,
@@ -81,6 +88,14 @@ export class CatalogAppModule {
         TinyProductWriteService,
         TinyProductWriter,
         ProductImportScheduler,
+        StockFlow,
+        PricesFlow,
+        ProductsFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (stock: StockFlow, prices: PricesFlow, products: ProductsFlow, parking: ParkingService) => [stock, prices, products, new ParkedMessagesFlow('catalog', parking)],
+          inject: [StockFlow, PricesFlow, ProductsFlow, ParkingService],
+        },
       ],
     };
   }

@@ -14,6 +14,7 @@ import { InvoiceSyncRepository } from './invoices/invoice-sync.repository';
 import { InvoiceSyncService } from './invoices/invoice-sync.service';
 import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
 import { FailedAttempts1764200000601 } from './migrations/1764200000601-failed-attempts';
+import { FiscalWorkIndexes1764800000600 } from './migrations/1764800000600-dash-api-work-indexes';
 import { DeliveryPaths1764801500300 } from './migrations/1764801500300-fid-seedpath-delivery-paths';
 import { IderisDeliveries } from './delivery/ideris-delivery';
 import { InvoiceCancellationService } from './invoices/invoice-cancellation.service';
@@ -21,6 +22,10 @@ import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
 import { TrackingNotificationHandler } from './tracking/tracking-notification.handler';
 import { TrackingSyncRepository } from './tracking/tracking-sync.repository';
 import { TrackingSyncService } from './tracking/tracking-sync.service';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { InvoicesFlow } from './admin/work/invoices.flow';
+import { TrackingFlow } from './admin/work/tracking.flow';
 
 @Module({})
 export class FiscalShippingAppModule {
@@ -34,11 +39,11 @@ export class FiscalShippingAppModule {
           connectionsConsumer: Consumers.fiscalShippingConnections,
           consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, DeliveryPaths1764801500300],
+          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, FiscalWorkIndexes1764800000600, DeliveryPaths1764801500300],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [FiscalAdminController],
+      controllers: [FiscalAdminController, createWorkAdminController('fiscal-shipping')],
       providers: [
         { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
         ConnectionClients,
@@ -54,6 +59,13 @@ export class FiscalShippingAppModule {
         TrackingSyncService,
         TrackingNotificationHandler,
         FiscalRecheckScheduler,
+        InvoicesFlow,
+        TrackingFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (invoices: InvoicesFlow, tracking: TrackingFlow, parking: ParkingService) => [invoices, tracking, new ParkedMessagesFlow('fiscal-shipping', parking)],
+          inject: [InvoicesFlow, TrackingFlow, ParkingService],
+        },
       ],
     };
   }

@@ -11,12 +11,15 @@ import { AuditInterceptor } from './access/audit.interceptor';
 import { ParkedMessagesController } from './admin/parked-messages.controller';
 import { RPC_CLIENT, ServiceRpc } from './admin/rpc-client';
 import { OrdersController } from './orders/orders.controller';
+import { MarketplacesController } from './orders/marketplaces.controller';
 import { FiscalController } from './fiscal/fiscal.controller';
 import { StatusController } from './status/status.controller';
 import { PricesController } from './catalog/prices.controller';
 import { StockController } from './catalog/stock.controller';
 import { ProductsController } from './catalog/products.controller';
 import { AdminApiKeys, ApiKeyGuard } from './common/api-key.guard';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DASHBOARD_PROVIDERS } from './dashboard/dashboard.providers';
 import { ConnectionEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService, PublicUrl } from './connections/connections.service';
@@ -54,7 +57,7 @@ export class GatewayAppModule {
         HealthModule.register([DatabaseHealthIndicator, NatsHealthIndicator]),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [AccessController, ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController],
+      controllers: [AccessController, ConnectionsController, TinyWebhookController, ParkedMessagesController, OrdersController, MarketplacesController, FiscalController, StatusController, PricesController, StockController, ProductsController, MetricsController, DashboardController],
       providers: [
         AccessService,
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
@@ -69,6 +72,7 @@ export class GatewayAppModule {
         WebhookConnectionCache,
         TinyNotificationIntake,
         TinyProductWebhook,
+        ...DASHBOARD_PROVIDERS,
       ],
     };
   }

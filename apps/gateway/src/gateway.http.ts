@@ -4,11 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { DependencyOutageFilter } from './common/outage.filter';
 import { createValidationPipe } from './common/validation';
+import { serveDashboard } from './dashboard/dashboard-static';
 import type { GatewayConfig } from './gateway.config';
 
 /**
  * HTTP set-up shared by main and the tests: JSON bodies only under /api (webhooks read their raw body
- * themselves, with their own limit), validation, OpenAPI at /api/docs.
+ * themselves, with their own limit), validation, OpenAPI at /api/docs, and the operator dashboard at `/`
+ * when it was built (apps/dashboard → dist/dashboard).
  */
 export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
   app.use('/api', json({ limit: config.ADMIN_BODY_LIMIT }));
@@ -24,4 +26,5 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  serveDashboard(app);
 }

@@ -136,7 +136,7 @@ export async function createSandboxConnection(h: GatewayHarness, name = uniqueSu
     tinyIntegrationId: 777,
     tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
     iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-    settings: { tinyCallsPerMinute: SELLER.callsPerMinute, iderisCallsPerMinute: SELLER.callsPerMinute },
+    settings: { tinyCallsPerMinute: SELLER.callsPerMinute, iderisCallsPerMinute: SELLER.callsPerMinute, newMarketplaceAccounts: 'import' },
   });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

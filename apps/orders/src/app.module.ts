@@ -13,6 +13,14 @@ import { Orders1764200000400 } from './migrations/1764200000400-orders';
 import { OrderDetailCache1764200000401 } from './migrations/1764200000401-order-detail-cache';
 import { OrderClaim1764200000402 } from './migrations/1764200000402-order-claim';
 import { SkuMappingService } from './sku-mapping/sku-mapping.service';
+import { OrderRequeue } from './admin/order-requeue';
+import { OrdersFlow } from './admin/orders.flow';
+import { OrdersWorkIndexes1764800000100 } from './migrations/1764800000100-dash-api-work-indexes';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { MarketplaceAccountRepository } from './marketplaces/marketplace-account.repository';
+import { MarketplaceSelectionService } from './marketplaces/marketplace-selection.service';
+import { MarketplaceAccounts1764800000100 } from './migrations/1764800000100-fid-ideris-marketplace-accounts';
 
 @Module({})
 export class OrdersAppModule {
@@ -26,12 +34,15 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, OrdersWorkIndexes1764800000100, MarketplaceAccounts1764800000100],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [OrdersAdminController],
-      providers: [ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller],
+      controllers: [OrdersAdminController, createWorkAdminController('orders')],
+      providers: [
+        ConnectionClients, OrderSyncRepository, SkuMappingService, OrderImportService, OrderImportHandler, IderisOrderPoller, OrderRequeue, OrdersFlow, MarketplaceAccountRepository, MarketplaceSelectionService,
+        { provide: WORK_FLOW_SOURCES, useFactory: (orders: OrdersFlow, parking: ParkingService) => [orders, new ParkedMessagesFlow('orders', parking)], inject: [OrdersFlow, ParkingService] },
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 export interface SandboxConfig {
-  /** Lifetime of the JWTs issued by the Ideris login (the real lifetime is undocumented; ~24 h is inferred). */
+  /** Lifetime of the JWTs issued by the Ideris login: 8 h, as real v3 tokens (exp − iat = 28,800 s, docs/contracts.md#ideris-login). */
   iderisTokenTtlSeconds: number;
   /** Secret the sandbox signs its Ideris JWTs with; clients never verify it. */
   iderisJwtSecret: string;
@@ -13,7 +13,7 @@ export interface SandboxConfig {
 export const SANDBOX_CONFIG = Symbol('SANDBOX_CONFIG');
 
 export const DEFAULT_SANDBOX_CONFIG: SandboxConfig = {
-  iderisTokenTtlSeconds: 24 * 60 * 60,
+  iderisTokenTtlSeconds: 8 * 60 * 60,
   iderisJwtSecret: 'sandbox-ideris-secret',
   logRequests: true,
   webhookTimeScale: 1,

@@ -9,6 +9,7 @@ import { IderisAccountStore } from './ideris/ideris-account.store';
 import { IderisAuthService } from './ideris/ideris-auth.service';
 import { IderisCatalogController } from './ideris/ideris-catalog.controller';
 import { IderisWritesController } from './ideris/ideris-writes.controller';
+import { IderisOrderStatusController } from './ideris/ideris-order-status.controller';
 import { IderisNotificationsController } from './ideris/ideris-notifications.controller';
 import { IderisCallService } from './ideris/ideris-call.service';
 import { IderisDataStore } from './ideris/ideris-data.store';
@@ -35,7 +36,7 @@ export class SandboxModule {
   static forRoot(config: SandboxConfig): DynamicModule {
     return {
       module: SandboxModule,
-      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, ControlController, TinyControlController, TinyWebhookControlController, IderisControlController, IderisNotificationsController],
+      controllers: [HealthController, TinyController, IderisLoginController, IderisOrdersController, IderisCatalogController, IderisWritesController, IderisOrderStatusController, ControlController, TinyControlController, TinyWebhookControlController, IderisControlController, IderisNotificationsController],
       providers: [
         { provide: SANDBOX_CONFIG, useValue: config },
         CallStatsStore,

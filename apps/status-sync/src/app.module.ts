@@ -8,11 +8,15 @@ import { ConnectionClients } from '@hub/integrations';
 import { IderisStatusPoller } from './ideris-to-tiny/ideris-status.poller';
 import { StatusSync1764200000700 } from './migrations/1764200000700-status-sync';
 import { LongOpenOrders1764200000701 } from './migrations/1764200000701-long-open-orders';
+import { StatusWorkIndexes1764800000700 } from './migrations/1764800000700-dash-api-work-indexes';
 import { OrderStatusSyncService } from './order-status/order-status-sync.service';
 import { OrderStatusRepository } from './order-status/order-status.repository';
 import { ImportedOrderHandler } from './read-model/imported-order.handler';
 import { StatusMapService } from './status-map/status-map.service';
 import { TinySituationHandler } from './tiny-to-ideris/tiny-situation.handler';
+import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
+import { ParkingService } from '@hub/messaging';
+import { StatusFlow } from './admin/work/status.flow';
 
 @Module({})
 export class StatusSyncAppModule {
@@ -26,12 +30,18 @@ export class StatusSyncAppModule {
           connectionsConsumer: Consumers.statusSyncConnections,
           consumers: [Consumers.statusSyncOrders, Consumers.statusSyncSituations, Consumers.statusSyncOrderUpdates],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [StatusSync1764200000700, LongOpenOrders1764200000701],
+          migrations: [StatusSync1764200000700, LongOpenOrders1764200000701, StatusWorkIndexes1764800000700],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [StatusAdminController],
-      providers: [ConnectionClients, OrderStatusRepository, StatusMapService, OrderStatusSyncService, ImportedOrderHandler, TinySituationHandler, IderisStatusPoller],
+      controllers: [StatusAdminController, createWorkAdminController('status-sync')],
+      providers: [ConnectionClients, OrderStatusRepository, StatusMapService, OrderStatusSyncService, ImportedOrderHandler, TinySituationHandler, IderisStatusPoller, StatusFlow,
+        {
+          provide: WORK_FLOW_SOURCES,
+          useFactory: (status: StatusFlow, parking: ParkingService) => [status, new ParkedMessagesFlow('status-sync', parking)],
+          inject: [StatusFlow, ParkingService],
+        },
+      ],
     };
   }
 }

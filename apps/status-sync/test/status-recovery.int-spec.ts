@@ -189,7 +189,7 @@ describe('status sync keeps every change through long-open orders, crashed write
 
   it('finishes, at the next poll round, an Ideris status write whose call failed (Ideris 503), once', async () => {
     const order = imported[7]!;
-    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'order/status', httpStatus: 503, times: 1 });
+    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'put order', httpStatus: 503, times: 1 });
     await sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
     await waitFor(async () => (await statusOf(order.iderisOrderId)).history.some((e: { kind: string }) => e.kind === 'write-failed'), 15_000, 100);
     expect(await iderisChanges(order.iderisOrderId)).toEqual([]);
@@ -215,7 +215,7 @@ describe('status sync keeps every change through long-open orders, crashed write
   it('decides at once a marketplace cancellation that lands between its read and its status write (Ideris refuses the write)', async () => {
     const order = imported[5]!;
     // The write waits 2 s inside Ideris; the marketplace cancels the order meanwhile.
-    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'order/status', latencyMs: 2000, times: 1 });
+    await sandbox('POST', '/control/faults', { system: 'ideris', account: SELLER.iderisPrivateKey, endpoint: 'put order', latencyMs: 2000, times: 1 });
     await sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
     await waitFor(async () => (await sql<{ pending_side: string | null }>(`SELECT pending_side FROM "${statusSchema}".order_status WHERE connection_id = $1 AND ideris_order_id = $2`, [connectionId, order.iderisOrderId]))[0]!.pending_side === 'ideris', 15_000, 20);
     await new Promise((r) => setTimeout(r, 300));

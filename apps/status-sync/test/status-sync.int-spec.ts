@@ -37,7 +37,7 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
   const iderisJwt = async (): Promise<string> => sandbox('POST', '/ideris/login', SELLER.iderisPrivateKey);
   /** What a seller (or the marketplace) does in Ideris: one status write through the API. */
   const changeInIderis = async (orderId: number, statusId: number) => {
-    await sandbox('PUT', '/ideris/order/status', { orderId, statusId }, { authorization: `Bearer ${await iderisJwt()}` });
+    await sandbox('PUT', '/ideris/order', { orderId, statusId }, { authorization: `Bearer ${await iderisJwt()}` });
     testIderisWrites.push(orderId);
   };
   const iderisStatus = async (orderId: number): Promise<number> => (await sandbox('GET', `/ideris/order/${orderId}`, undefined, { authorization: `Bearer ${await iderisJwt()}` })).obj.statusId;
@@ -52,7 +52,7 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
     const calls = await sandbox('GET', '/control/calls');
     const sum = (system: 'tiny' | 'ideris', endpoint: string) =>
       Object.values(calls[system] as Record<string, { endpoints: Record<string, { ok: number }> }>).reduce((n, account) => n + Object.entries(account.endpoints).filter(([name]) => name.includes(endpoint)).reduce((m, [, e]) => m + e.ok, 0), 0);
-    return { tiny: sum('tiny', 'pedido.alterar.situacao'), ideris: sum('ideris', 'order/status') };
+    return { tiny: sum('tiny', 'pedido.alterar.situacao'), ideris: sum('ideris', 'put order') };
   };
   const hubWrites = async (): Promise<{ tiny: number; ideris: number }> => (await h.api('GET', `/api/v1/connections/${connectionId}/status/orders`)).body.writes;
   const settle = () => new Promise((r) => setTimeout(r, 3_000));

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { migrateServiceSchema } from '@hub/platform';
 import { AccountBudget } from './account-budget';
 import { BudgetTables1764200000300 } from './budget-tables.migration';
+import { BudgetMinutes1764800000300 } from './budget-minutes.migration';
+import type { BudgetReport } from './budget-report';
 import { BudgetStore } from './budget-store';
 
 export const API_BUDGET_SCHEMA = 'api_budget';
@@ -37,7 +39,7 @@ export class ApiBudget {
 
   static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number } = {}): Promise<ApiBudget> {
     const schema = options.schema ?? API_BUDGET_SCHEMA;
-    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300] });
+    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300] });
     return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
   }
 
@@ -56,6 +58,16 @@ export class ApiBudget {
     return this.account(key, () =>
       this.create(key, 'ideris', { limitPerMinute: overrides.callsPerMinute ?? PROVIDER_DEFAULTS.iderisCallsPerMinute, maxConcurrent: PROVIDER_DEFAULTS.iderisMaxConcurrent }, true),
     );
+  }
+
+  /** The bucket key of a provider account: what `report` reads. */
+  static keyOf(provider: 'tiny' | 'ideris', credential: string): string {
+    return `${provider}:${fingerprint(credential)}`;
+  }
+
+  /** The account's budget state for the dashboard, read from the shared schema (nothing else reads it). */
+  report(provider: 'tiny' | 'ideris', credential: string): Promise<BudgetReport> {
+    return this.store.report(ApiBudget.keyOf(provider, credential));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import { reportBackgroundError } from '@hub/platform';
 import { pickNext, type Demand } from './grant-policy';
 import type { Lane } from './lanes';
+import { readBudgetReport, type BudgetReport } from './budget-report';
 
 export interface BucketLimits {
   limitPerMinute: number;
@@ -114,7 +115,9 @@ export class BudgetStore {
       await c.query(
         `WITH logged AS (INSERT INTO grant_log (key, granted_at, lane) VALUES ($1, clock_timestamp(), $2)),
               leased AS (INSERT INTO lease (id, key, expires_at) VALUES ($3, $1, clock_timestamp() + make_interval(secs => $4))),
-              served AS (UPDATE demand SET last_granted_at = clock_timestamp() WHERE key = $1 AND process_id = $5 AND lane = $2)
+              served AS (UPDATE demand SET last_granted_at = clock_timestamp() WHERE key = $1 AND process_id = $5 AND lane = $2),
+              counted AS (INSERT INTO grant_minute (key, minute, lane, n) VALUES ($1, date_trunc('minute', clock_timestamp()), $2, 1)
+                          ON CONFLICT (key, minute, lane) DO UPDATE SET n = grant_minute.n + 1)
          UPDATE bucket SET grants_since_normal = CASE WHEN $2 = 'normal' THEN 0 ELSE grants_since_normal + 1 END,
                            grants_since_bulk = CASE WHEN $2 = 'bulk' THEN 0 ELSE grants_since_bulk + 1 END
           WHERE key = $1`,
@@ -124,6 +127,11 @@ export class BudgetStore {
     });
   }
 
+  /** The dashboard's view of one account (see `readBudgetReport`). */
+  report(key: string): Promise<BudgetReport> {
+    return readBudgetReport(this.pool, key, this.windowMs);
+  }
+
   async release(leaseId: string): Promise<void> {
     await this.pool.query('DELETE FROM lease WHERE id = $1', [leaseId]);
   }
@@ -131,7 +139,8 @@ export class BudgetStore {
   /** A block signal from the provider: nobody calls this account until `pauseMs` from now. */
   async pause(key: string, pauseMs: number): Promise<void> {
     await this.pool.query(
-      `UPDATE bucket SET paused_until = GREATEST(coalesce(paused_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2)), blocks = blocks + 1 WHERE key = $1`,
+      `WITH logged AS (INSERT INTO block_log (key) VALUES ($1))
+       UPDATE bucket SET paused_until = GREATEST(coalesce(paused_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2)), blocks = blocks + 1 WHERE key = $1`,
       [key, pauseMs / 1000],
     );
   }
@@ -141,6 +150,8 @@ export class BudgetStore {
     await this.pool.query(`DELETE FROM grant_log WHERE granted_at < clock_timestamp() - interval '5 minutes'`);
     await this.pool.query(`DELETE FROM lease WHERE expires_at < clock_timestamp()`);
     await this.pool.query(`DELETE FROM demand WHERE heartbeat_at < clock_timestamp() - interval '1 minute'`);
+    await this.pool.query(`DELETE FROM grant_minute WHERE minute < clock_timestamp() - interval '2 hours'`);
+    await this.pool.query(`DELETE FROM block_log WHERE at < clock_timestamp() - interval '2 days'`);
   }
 
   private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {

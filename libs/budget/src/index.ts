@@ -6,3 +6,5 @@ export * from './account-budget';
 export * from './api-budget';
 export * from './budget-tables.migration';
 export * from './api-budget.module';
+export * from './budget-report';
+export * from './budget-minutes.migration';

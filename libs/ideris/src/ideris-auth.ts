@@ -3,18 +3,36 @@ import { readIderisJwt } from './ideris-jwt';
 export interface IderisToken {
   jwt: string;
   expiresAt: Date;
+  /** When the cache logs in again, ahead of `expiresAt` (see `renewalTime`). */
+  renewAt: Date;
   privateKeyId?: string;
 }
 
-/** Re-login this long before `exp`, so a call never leaves with a token that dies in flight. */
-export const IDERIS_RENEW_BEFORE_EXPIRY_MS = 60_000;
+/**
+ * v3 JWTs live 8 h (`exp − iat` = 28,800 s, docs/contracts.md#ideris-login); a public tool re-logs in every 7 h 48 min,
+ * i.e. 12 min early. We renew at the same point, 1/40 of the lifetime before its end, at most 12 min early.
+ */
+export const IDERIS_RENEW_FRACTION = 1 / 40;
+export const IDERIS_MAX_RENEW_EARLY_MS = 12 * 60_000;
 
-// ASSUMPTION: the v3 JWT lifetime is undocumented; if a token ever lacks `exp`, treat it as valid for one hour.
+// ASSUMPTION (docs/contracts.md#ideris-login): a token without `exp` has never been seen; treat it as valid for one hour.
 const FALLBACK_TOKEN_TTL_MS = 60 * 60_000;
 
+/**
+ * Reads the JWT's claims. The renewal time counts the lifetime (`exp − iat`) from the moment the token arrived, on our
+ * own clock, so a server clock ahead of or behind ours cannot make us keep an expired token.
+ */
 export function toIderisToken(jwt: string, now: number): IderisToken {
   const info = readIderisJwt(jwt);
-  return { jwt, expiresAt: info.expiresAt ?? new Date(now + FALLBACK_TOKEN_TTL_MS), privateKeyId: info.privateKeyId };
+  const expiresAt = info.expiresAt ?? new Date(now + FALLBACK_TOKEN_TTL_MS);
+  const lifetimeMs = info.lifetimeSeconds !== undefined ? info.lifetimeSeconds * 1000 : expiresAt.getTime() - now;
+  return { jwt, expiresAt, renewAt: new Date(renewalTime(now, lifetimeMs, expiresAt.getTime())), privateKeyId: info.privateKeyId };
+}
+
+/** `receivedAt + lifetime × 39/40` (7 h 48 min of 8 h), never after `exp` less the same margin. */
+export function renewalTime(receivedAt: number, lifetimeMs: number, expiresAt: number): number {
+  const early = Math.min(IDERIS_MAX_RENEW_EARLY_MS, Math.max(0, lifetimeMs) * IDERIS_RENEW_FRACTION);
+  return Math.min(receivedAt + lifetimeMs - early, expiresAt - early);
 }
 
 /**
@@ -31,7 +49,7 @@ export class IderisTokenCache {
   ) {}
 
   async token(): Promise<IderisToken> {
-    if (this.current && this.current.expiresAt.getTime() - IDERIS_RENEW_BEFORE_EXPIRY_MS > this.now()) return this.current;
+    if (this.current && this.current.renewAt.getTime() > this.now()) return this.current;
     return this.refresh();
   }
 

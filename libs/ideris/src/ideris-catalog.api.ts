@@ -74,7 +74,7 @@ export class IderisCatalogApi {
     }
   }
 
-  // ASSUMPTION: no v3 price endpoint is public. Price belongs to the listing model (read per variant at
+  // ASSUMPTION (docs/contracts.md#ideris-price-write): no v3 price endpoint is public. Price belongs to the listing model (read per variant at
   // /listingModel/{id}/price), so the write is PUT /listingModel/price {listingModelId, value}.
   async setListingModelPrice(listingModelId: number, value: number): Promise<void> {
     await this.client.sendJson('PUT', '/listingModel/price', { listingModelId, value });
@@ -97,7 +97,7 @@ export class IderisCatalogApi {
     }
   }
 
-  // ASSUMPTION: no v3 product create/update is public. v3 splits SKU and listing model; we create both
+  // ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): no v3 product create/update is public. v3 splits SKU and listing model; we create both
   // through POST /listingModel with the legacy `POST /Produto` fields renamed to the names the v3 listing
   // model reads back (see listingModelBody) and update with PUT /listingModel {id, …}. A taken SKU answers 409.
   async createListingModel(draft: IderisListingModelDraft): Promise<IderisListingModel> {
@@ -107,7 +107,7 @@ export class IderisCatalogApi {
     return model;
   }
 
-  // ASSUMPTION: see createListingModel. Only the fields sent change; variants are matched by SKU or added.
+  // ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): see createListingModel. Only the fields sent change; variants are matched by SKU or added.
   async updateListingModel(id: number, changes: IderisListingModelChanges): Promise<IderisListingModel | undefined> {
     const body = await this.client.sendJson('PUT', '/listingModel', { id, ...listingModelBody(changes) });
     return mapIderisListingModel(isRecord(body) ? body['obj'] : undefined);
@@ -115,7 +115,7 @@ export class IderisCatalogApi {
 }
 
 /**
- * ASSUMPTION: the legacy create fields renamed to v3's listing model names: `ean`, `ncm` (code), `weight` /
+ * ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): the legacy create fields renamed to v3's listing model names: `ean`, `ncm` (code), `weight` /
  * `weightPackage` (g), `heightPackage`/`widthPackage`/`lengthPackage` (cm), `listingModelImage[{url, order}]`,
  * `variant[{sku, quantity, ean, variantAttribute[{attributeName, attributeValue}]}]` (attributes by name), and
  * `kit[{sku, quantity}]` (legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]`). Undefined fields are left out.

@@ -35,7 +35,7 @@ export interface IderisListingModel {
   value?: number;
   cost?: number;
   statusId?: number;
-  /** Weights in grams, package dimensions in centimetres (ASSUMPTION on the units, see the draft). */
+  /** Weights in grams, package dimensions in centimetres (ASSUMPTION on the units, docs/contracts.md#ideris-listing-model-writes). */
   weightGrams?: number;
   packageWeightGrams?: number;
   packageHeightCm?: number;
@@ -87,7 +87,7 @@ export interface IderisListingModelDraft {
   ean?: string;
   /** 8-digit NCM code. */
   ncm?: string;
-  /** ASSUMPTION: grams and centimetres, the units of the legacy product's `peso`/`altura`… */
+  /** ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): grams and centimetres, the units of the legacy product's `peso`/`altura`… */
   weightGrams?: number;
   packageWeightGrams?: number;
   packageHeightCm?: number;

@@ -2,6 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { controlOf, startSandbox } from '../../../apps/sandbox/src/sandbox-app';
 import { IderisApiError } from './ideris-api.error';
 import { IderisClient } from './ideris-client';
+import { IderisOrderWritesApi } from './ideris-order-writes.api';
+import { mapIderisOrderDetail } from './ideris-order-detail.models';
 
 const KEY = 'a'.repeat(96);
 
@@ -53,8 +55,9 @@ describe('IderisClient against the sandbox over HTTP', () => {
     const before = Date.now();
     const credentials = await client().verifyCredentials();
     expect(credentials.privateKeyId).toBe(privateKeyId);
-    expect(credentials.expiresAt.getTime()).toBeGreaterThan(before + 23 * 3600_000);
-    expect(credentials.expiresAt.getTime()).toBeLessThanOrEqual(before + 24 * 3600_000 + 1000);
+    // v3 tokens live 8 h (docs/contracts.md#ideris-login).
+    expect(credentials.expiresAt.getTime()).toBeGreaterThan(before + 8 * 3600_000 - 2000);
+    expect(credentials.expiresAt.getTime()).toBeLessThanOrEqual(before + 8 * 3600_000 + 1000);
   });
 
   it('reports an unknown key as an auth error with the ASP.NET message', async () => {
@@ -81,17 +84,30 @@ describe('IderisClient against the sandbox over HTTP', () => {
     expect(await logins()).toBe(2);
   });
 
-  it('renews the token 60 s before it expires, not earlier', async () => {
-    await account({ tokenTtlSeconds: 120 });
+  // The sandbox issues 8 h tokens as Ideris does; the client's clock is moved forward (the sandbox's stays), so the only
+  // way a second login can happen is the client renewing on its own, before any 401.
+  it.each([
+    ['7 h 47 min', (7 * 60 + 47) * 60_000, 1],
+    ['7 h 49 min', (7 * 60 + 49) * 60_000, 2],
+  ])('renews an 8 h token at 7 h 48 min, before it expires: at %s, %i login(s)', async (_at, skewMs, expected) => {
+    await account();
     let skew = 0;
     const ideris = client(() => Date.now() + skew);
     await ideris.listMarketplaceAccounts();
-    skew = 50_000;
+    skew = skewMs;
+    await expect(ideris.listMarketplaceAccounts()).resolves.toHaveLength(1);
+    expect(await logins()).toBe(expected);
+  });
+
+  it('renews a short-lived token before the sandbox expires it (tokenTtlSeconds control)', async () => {
+    await account({ tokenTtlSeconds: 2 });
+    const ideris = client();
     await ideris.listMarketplaceAccounts();
-    expect(await logins()).toBe(1);
-    skew = 61_000;
+    await new Promise((resolve) => setTimeout(resolve, 1960));
     await ideris.listMarketplaceAccounts();
+    const calls = (await (await fetch(`${base}/control/calls`)).json()) as { ideris: Record<string, { endpoints: Record<string, { ok: number; error?: number }> }> };
     expect(await logins()).toBe(2);
+    expect(calls.ideris[KEY]?.endpoints['settings/marketplace']).toMatchObject({ ok: 2 });
   });
 
   it('reports 429 as rate-limited with Retry-After once the per-minute limit is spent', async () => {
@@ -127,11 +143,47 @@ describe('IderisClient against the sandbox over HTTP', () => {
     expect(window.orders.every((order) => order.statusDescription === 'Expedição')).toBe(true);
   });
 
-  it('maps the empty-window 404, the unknown order 404 and the 500 page of a corrupt record', async () => {
+  it('reads the 204 of an empty search as no orders and of an unknown order as not-found; a window past the end is a 404', async () => {
     await account();
     const ideris = client();
-    expect(await failure(ideris.searchOrders({ offset: 0 }))).toMatchObject({ kind: 'not-found', httpStatus: 404 });
-    expect(await failure(ideris.getOrder(999))).toMatchObject({ kind: 'not-found' });
+    expect(await ideris.searchOrders({ offset: 0 })).toEqual({ total: 0, orders: [] });
+    expect(await failure(ideris.getOrder(999))).toMatchObject({ kind: 'not-found', httpStatus: 204 });
+    await expect(new IderisOrderWritesApi(ideris).delivered(999)).rejects.toMatchObject({ kind: 'not-found' });
+    await control('/control/ideris/orders', { privateKey: KEY, count: 2 });
+    expect(await failure(ideris.searchOrders({ offset: 50 }))).toMatchObject({ kind: 'not-found', httpStatus: 404 });
+  });
+
+  it('finds orders by marketplace code and by pack id (orderCode / orderPackId), none being an empty list', async () => {
+    await account();
+    const [single] = await control<Array<{ id: number; code: string }>>('/control/ideris/orders', { privateKey: KEY, count: 1 });
+    const pack = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY, count: 2, packId: '2000004444' });
+    const ideris = client();
+    expect((await ideris.findOrders({ orderCode: single.code })).map((order) => order.id)).toEqual([single.id]);
+    expect((await ideris.findOrders({ orderPackId: '2000004444' })).map((order) => order.id).sort()).toEqual(pack.map((order) => order.id).sort());
+    expect(await ideris.findOrders({ orderCode: 'nope' })).toEqual([]);
+    expect(await ideris.findOrders({ orderPackId: 'nope' })).toEqual([]);
+  });
+
+  it('reads packId, codeProduct and productVariation of the order detail', async () => {
+    await account();
+    const items = [{ sku: null, codeProduct: 'MLB3311', title: 'Camiseta', quantity: 1, price: 59.9, productVariation: [{ name: 'Cor', value: 'Azul' }] }];
+    const [created] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY, packId: '2000005555', items });
+    const detail = mapIderisOrderDetail((await client().getOrder(created.id)).raw);
+    expect(detail).toMatchObject({ cartCode: '2000005555', items: [{ sku: null, listingCode: 'MLB3311', variation: 'Cor: Azul', attributes: [{ name: 'Cor', value: 'Azul' }], unitPriceCents: 5990 }] });
+  });
+
+  it('writes an order status with PUT /order {orderId, statusId}', async () => {
+    await account();
+    const [created] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY });
+    const ideris = client();
+    await new IderisOrderWritesApi(ideris).changeOrderStatus(created.id, 1010);
+    expect((await ideris.getOrder(created.id)).statusId).toBe(1010);
+    expect(await failure(new IderisOrderWritesApi(ideris).changeOrderStatus(999, 1010))).toMatchObject({ kind: 'not-found', httpStatus: 404 });
+  });
+
+  it('maps the 500 page of a corrupt record', async () => {
+    await account();
+    const ideris = client();
     const [bad] = await control<Array<{ id: number }>>('/control/ideris/orders', { privateKey: KEY, corruptQuantity: '300O' });
     const error = await failure(ideris.searchOrders({}));
     expect(error).toMatchObject({ kind: 'transient', httpStatus: 500 });

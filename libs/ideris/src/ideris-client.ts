@@ -73,6 +73,8 @@ export class IderisClient {
       endDate: search.endDate?.toISOString(),
       statusId: search.statusIds,
       authenticationId: search.authenticationId,
+      orderCode: search.orderCode,
+      orderPackId: search.orderPackId,
       limit: search.limit,
       offset: search.offset,
       sort: search.sort,
@@ -87,11 +89,19 @@ export class IderisClient {
     return walkIderisOrders((page) => this.searchOrders(page), search);
   }
 
+  /** An unknown id is answered 204 with no body (docs/contracts.md#ideris-order-detail): a `not-found` error, never a parse error. */
   async getOrder(id: number | string): Promise<IderisOrder> {
     const path = `/order/${encodeURIComponent(String(id))}`;
-    const order = mapIderisOrder(objOf(await this.get(path)));
+    const body = await this.get(path);
+    if (body === NO_CONTENT) throw new IderisApiError({ kind: 'not-found', path, httpStatus: 204, detail: 'no such order (204 No Content)' });
+    const order = mapIderisOrder(objOf(body));
     if (!order) throw new IderisApiError({ kind: 'transient', path, detail: 'unexpected order shape' });
     return order;
+  }
+
+  /** The orders of one marketplace order code or one pack (cart) id; none is an empty list (Ideris answers 204). */
+  async findOrders(by: { orderCode: string } | { orderPackId: string }): Promise<IderisOrder[]> {
+    return (await this.searchOrders(by)).orders;
   }
 
   async listMarketplaceAccounts(): Promise<IderisMarketplaceAccount[]> {
@@ -101,7 +111,10 @@ export class IderisClient {
       .filter((account): account is IderisMarketplaceAccount => account !== undefined);
   }
 
-  /** Authenticated GET returning the parsed JSON body; re-logs in once on a 401. */
+  /**
+   * Authenticated GET returning the parsed JSON body, or `NO_CONTENT` when Ideris answers 204 (its "not found");
+   * re-logs in once on a 401.
+   */
   async get(path: string, query: Query = {}): Promise<unknown> {
     return this.authorized('GET', path + queryString(query));
   }
@@ -176,6 +189,8 @@ export class IderisClient {
         continue;
       }
       if (!response.ok) throw httpError(pathAndQuery, response, text);
+      // Ideris answers "not found" with 204 and no body; a write answering 204 simply succeeded.
+      if (response.status === 204) return method === 'GET' ? NO_CONTENT : undefined;
       return parseJson(pathAndQuery, text);
     }
   }
@@ -189,6 +204,9 @@ export class IderisClient {
     }
   }
 }
+
+/** What a GET answers when Ideris said 204 No Content: its way of saying "not found" (and "no rows"). */
+export const NO_CONTENT: unique symbol = Symbol('Ideris 204 No Content');
 
 /** What `authorized` answers when a lazily built body decided to send nothing. */
 const NOT_SENT = Symbol('not sent');

@@ -1,6 +1,8 @@
 export interface IderisJwtInfo {
   privateKeyId?: string;
   expiresAt?: Date;
+  /** `exp − iat`: how long Ideris meant the token to live (28,800 s, 8 h, on v3), whatever the clocks say. */
+  lifetimeSeconds?: number;
 }
 
 /** Reads the claims the client needs without verifying the signature (the secret is Ideris's). */
@@ -16,11 +18,18 @@ export function readIderisJwt(jwt: string): IderisJwtInfo {
   if (typeof payload !== 'object' || payload === null) return {};
   const claims = payload as Record<string, unknown>;
   const keyId = claims['PrivateKeyId'];
-  const exp = typeof claims['exp'] === 'number' ? claims['exp'] : Number(claims['exp']);
+  const exp = numericClaim(claims['exp']);
+  const iat = numericClaim(claims['iat']);
   return {
     privateKeyId: typeof keyId === 'string' || typeof keyId === 'number' ? String(keyId) : undefined,
-    expiresAt: Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined,
+    expiresAt: exp !== undefined ? new Date(exp * 1000) : undefined,
+    ...(exp !== undefined && iat !== undefined && exp > iat ? { lifetimeSeconds: exp - iat } : {}),
   };
+}
+
+function numericClaim(value: unknown): number | undefined {
+  const parsed = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
 }
 
 /** The login answers a JSON string literal (`"eyJ…"`, quotes included); tolerate a bare token too. */

@@ -100,7 +100,7 @@ describe('mapIderisOrderDetail', () => {
       amounts: { valueWithShippingCents: 12990, paidAmountCents: 12990, buyerShippingCents: 1990, orderFeeCents: 1560, netAmountCents: 9440, discountCents: 0 },
     });
     expect(order?.sent).toBeUndefined();
-    expect(order?.items).toEqual([{ sku: 'CAM-AZ-M', listingCode: undefined, productCode: undefined, variation: undefined, title: 'Camiseta Azul M', quantity: 1, unitPriceCents: 11000, image: 'https://img/1.jpg' }]);
+    expect(order?.items).toEqual([{ sku: 'CAM-AZ-M', listingCode: undefined, productCode: undefined, variation: undefined, attributes: [], title: 'Camiseta Azul M', quantity: 1, unitPriceCents: 11000, image: 'https://img/1.jpg' }]);
     expect(order?.payments).toEqual([expect.objectContaining({ approved: new Date('2025-08-20T17:03:11Z') })]);
   });
 
@@ -119,7 +119,7 @@ describe('mapIderisOrderDetail', () => {
       amounts: { buyerShippingCents: 1500, shipmentFeeCents: 2250, discountCents: 123456 },
     });
     expect(order?.items).toEqual([
-      { sku: null, listingCode: 'MLB123', productCode: 'MLB-P-9', variation: 'Cor: Azul', title: 'Kit 3 camisetas', quantity: 2, unitPriceCents: 4990, image: undefined },
+      { sku: null, listingCode: 'MLB123', productCode: 'MLB-P-9', variation: 'Cor: Azul', attributes: [], title: 'Kit 3 camisetas', quantity: 2, unitPriceCents: 4990, image: undefined },
     ]);
     expect(order?.payments).toEqual([
       { code: '77', method: 'credit_card', status: 'approved', installments: 3, approved: new Date('2021-08-15T13:05:00Z'), amountCents: undefined },
@@ -152,13 +152,25 @@ describe('mapIderisOrderDetail', () => {
     expect(order?.amounts).toMatchObject({ valueWithShippingCents: 6980, buyerShippingCents: 1990 });
   });
 
-  it('accepts the v3 guesses for the listing id and unit price', () => {
-    const order = mapIderisOrderDetail({ id: '12', items: [{ sku: '  ', itemId: 'MLB9', unitPrice: '10.5', variation: 'Tamanho: G' }, { listingCode: 'MLB8' }] });
-    expect(order?.id).toBe(12);
-    expect(order?.items.map((item) => [item.sku, item.listingCode, item.unitPriceCents, item.variation])).toEqual([
-      [null, 'MLB9', 1050, 'Tamanho: G'],
-      [null, 'MLB8', undefined, undefined],
-    ]);
+  // The v3 detail as a production client reads it (docs/contracts.md#ideris-order-detail): `packId` is the cart, items
+  // carry `codeProduct` and `productVariation: [{name, value}]`.
+  it.each([
+    ['packId is the cart', { packId: '2000004444' }, {}, { cartCode: '2000004444' }],
+    ['codeProduct is the de-para key of an item without SKU', {}, { sku: null, codeProduct: 'MLB3311' }, { item: { sku: null, listingCode: 'MLB3311' } }],
+    ['codeProduct next to a SKU', {}, { sku: 'CAM-AZ-M', codeProduct: 'MLB3311' }, { item: { sku: 'CAM-AZ-M', listingCode: 'MLB3311' } }],
+    [
+      'productVariation pairs become attributes and the variation text',
+      {},
+      { sku: 'CAM', productVariation: [{ name: 'Cor', value: 'Azul' }, { name: 'Tamanho', value: 'M' }] },
+      { item: { variation: 'Cor: Azul, Tamanho: M', attributes: [{ name: 'Cor', value: 'Azul' }, { name: 'Tamanho', value: 'M' }] } },
+    ],
+    ['an empty productVariation is no variation', {}, { sku: 'CAM', productVariation: [] }, { item: { variation: undefined, attributes: [] } }],
+    ['a variation entry without value is dropped, one without name keeps its value', {}, { sku: 'CAM', productVariation: [{ name: 'Cor', value: '' }, { value: 'Estampa 3' }] }, { item: { variation: 'Estampa 3', attributes: [{ name: '', value: 'Estampa 3' }] } }],
+  ])('%s', (_case, orderFields, itemFields, expected) => {
+    const order = mapIderisOrderDetail({ obj: { id: 77, code: '2000077', created: '2026-01-10T09:00:00-03:00', originName: 'Mercado Livre', ...orderFields, items: [{ title: 'Camiseta', quantity: 1, image: 'https://img/x.jpg', ...itemFields }] } });
+    const { item, ...rest } = expected as { item?: object };
+    expect(order).toMatchObject(rest);
+    if (item) expect(order?.items[0]).toMatchObject(item);
   });
 
   it.each([[undefined], [null], ['x'], [[]], [{}], [{ id: 'abc' }], [{ obj: { code: 'x' } }]])('rejects %p', (raw) => {

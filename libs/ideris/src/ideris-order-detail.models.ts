@@ -9,7 +9,7 @@ export interface IderisOrderDetail {
   id: number;
   /** The marketplace's own order code (e.g. Mercado Livre's order id). */
   code?: string;
-  /** Marketplace cart/pack id: several orders bought together share it. */
+  /** Marketplace cart/pack id (v3 `packId`): several orders bought together share it. */
   cartCode?: string;
   marketplaceName?: string;
   authenticationId?: number;
@@ -93,15 +93,24 @@ export interface IderisOrderAmounts {
 export interface IderisOrderDetailItem {
   /** Null on real orders whose listing has no SKU; `listingCode` is the fallback key. */
   sku: string | null;
+  /** The marketplace's code of the product sold (v3 `codeProduct`, legacy `codigoProdutoItem`): the de-para key when the SKU is absent. */
   listingCode?: string;
   /** Legacy `codigoProduto`: the marketplace's product id, coarser than the listing. */
   productCode?: string;
+  /** The variation as text, `name: value` pairs joined by ", " (v3 `productVariation`, legacy `variacaoProdutoItem`). */
   variation?: string;
+  /** v3 `productVariation: [{name, value}]` (e.g. Cor: Azul); empty when the item has none or only the legacy text. */
+  attributes: IderisItemAttribute[];
   title?: string;
   /** Undefined when the panel holds something that is not a number. */
   quantity?: number;
   unitPriceCents?: number;
   image?: string;
+}
+
+export interface IderisItemAttribute {
+  name: string;
+  value: string;
 }
 
 export interface IderisOrderPayment {
@@ -126,19 +135,19 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
   return {
     id,
     code: read('code', 'codigo'),
-    cartCode: read('cartCode', 'codigoCarrinhoCompras'),
+    cartCode: read('packId', 'codigoCarrinhoCompras'),
     marketplaceName: read('marketplaceName', 'marketplace'),
     authenticationId: toInteger(pick(order, 'authenticationId', 'idAutenticacaoIderis')),
     authenticationName: read('authenticationName', 'nomeContaMarketplace'),
     intermediary: optionalGroup({
       name: read('intermediaryName', 'intermediadorNome'),
-      // ASSUMPTION: v3 name not seen in public clients; mirrors `intermediaryName`.
+      // ASSUMPTION (docs/contracts.md#ideris-order-detail): v3 name not seen in public clients; mirrors `intermediaryName`.
       cnpj: digitsOrUndefined(read('intermediaryCnpj', 'intermediadorCnpj')),
     }),
     statusId: toInteger(pick(order, 'statusId')),
     statusDescription: read('statusDescription', 'status'),
     approved: date('approved'),
-    // ASSUMPTION: v3 creation date name unknown; legacy calls it `data`.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): `created` is the v3 name a public client reads; the others are guesses, legacy calls it `data`.
     created: date('created', 'createdAt', 'date', 'data'),
     sent: date('sent', 'dataEnvio'),
     buyer: {
@@ -174,7 +183,7 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
       itemsTotalCents: cents('valorTotal'),
       valueWithShippingCents: cents('valueWithShipping', 'valorTotalComFrete'),
       paidAmountCents: cents('paidAmount', 'valorPago'),
-      // ASSUMPTION: public v3 clients show no separate buyer-freight field; the sandbox and the reference
+      // ASSUMPTION (docs/contracts.md#ideris-order-detail): public v3 clients show no separate buyer-freight field; the sandbox and the reference
       // example both satisfy valueWithShipping = items + feeShipment, so v3 feeShipment is read as it.
       buyerShippingCents: cents('freteComprador', 'feeShipment'),
       shipmentFeeCents: cents('tarifaEnvio'),
@@ -191,25 +200,34 @@ export function mapIderisOrderDetail(raw: unknown): IderisOrderDetail | undefine
 }
 
 function mapItem(item: Record<string, unknown>): IderisOrderDetailItem {
+  const attributes = variationAttributes(item['productVariation']);
   return {
     sku: toText(pick(item, 'sku', 'skuProdutoItem'))?.trim() ?? null,
-    // ASSUMPTION: the v3 name of the listing id is unknown; `listingCode`/`itemId` are guesses, `codigoProdutoItem` is legacy.
-    listingCode: toText(pick(item, 'listingCode', 'itemId', 'codigoProdutoItem'))?.trim(),
-    productCode: toText(pick(item, 'productCode', 'codigoProduto'))?.trim(),
-    // ASSUMPTION: v3 name unknown; `variation`/`variationText` mirror legacy `variacaoProdutoItem`.
-    variation: toText(pick(item, 'variation', 'variationText', 'variacaoProdutoItem'))?.trim(),
+    listingCode: toText(pick(item, 'codeProduct', 'codigoProdutoItem'))?.trim(),
+    productCode: toText(pick(item, 'codigoProduto'))?.trim(),
+    variation: attributes.length > 0 ? attributes.map(({ name, value }) => (name ? `${name}: ${value}` : value)).join(', ') : toText(pick(item, 'variacaoProdutoItem'))?.trim(),
+    attributes,
     title: toText(pick(item, 'title', 'tituloProdutoItem'))?.trim(),
     quantity: toQuantity(pick(item, 'quantity', 'quantidadeItem')),
-    // ASSUMPTION: public v3 clients read no price; `price` is what the sandbox serves, `unitPrice` a guess.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): public v3 clients read no price; `price` is what the sandbox serves, `unitPrice` a guess.
     unitPriceCents: parseIderisMoneyCents(pick(item, 'price', 'unitPrice', 'precoUnitarioItem')),
     image: toText(pick(item, 'image', 'caminhoImagemItem')),
   };
 }
 
+/** `productVariation: [{name, value}]`; entries without a value are dropped, a missing name keeps the value alone. */
+function variationAttributes(value: unknown): IderisItemAttribute[] {
+  return records(value).flatMap((entry) => {
+    const name = toText(entry['name'])?.trim() ?? '';
+    const text = toText(entry['value'])?.trim();
+    return text ? [{ name, value: text }] : [];
+  });
+}
+
 function mapPayment(payment: Record<string, unknown>): IderisOrderPayment {
   return {
     code: toText(pick(payment, 'code', 'id', 'codigoPagamento')),
-    // ASSUMPTION: v3 names of method/status/installments/amount unknown; guessed by analogy with legacy.
+    // ASSUMPTION (docs/contracts.md#ideris-order-detail): v3 names of method/status/installments/amount unknown; guessed by analogy with legacy.
     method: toText(pick(payment, 'method', 'paymentMethod', 'formaPagamento'))?.trim(),
     status: toText(pick(payment, 'status', 'paymentStatus', 'statusPagamento'))?.trim(),
     installments: toInteger(pick(payment, 'installments', 'numeroParcelasPagamento')),

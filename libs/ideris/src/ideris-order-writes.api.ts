@@ -3,19 +3,19 @@ import type { IderisInvoiceSubmission, IderisTrackingSubmission } from './ideris
 import type { IderisClient } from './ideris-client';
 
 /**
- * Order writes whose v3 bodies are not public. Each method is one documented ASSUMPTION, and the sandbox
+ * Order writes. The status write is the one a public production client makes (docs/contracts.md#ideris-order-status);
+ * the invoice and tracking bodies are not public: each such method is one documented ASSUMPTION, and the sandbox
  * implements the same contract, so switching to the real one is a change here only.
  */
 export class IderisOrderWritesApi {
   constructor(private readonly client: IderisClient) {}
 
-  // ASSUMPTION: PUT /order/status is seen in a v3 client but its body is not; the legacy body was
-  // {idPedidos, idNovoStatus}, renamed here to v3's English camelCase {orderId, statusId}.
+  /** `PUT /order {orderId, statusId}`, as a production app calls it (`PUT /order/status` was never called and is gone). */
   async changeOrderStatus(orderId: number, statusId: number): Promise<void> {
-    await this.client.sendJson('PUT', '/order/status', { orderId, statusId });
+    await this.client.sendJson('PUT', '/order', { orderId, statusId });
   }
 
-  // ASSUMPTION: no v3 invoice endpoint was found anywhere; the legacy POST /NotaFiscal carried
+  // ASSUMPTION (docs/contracts.md#ideris-invoice-write): no v3 invoice endpoint was found anywhere; the legacy POST /NotaFiscal carried
   // {idPedido, chaveNota, numeroNota, serieNota, dataEmissaoNota, urlDanfe}, renamed and moved under /order.
   // The extra fields (`value`, `xml` — the legacy `xmlNota` —) are ASSUMED accepted or ignored by Ideris.
   // Returns Ideris's answer (`obj`), kept by the caller as the confirmation.
@@ -45,7 +45,8 @@ export class IderisOrderWritesApi {
   /**
    * What the order already holds of the hub's writes, read back before a write whose outcome is unknown is made
    * again: the tracking code (`deliveryTrackingCode`, a documented v3 order field) and the invoice key
-   * (ASSUMPTION: the order answers the assumed invoice write as `invoice{key, …}`, as the sandbox does).
+   * (ASSUMPTION, docs/contracts.md#ideris-invoice-write: the order answers the assumed invoice write as `invoice{key, …}`,
+   * as the sandbox does).
    */
   async delivered(orderId: number): Promise<{ invoiceKey?: string; trackingCode?: string; invoiceCancelled?: boolean }> {
     const { raw } = await this.client.getOrder(orderId);
@@ -60,7 +61,7 @@ export class IderisOrderWritesApi {
     };
   }
 
-  // ASSUMPTION: no endpoint to send tracking was found (real setups let Tiny push it to a URL from Ideris
+  // ASSUMPTION (docs/contracts.md#ideris-tracking-write): no endpoint to send tracking was found (real setups let Tiny push it to a URL from Ideris
   // support); we model it as POST /order/tracking {orderId, trackingCode, trackingUrl?, carrier?,
   // shippingMethod?, freightService?}. Returns Ideris's answer (`obj`).
   async submitTracking(tracking: IderisTrackingSubmission): Promise<unknown> {

@@ -31,6 +31,10 @@ export interface IderisOrderSearch {
   endDate?: Date;
   statusIds?: number[];
   authenticationId?: number;
+  /** The marketplace's order code (`code` on the order). */
+  orderCode?: string;
+  /** The pack/cart id (`packId` on the order): every order bought together. */
+  orderPackId?: string;
   limit?: number;
   offset?: number;
   sort?: 'asc' | 'desc';

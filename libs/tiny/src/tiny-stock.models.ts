@@ -38,6 +38,9 @@ export interface TinyProductSummary {
   sku?: string;
   name?: string;
   price?: string;
+  gtin?: string;
+  /** `A` active, `I` inactive. */
+  situation?: string;
 }
 
 export function mapTinyProductStock(value: unknown): TinyProductStock | undefined {
@@ -74,5 +77,5 @@ export function toTinyStockDocument(update: TinyStockUpdate): string {
 export function mapTinyProductSummary(value: Record<string, unknown>): TinyProductSummary | undefined {
   const id = toId(value['id']);
   if (!id) return undefined;
-  return { id, sku: toText(value['codigo']), name: toText(value['nome']), price: toDecimalString(value['preco']) };
+  return { id, sku: toText(value['codigo']), name: toText(value['nome']), price: toDecimalString(value['preco']), gtin: toText(value['gtin']), situation: toText(value['situacao']) };
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../common/page-query';
 
-export const ORDER_STATES = ['discovered', 'imported', 'needs_mapping', 'invalid', 'cancelled_before_import', 'refused'] as const;
+export const ORDER_STATES = ['discovered', 'imported', 'needs_mapping', 'invalid', 'cancelled_before_import', 'refused', 'skipped'] as const;
 export const WORK_STATUSES = ['queued', 'running', 'done', 'gave_up'] as const;
 
 export class ListOrdersQuery extends PageQuery {

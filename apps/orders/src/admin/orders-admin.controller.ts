@@ -1,11 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { OrderEvents, RpcSubjects, type OrderImportRequestedV1, type RpcFailure } from '@hub/contracts';
-import { Outbox } from '@hub/messaging';
+import { RpcSubjects, type MarketplaceAccountListQuery, type MarketplaceAccountPut, type RpcFailure } from '@hub/contracts';
 import { DataSource } from 'typeorm';
 import { OrderImportService } from '../import/order-import.service';
 import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
+import { MarketplaceSelectionService } from '../marketplaces/marketplace-selection.service';
 import { SkuMappingService, type MappingKind } from '../sku-mapping/sku-mapping.service';
+import { OrderRequeue } from './order-requeue';
 
 const PARKED_STATES = ['needs_mapping', 'invalid', 'refused'];
 
@@ -17,6 +18,8 @@ export function toOrderView(row: OrderSyncRow) {
     state: row.state,
     workStatus: row.work_status,
     reason: row.reason,
+    reasonCode: row.reason_code ?? null,
+    iderisAccountId: row.ideris_account_id !== null && row.ideris_account_id !== undefined ? Number(row.ideris_account_id) : null,
     unknownSkus: row.unknown_skus,
     attempts: row.attempts,
     tinyOrderId: row.tiny_order_id,
@@ -39,8 +42,20 @@ export class OrdersAdminController {
     private readonly orders: OrderSyncRepository,
     private readonly importer: OrderImportService,
     private readonly skuMappings: SkuMappingService,
-    private readonly outbox: Outbox,
+    private readonly requeuer: OrderRequeue,
+    private readonly marketplaces: MarketplaceSelectionService,
   ) {}
+
+  @MessagePattern(RpcSubjects.marketplaceAccountList)
+  async marketplaceList(@Payload() q: MarketplaceAccountListQuery) {
+    return (await this.marketplaces.list(q.connectionId)) ?? fail(404, 'no such connection');
+  }
+
+  @MessagePattern(RpcSubjects.marketplaceAccountPut)
+  async marketplacePut(@Payload() q: MarketplaceAccountPut) {
+    const chosen = await this.marketplaces.choose(q.connectionId, q.accountId, q.enabled, q.tinyIntegrationId);
+    return chosen ? { ...chosen.item, requeued: chosen.requeued } : fail(404, `no marketplace account ${q.accountId} for this connection (list the accounts first)`);
+  }
 
   @MessagePattern(RpcSubjects.ordersList)
   async list(@Payload() q: { connectionId: string; state?: string; workStatus?: string; limit?: number; offset?: number }) {
@@ -71,6 +86,7 @@ export class OrdersAdminController {
     const row = await this.orders.find(q.connectionId, q.iderisOrderId);
     if (!row) return fail(404, `no order ${q.iderisOrderId} for this connection`);
     if (row.state === 'imported') return fail(409, `order ${q.iderisOrderId} is already in Tiny (${row.tiny_order_id})`);
+    if (row.state === 'skipped') return fail(409, `order ${q.iderisOrderId} was skipped: ${row.reason ?? 'its marketplace account is not selected'}; turn the account on to import it`);
     await this.requeue([row], 'operator');
     return { requeued: 1 };
   }
@@ -118,14 +134,7 @@ export class OrdersAdminController {
     return rows[0] ?? fail(404, 'this connection has not been polled yet');
   }
 
-  private async requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      for (const row of rows) {
-        await this.orders.update(m, row.id, { work_status: 'queued' });
-        await this.orders.history(m, row.id, 'requeued', { trigger });
-        const job: OrderImportRequestedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), trigger };
-        await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${row.connection_id}:${row.ideris_order_id}:${trigger}:${Date.now()}`, connectionId: row.connection_id });
-      }
-    });
+  private requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
+    return this.requeuer.requeue(rows, trigger);
   }
 }

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
+import { OrderEvents, type MarketplaceAccountView, type OrderImportRequestedV1 } from '@hub/contracts';
+import type { IderisClient, IderisOrder } from '@hub/ideris';
 import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
 import { Outbox } from '@hub/messaging';
 import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
 import { OrderSyncRepository } from '../import/order-sync.repository';
+import { decideImport } from '../marketplaces/domain/marketplace-selection';
+import { MarketplaceAccountRepository } from '../marketplaces/marketplace-account.repository';
+import { MarketplaceSelectionService } from '../marketplaces/marketplace-selection.service';
 import { nextPollInterval, POLL_DEFAULTS } from './poll-interval';
+import { FIRST_POLL_LOOKBACK_MS } from './poll-lookback';
 
 interface ClaimedPoll {
   watermark: Date | null;
@@ -19,8 +24,7 @@ interface ClaimedPoll {
 const discovered = counter('hub_orders_discovered_total', 'New Ideris orders discovered', []);
 const polls = counter('hub_orders_polls_total', 'Ideris order searches by outcome', ['outcome']);
 
-/** How far back a connection's first poll reads. */
-export const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60_000;
+export { FIRST_POLL_LOOKBACK_MS } from './poll-lookback';
 const CANCELLED = /cancel/i;
 
 /**
@@ -36,6 +40,8 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
     private readonly clients: ConnectionClients,
     private readonly orders: OrderSyncRepository,
     private readonly outbox: Outbox,
+    private readonly marketplaces: MarketplaceAccountRepository,
+    private readonly selection: MarketplaceSelectionService,
   ) {
     super(dataSource, directory, {
       name: 'order',
@@ -83,14 +89,21 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
       // The periodic deep re-read is bulk work; the regular poll finds new orders and is real-time.
       const read = () => ideris.walkOrders({ startDate: from, endDate: until, statusIds });
       const walk = await (sweep ? runInLane('bulk', read) : read());
+      const accounts = await this.knownAccounts(connectionId, ideris, walk.orders, sweep, problems);
+      const newAccounts = connection.settings.newMarketplaceAccounts ?? 'skip';
       for (const order of walk.orders) {
         const cancelled = CANCELLED.test(order.statusDescription ?? '');
+        const account = order.authenticationId !== undefined ? accounts.get(order.authenticationId) : undefined;
+        const label = account?.name ?? (order.authenticationId !== undefined ? String(order.authenticationId) : 'unknown');
+        const decision = decideImport(account, newAccounts, connection.tinyIntegrationId, `${label} (${order.marketplaceName ?? 'marketplace'})`);
+        const skipped = !decision.import ? decision : undefined;
         const isNew = await this.orders.transaction(async (m) => {
           const id = await this.orders.insertDiscovered(m, {
             connectionId, iderisOrderId: order.id, marketplace: order.marketplaceName, marketplaceOrderCode: order.code,
-            iderisStatusId: order.statusId, visibleAt: order.approved, cancelled,
+            iderisStatusId: order.statusId, visibleAt: order.approved, cancelled, iderisAccountId: order.authenticationId,
+            skipped: skipped && { reasonCode: skipped.reasonCode, reason: skipped.reason },
           });
-          if (id && !cancelled) {
+          if (id && !cancelled && !skipped) {
             const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: order.id, trigger: 'discovery' };
             await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${order.id}`, connectionId });
           }
@@ -124,4 +137,26 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
       throw error;
     }
   }
+
+  /**
+   * The connection's marketplace accounts, read again from Ideris on the periodic sweep (so new accounts show up for
+   * the operator) and whenever an order names an account not known yet; an account Ideris does not list but an order
+   * carries is recorded too, so it can be chosen.
+   */
+  private async knownAccounts(connectionId: string, ideris: IderisClient, orders: IderisOrder[], sweep: boolean, problems: unknown[]): Promise<Map<number, MarketplaceAccountView>> {
+    let accounts = await this.marketplaces.byId(connectionId);
+    const unknown = orders.filter((order) => order.authenticationId !== undefined && !accounts.has(order.authenticationId));
+    if (!sweep && unknown.length === 0) return accounts;
+    // New orders wait on an unknown account (real-time); the sweep's re-read only keeps the list fresh (bulk).
+    const refresh = () => this.selection.refresh(connectionId, ideris);
+    await (unknown.length > 0 ? refresh() : runInLane('bulk', refresh)).catch((error: Error) =>
+      problems.push({ at: new Date().toISOString(), kind: 'marketplace-accounts', detail: error.message }),
+    );
+    accounts = await this.marketplaces.byId(connectionId);
+    const missing = unknown.filter((order) => !accounts.has(order.authenticationId!));
+    if (missing.length === 0) return accounts;
+    await this.marketplaces.recordSeen(connectionId, missing.map((order) => ({ accountId: order.authenticationId!, marketplace: order.marketplaceName })));
+    return this.marketplaces.byId(connectionId);
+  }
+
 }

@@ -7,6 +7,8 @@ import { BusyError, Outbox, PermanentError } from '@hub/messaging';
 import { counter, histogram, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
+import { decideImport } from '../marketplaces/domain/marketplace-selection';
+import { MarketplaceAccountRepository } from '../marketplaces/marketplace-account.repository';
 import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
 import { mapIderisOrderToTiny } from './domain/order.mapper';
 import { OrderSyncRepository, type OrderSyncRow } from './order-sync.repository';
@@ -36,12 +38,13 @@ export class OrderImportService {
     private readonly clients: ConnectionClients,
     private readonly skuMappings: SkuMappingService,
     private readonly outbox: Outbox,
+    private readonly marketplaces: MarketplaceAccountRepository,
   ) {}
 
   async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state']> {
     const row = await this.orders.find(connectionId, iderisOrderId);
     if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
-    if (row.state === 'imported' || row.state === 'cancelled_before_import') {
+    if (row.state === 'imported' || row.state === 'cancelled_before_import' || row.state === 'skipped') {
       await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
       return row.state;
     }
@@ -54,7 +57,7 @@ export class OrderImportService {
     const stopRenewing = keepAlive(() => this.orders.claim(row.id, this.worker, CLAIM_MS), CLAIM_MS);
     try {
       const fresh = (await this.orders.find(connectionId, iderisOrderId))!;
-      if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import') return fresh.state;
+      if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import' || fresh.state === 'skipped') return fresh.state;
       return await this.importClaimed(fresh, trigger);
     } finally {
       stopRenewing();
@@ -75,9 +78,17 @@ export class OrderImportService {
     if (!detail) throw new PermanentError(`Ideris order ${iderisOrderId} has an unreadable shape`, 'invalid-order');
     if (CANCELLED.test(detail.statusDescription ?? '')) return this.finish(row, 'cancelled_before_import', 'cancelled in the marketplace before import');
 
+    // The account may have been turned off since the order was queued; an account not recorded yet was let through by the poller.
+    const accountId = detail.authenticationId ?? (row.ideris_account_id !== null ? Number(row.ideris_account_id) : undefined);
+    const account = accountId !== undefined ? (await this.marketplaces.byId(connectionId)).get(accountId) : undefined;
+    const decision = account
+      ? decideImport(account, clients.connection.settings.newMarketplaceAccounts ?? 'skip', clients.connection.tinyIntegrationId, `${account.name ?? accountId} (${account.marketplace ?? 'marketplace'})`)
+      : { import: true as const, tinyIntegrationId: clients.connection.tinyIntegrationId };
+    if (!decision.import) return this.skip(row, decision.reasonCode, decision.reason);
+
     const resolveProductCode = await this.skuMappings.resolver(connectionId);
     const mapped = mapIderisOrderToTiny(detail, {
-      tinyIntegrationId: clients.connection.tinyIntegrationId,
+      tinyIntegrationId: decision.tinyIntegrationId,
       ecommerceName: 'Ideris',
       statusMap: clients.connection.settings.statusMap ?? {},
       resolveProductCode,
@@ -98,7 +109,7 @@ export class OrderImportService {
     await this.orders.update(this.orders.manager, row.id, { create_sent_at: new Date(), create_sends: row.create_sends + 1 });
     try {
       const created = await clients.tiny.createOrder(mapped.draft);
-      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created');
+      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created', { tinyIntegrationId: mapped.draft.ecommerceId ?? null });
     } catch (error) {
       if (error instanceof TinyApiError && error.kind === 'duplicate' && code) {
         const existing = await this.findInTiny(clients.tiny, code);
@@ -139,7 +150,9 @@ export class OrderImportService {
     return match ? { id: match.id, number: match.number } : undefined;
   }
 
-  private async bind(row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string): Promise<'imported'> {
+  private async bind(
+    row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string, detail: object = {},
+  ): Promise<'imported'> {
     await this.orders.transaction(async (m) => {
       await this.orders.update(m, row.id, {
         state: 'imported', work_status: 'done', reason: null, unknown_skus: [], skus, tiny_order_id: tinyOrder.id,
@@ -152,7 +165,7 @@ export class OrderImportService {
           [row.connection_id, customerDocument],
         );
       }
-      await this.orders.history(m, row.id, how, { tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number });
+      await this.orders.history(m, row.id, how, { tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number, ...detail });
       const event: OrderImportedV1 = {
         connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number,
         marketplace: row.marketplace ?? undefined, marketplaceOrderCode: row.marketplace_order_code ?? undefined, skus,
@@ -179,6 +192,15 @@ export class OrderImportService {
     });
     outcomes.inc({ outcome: state });
     return state;
+  }
+
+  private async skip(row: OrderSyncRow, reasonCode: string, reason: string): Promise<'skipped'> {
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, { state: 'skipped', work_status: 'done', reason, reason_code: reasonCode });
+      await this.orders.history(m, row.id, 'skipped', { reasonCode, reason });
+    });
+    outcomes.inc({ outcome: 'skipped' });
+    return 'skipped';
   }
 
   private async finish(row: OrderSyncRow, state: 'cancelled_before_import', reason: string): Promise<typeof state> {

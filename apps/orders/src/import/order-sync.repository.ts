@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused';
+export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused' | 'skipped';
 export type WorkStatus = 'queued' | 'running' | 'done' | 'gave_up';
 
 export interface OrderSyncRow {
@@ -29,6 +29,10 @@ export interface OrderSyncRow {
   stock_posted_at: Date | null;
   updated_at: Date;
   ideris_detail: Record<string, unknown> | null;
+  /** The Ideris marketplace account (`authenticationId`) the order came through. */
+  ideris_account_id: string | null;
+  /** Stable code of `reason` where one exists (e.g. `marketplace_not_selected`). */
+  reason_code: string | null;
 }
 
 export interface DiscoveredOrder {
@@ -39,6 +43,9 @@ export interface DiscoveredOrder {
   iderisStatusId?: number;
   visibleAt?: Date;
   cancelled: boolean;
+  iderisAccountId?: number;
+  /** Not imported: its marketplace account is off or not chosen. */
+  skipped?: { reasonCode: string; reason: string };
 }
 
 /** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
@@ -52,17 +59,20 @@ export class OrderSyncRepository {
    */
   async insertDiscovered(m: EntityManager, order: DiscoveredOrder): Promise<string | undefined> {
     const id = randomUUID();
+    const skipped = order.cancelled ? undefined : order.skipped;
+    const state: OrderState = order.cancelled ? 'cancelled_before_import' : skipped ? 'skipped' : 'discovered';
     const rows: { id: string }[] = await m.query(
-      `INSERT INTO order_sync (id, connection_id, ideris_order_id, marketplace, marketplace_order_code, ideris_status_id, visible_at, state, work_status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO order_sync (id, connection_id, ideris_order_id, marketplace, marketplace_order_code, ideris_status_id, visible_at, state, work_status,
+                               ideris_account_id, reason, reason_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (connection_id, ideris_order_id) DO NOTHING RETURNING id`,
       [
         id, order.connectionId, order.iderisOrderId, order.marketplace ?? null, order.marketplaceOrderCode ?? null, order.iderisStatusId ?? null,
-        order.visibleAt ?? null, order.cancelled ? 'cancelled_before_import' : 'discovered', order.cancelled ? 'done' : 'queued',
+        order.visibleAt ?? null, state, order.cancelled || skipped ? 'done' : 'queued', order.iderisAccountId ?? null, skipped?.reason ?? null, skipped?.reasonCode ?? null,
       ],
     );
     if (rows.length === 0) return undefined;
-    await this.history(m, id, order.cancelled ? 'cancelled-before-import' : 'discovered', { iderisStatusId: order.iderisStatusId });
+    await this.history(m, id, order.cancelled ? 'cancelled-before-import' : skipped ? 'skipped' : 'discovered', { iderisStatusId: order.iderisStatusId, ...(skipped ? { reasonCode: skipped.reasonCode } : {}) });
     return id;
   }
 

@@ -39,7 +39,11 @@ export class IderisControlController {
     return marketplace;
   }
 
-  /** Creates `count` orders (default 1), spread over the account's marketplaces, approved `approved` (default now). */
+  /**
+   * Creates `count` orders (default 1), spread over the account's marketplaces (or all in `marketplaceId`), approved
+   * `approved` (default now); optional `packId` (one cart) and explicit `items` ({sku, codeProduct, title, quantity, price,
+   * productVariation}).
+   */
   @Post('orders')
   addOrders(@Body() raw: unknown): IderisOrder[] {
     const body = requireRecord(raw);
@@ -52,11 +56,13 @@ export class IderisControlController {
     if (Number.isNaN(approvedAt)) throw new BadRequestException('approved must be an ISO date');
     const corruptQuantity = optionalString(body, 'corruptQuantity');
     const explicit = explicitOrderInput(body, accountData.marketplaces);
+    const marketplaceId = optionalPositiveInt(body, 'marketplaceId');
+    const chosen = explicit.marketplace ? [explicit.marketplace] : marketplaceId === undefined ? accountData.marketplaces : accountData.marketplaces.filter((candidate) => candidate.id === marketplaceId);
+    if (chosen.length === 0) throw new BadRequestException(`unknown marketplaceId ${String(marketplaceId)}`);
     const created = Array.from({ length: count }, (_, index) => {
-      const marketplace = explicit.marketplace ?? accountData.marketplaces[index % accountData.marketplaces.length];
-      const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9 };
+      const marketplace = chosen[index % chosen.length];
+      const item: IderisOrderItem = { sku: `SKU-${(index % 5) + 1}`, codeProduct: `MLB${1000 + (index % 5) + 1}`, title: `Produto ${(index % 5) + 1}`, quantity: corruptQuantity ?? 1, price: 49.9, productVariation: [] };
       const items = explicit.items ?? [item];
-      const itemsValue = items.reduce((sum, line) => sum + line.price * Number(line.quantity), 0);
       const id = this.data.newOrderId();
       const order: IderisOrder = {
         id,
@@ -64,6 +70,7 @@ export class IderisControlController {
         marketplaceName: marketplace.marketplaceName,
         authenticationId: marketplace.id,
         authenticationName: marketplace.name,
+        packId: optionalString(body, 'packId') ?? null,
         statusId,
         statusDescription: iderisStatusDescription(statusId),
         approved: toBrasiliaIso(approvedAt + index * 1000),
@@ -72,7 +79,7 @@ export class IderisControlController {
         customerEmail: explicit.customer ? explicit.customer.email : index % 7 === 6 ? null : `cliente${index + 1}@example.com`,
         documentType: explicit.customer?.document.length === 14 ? 'CNPJ' : 'CPF',
         documentValue: explicit.customer?.document ?? validCpf(String(100_000_000 + ((id * 7919) % 899_999_999))),
-        valueWithShipping: explicit.items ? Math.round((itemsValue + 19.9) * 100) / 100 : 69.8,
+        valueWithShipping: Math.round((items.reduce((sum, line) => sum + line.price * (Number(line.quantity) || 0), 0) + 19.9) * 100) / 100,
         feeShipment: 19.9,
         items,
       };
@@ -247,7 +254,14 @@ export class IderisControlController {
         const product = 1 + Math.floor(random() * 20);
         const size = ['P', 'M', 'G'][Math.floor(random() * 3)];
         // A listing code (the marketplace's ad id) is always there; the SKU is null when the seller left it empty.
-        return { sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`, listingCode: `MLB${1000 + product}${size}`, title: `Produto ${product} ${size}`, quantity: 1 + Math.floor(random() * 2), price: 29.9 + product };
+        return {
+          sku: random() < nullSkuRate ? null : `SKU-${product}-${size}`,
+          codeProduct: `MLB${1000 + product}${size}`,
+          title: `Produto ${product}`,
+          quantity: 1 + Math.floor(random() * 2),
+          price: 29.9 + product,
+          productVariation: [{ name: 'Tamanho', value: size }],
+        };
       });
       const id = this.data.newOrderId();
       const order: IderisOrder = {
@@ -256,6 +270,7 @@ export class IderisControlController {
         marketplaceName: marketplace.marketplaceName,
         authenticationId: marketplace.id,
         authenticationName: marketplace.name,
+        packId: null,
         statusId: 1007,
         statusDescription: iderisStatusDescription(1007),
         approved: toBrasiliaIso(now - spreadMs + Math.floor((spreadMs * index) / Math.max(1, total))),
@@ -280,6 +295,8 @@ export class IderisControlController {
     return privateKey;
   }
 }
+
+/** Explicit order lines of `POST /control/ideris/orders`; undefined when the body has none. */
 
 /** A CPF with valid check digits from its first nine digits, so generated buyers pass document validation. */
 function validCpf(base9: string): string {

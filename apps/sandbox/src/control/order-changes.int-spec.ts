@@ -40,7 +40,7 @@ describe('sandbox: order change journals and the marketplace status control', ()
     const [order] = (await call('POST', '/control/ideris/orders', { privateKey: KEY, count: 1 })).body as { id: number }[];
     const jwt = (await call('POST', '/ideris/login', KEY)).body as string;
     const auth = { authorization: `Bearer ${jwt}` };
-    expect((await call('PUT', '/ideris/order/status', { orderId: order!.id, statusId: 1010 }, auth)).status).toBe(200);
+    expect((await call('PUT', '/ideris/order', { orderId: order!.id, statusId: 1010 }, auth)).status).toBe(200);
     const callsBefore = (await call('GET', '/control/calls')).body.ideris;
 
     const cancelled = await call('POST', `/control/ideris/orders/${order!.id}/status`, { privateKey: KEY, statusId: 1012 });
@@ -50,7 +50,7 @@ describe('sandbox: order change journals and the marketplace status control', ()
     expect((await call('POST', '/control/ideris/orders/1/status', { privateKey: KEY, statusId: 1012 })).status).toBe(404);
     expect((await call('POST', `/control/ideris/orders/${order!.id}/status`, { privateKey: 'unknown', statusId: 1012 })).status).toBe(400);
 
-    const refused = await call('PUT', '/ideris/order/status', { orderId: order!.id, statusId: 1009 }, auth);
+    const refused = await call('PUT', '/ideris/order', { orderId: order!.id, statusId: 1009 }, auth);
     expect(refused).toMatchObject({ status: 400, body: { ModelState: { statusId: [expect.stringContaining('cancelado no marketplace')] } } });
     const read = await call('GET', `/ideris/order/${order!.id}`, undefined, auth);
     expect(read.body.obj).toMatchObject({ statusId: 1012, statusDescription: 'Cancelado' });

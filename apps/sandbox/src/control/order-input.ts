@@ -34,10 +34,18 @@ export function explicitOrderInput(body: Record<string, unknown>, marketplaces: 
 
 function orderItem(raw: unknown, index: number): IderisOrderItem {
   if (!isRecord(raw)) throw new BadRequestException(`items[${index}] must be an object`);
-  const sku = raw['sku'] === null ? null : requireString(raw, 'sku');
-  const price = raw['price'];
+  const sku = typeof raw['sku'] === 'string' ? raw['sku'] : null;
+  const price = raw['price'] === undefined ? 49.9 : raw['price'];
   if (typeof price !== 'number' || !(price > 0)) throw new BadRequestException(`items[${index}].price must be a positive number`);
-  const listingCode = optionalString(raw, 'listingCode');
-  if (sku === null && !listingCode) throw new BadRequestException(`items[${index}]: an item without SKU needs its listingCode`);
-  return { sku, listingCode, title: optionalString(raw, 'title') ?? sku ?? listingCode!, quantity: optionalPositiveInt(raw, 'quantity') ?? 1, price };
+  // `listingCode` (demo traffic) and `codeProduct` (the v3 name) are the same marketplace product code.
+  const codeProduct = optionalString(raw, 'codeProduct') ?? optionalString(raw, 'listingCode');
+  const variation = Array.isArray(raw['productVariation']) ? raw['productVariation'] : [];
+  return {
+    sku,
+    codeProduct,
+    title: optionalString(raw, 'title') ?? sku ?? codeProduct ?? `Produto ${index + 1}`,
+    quantity: typeof raw['quantity'] === 'number' ? raw['quantity'] : 1,
+    price,
+    productVariation: variation.filter((entry): entry is { name: string; value: string } => isRecord(entry) && typeof entry['name'] === 'string' && typeof entry['value'] === 'string'),
+  };
 }

@@ -12,6 +12,9 @@ export interface IderisAnswer {
   headers: Record<string, string>;
 }
 
+/** What a handler returns for Ideris's 204 No Content (its "not found"). */
+export const NO_CONTENT: unique symbol = Symbol('204 No Content');
+
 @Injectable()
 export class IderisCallService {
   constructor(
@@ -33,7 +36,7 @@ export class IderisCallService {
     if (!account.window.tryAcquire(now, account.limitPerMinute)) {
       this.stats.record('ideris', account.privateKey, endpoint, 'blocked', now);
       const retryAfter = Math.max(1, Math.ceil(account.window.msUntilFree(now, account.limitPerMinute) / 1000));
-      // ASSUMPTION: no rate-limit body or header is known for v3; this is AspNetCoreRateLimit's default answer.
+      // ASSUMPTION (docs/contracts.md#ideris-errors): no rate-limit body or header is known for v3; this is AspNetCoreRateLimit's default answer.
       return {
         status: 429,
         body: `API calls quota exceeded! maximum admitted ${account.limitPerMinute} per 1m.`,
@@ -52,7 +55,8 @@ export class IderisCallService {
     if (fault?.httpStatus === 429) return { status: 429, body: 'API calls quota exceeded!', headers: { 'retry-after': '1' } };
     if (fault?.httpStatus) return { status: fault.httpStatus, body: { Message: 'An error has occurred.' }, headers: {} };
     try {
-      return { status: 200, body: handler(account), headers: {} };
+      const body = handler(account);
+      return body === NO_CONTENT ? { status: 204, body: undefined, headers: {} } : { status: 200, body, headers: {} };
     } catch (error: unknown) {
       return toAnswer(error);
     }

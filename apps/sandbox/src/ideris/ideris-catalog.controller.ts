@@ -27,7 +27,7 @@ export class IderisCatalogController {
     );
   }
 
-  /** `sku` repeatable; no filter = all. ASSUMPTION: unknown SKUs give an empty list (legacy answered 400). */
+  /** `sku` repeatable; no filter = all. ASSUMPTION (docs/contracts.md#ideris-sku-search): unknown SKUs give an empty list (legacy answered 400). */
   @Get('sku/search')
   async skus(@Query() query: Record<string, unknown>, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     sendIderisAnswer(
@@ -57,7 +57,7 @@ export class IderisCatalogController {
         const found = this.data.of(account.privateKey).skus.find((candidate) => candidate.sku === sku);
         if (!found) throw new IderisHttpError(404, { Message: `SKU '${sku}' não encontrado.` });
         found.currentStock = currentStock;
-        // ASSUMPTION: the success body is not public; we answer the stored values.
+        // ASSUMPTION (docs/contracts.md#ideris-sku-stock): the success body is not public; we answer the stored values.
         return { obj: { sku: found.sku, currentStock: found.currentStock } };
       }),
     );

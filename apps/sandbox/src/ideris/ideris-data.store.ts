@@ -8,12 +8,15 @@ export interface IderisMarketplaceAccount {
 
 export interface IderisOrderItem {
   sku: string | null;
-  /** ASSUMPTION: the v3 name of the marketplace listing id (legacy `codigoProdutoItem`) is unknown; we call it listingCode. */
-  listingCode?: string;
+  /** The marketplace's code of the product sold (docs/contracts.md#ideris-order-detail). */
+  codeProduct?: string;
   title: string;
   /** A string only when seeded as a corrupt panel value (e.g. `300O`), which breaks every page holding it. */
   quantity: number | string;
+  // ASSUMPTION (docs/contracts.md#ideris-order-detail): public clients read no item price; the sandbox serves `price`.
   price: number;
+  /** The variation chosen, e.g. `[{name: 'Cor', value: 'Azul'}]`; empty when none. */
+  productVariation: Array<{ name: string; value: string }>;
 }
 
 export interface IderisOrder {
@@ -22,6 +25,8 @@ export interface IderisOrder {
   marketplaceName: string;
   authenticationId: number;
   authenticationName: string;
+  /** The marketplace cart/pack id shared by orders bought together; null for a single order. */
+  packId: string | null;
   statusId: number;
   statusDescription: string;
   approved: string;
@@ -36,7 +41,7 @@ export interface IderisOrder {
   deliveryTrackingCode?: string | null;
   /** The marketplace cancelled the order (control API): final, an integrator cannot change its status any more. */
   cancelledByMarketplace?: boolean;
-  /** ASSUMPTION: written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
+  /** ASSUMPTION (docs/contracts.md#ideris-invoice-write, #ideris-tracking-write): written by the assumed invoice/tracking contracts (see ideris-writes.controller.ts). */
   invoice?: { key: string; number: string; series: string; issuedAt: string; danfeUrl?: string; cancelled?: boolean };
   trackingUrl?: string;
   carrier?: string;
@@ -53,7 +58,7 @@ export interface IderisSku {
 }
 
 export interface IderisVariantAttribute {
-  /** ASSUMPTION: attributes are written by name (real ones carry category attribute ids). */
+  /** ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): attributes are written by name (real ones carry category attribute ids). */
   attributeName: string;
   attributeValue: string;
 }
@@ -74,7 +79,7 @@ export interface IderisListingModel {
   value: number;
   cost: number;
   statusId: number;
-  /** ASSUMPTION (units): grams and centimetres, as the legacy product's `peso`/`altura`… */
+  /** ASSUMPTION (units; docs/contracts.md#ideris-listing-model-writes): grams and centimetres, as the legacy product's `peso`/`altura`… */
   weight: number;
   weightPackage: number;
   heightPackage: number;
@@ -82,7 +87,7 @@ export interface IderisListingModel {
   lengthPackage: number;
   listingModelImage: Array<{ id: number; url: string; order: number }>;
   variant: IderisListingModelVariant[];
-  /** ASSUMPTION: kit composition, the legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]` renamed. */
+  /** ASSUMPTION (docs/contracts.md#ideris-listing-model-writes): kit composition, the legacy `ProdutoComposto[{skuProdutoFilho, quantidade}]` renamed. */
   kit: Array<{ sku: string; quantity: number }>;
 }
 

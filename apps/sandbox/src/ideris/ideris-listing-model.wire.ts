@@ -3,7 +3,7 @@ import type { IderisAccountData, IderisDataStore, IderisListingModel, IderisNcm,
 import { IderisHttpError } from './ideris-http.error';
 
 /**
- * ASSUMPTION (the whole file): v3's product writes are not public. `POST /listingModel` and `PUT /listingModel`
+ * ASSUMPTION (the whole file; docs/contracts.md#ideris-listing-model-writes): v3's product writes are not public. `POST /listingModel` and `PUT /listingModel`
  * take the legacy `POST /Produto` fields renamed to the names v3's listing model reads back: `sku, title, value,
  * cost, quantity, ean, ncm (code), weight/weightPackage (g), heightPackage/widthPackage/lengthPackage (cm),
  * listingModelImage[{url, order}], variant[{sku, quantity, ean, variantAttribute[{attributeName,

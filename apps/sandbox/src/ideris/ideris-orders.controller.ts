@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { sendIderisAnswer } from './ideris-answer';
-import { IderisCallService } from './ideris-call.service';
+import { IderisCallService, NO_CONTENT } from './ideris-call.service';
 import { IderisDataStore, type IderisOrder } from './ideris-data.store';
 import { IderisHttpError } from './ideris-http.error';
 import { parseOrderQuery, searchOrders } from './ideris-order.search';
@@ -17,8 +17,8 @@ export class IderisOrdersController {
   async search(@Query() query: Record<string, unknown>, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     const answer = await this.calls.run('order/search', auth, (account) => {
       const page = searchOrders(this.data.of(account.privateKey).orders, parseOrderQuery(query));
-      page.obj.forEach(failOnCorruptRecord);
-      return page;
+      page?.obj.forEach(failOnCorruptRecord);
+      return page ?? NO_CONTENT;
     });
     sendIderisAnswer(res, answer);
   }
@@ -27,7 +27,8 @@ export class IderisOrdersController {
   async byId(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     const answer = await this.calls.run('order', auth, (account) => {
       const order = this.data.of(account.privateKey).orders.find((candidate) => String(candidate.id) === id);
-      if (!order) throw new IderisHttpError(404, { Message: 'Pedido não encontrado.' });
+      // Ideris's "not found" is 204 with no body (docs/contracts.md#ideris-order-detail).
+      if (!order) return NO_CONTENT;
       failOnCorruptRecord(order);
       return { obj: order };
     });

@@ -77,6 +77,43 @@ describe('sandbox: Ideris v3 login and bearer check', () => {
     expect(calls.ideris[KEY]).toMatchObject({ calls: 5, blocks: 1, endpoints: { 'settings/marketplace': { ok: 4, blocks: 1 } } });
   });
 
+  it('issues 8 h tokens by default, as Ideris v3 does (exp − iat = 28,800 s)', async () => {
+    const { app: plain, base: plainBase } = await startSandbox();
+    try {
+      await fetch(`${plainBase}/control/ideris/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ privateKey: KEY }) });
+      const answer = await fetch(`${plainBase}/ideris/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(KEY) });
+      const payload = claims(JSON.parse(await answer.text()) as string);
+      expect(Number(payload['exp']) - Number(payload['iat'])).toBe(28_800);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  // docs/contracts.md#ideris-order-status: the status write is PUT /order {orderId, statusId}.
+  it.each([
+    ['the documented write', 'PUT', '/ideris/order', (id: number) => ({ orderId: id, statusId: 1010 }), 200, { obj: { statusId: 1010 } }],
+    ['the legacy body on the v3 route', 'PUT', '/ideris/order', (id: number) => ({ idPedidos: id, idNovoStatus: 1010 }), 400, { ModelState: { orderId: ['The orderId field is required.'] } }],
+    ['the old route', 'PUT', '/ideris/order/status', (id: number) => ({ orderId: id, statusId: 1010 }), 405, { Message: "The requested resource does not support http method 'PUT'." }],
+  ])('status write: %s', async (_case, method, path, body, status, answer) => {
+    await postJson('/control/ideris/marketplaces', { privateKey: KEY });
+    const [order] = (await (await postJson('/control/ideris/orders', { privateKey: KEY })).json()) as Array<{ id: number }>;
+    const jwt = await login(KEY);
+    const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` }, body: JSON.stringify(body(order.id)) });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject(answer);
+  });
+
+  it.each([
+    ['an unknown order', '/ideris/order/999'],
+    ['an unknown marketplace code', '/ideris/order/search?orderCode=nope'],
+    ['an unknown pack id', '/ideris/order/search?orderPackId=nope'],
+  ])('answers %s with 204 and no body', async (_case, path) => {
+    const jwt = await login(KEY);
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+
   it('injects an Ideris 5xx for one endpoint and one account', async () => {
     const jwt = await login(KEY);
     await postJson('/control/faults', { system: 'ideris', account: KEY, endpoint: 'settings/marketplace', httpStatus: 503, times: 1 });

@@ -1,4 +1,4 @@
-/** 1007 "Aberto" and 1009 "Expedição" were seen in public clients; the other ids are ours (ASSUMPTION). */
+/** 1007 "Aberto" and 1009 "Expedição" were seen in public clients; the other ids are ours (ASSUMPTION, docs/contracts.md#ideris-status-catalog). */
 export const IDERIS_SYSTEM_STATUSES: ReadonlyArray<{ id: number; description: string }> = [
   { id: 1007, description: 'Aberto' },
   { id: 1008, description: 'A faturar' },

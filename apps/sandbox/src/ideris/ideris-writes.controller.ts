@@ -6,13 +6,12 @@ import { IderisCallService } from './ideris-call.service';
 import { IderisDataStore, type IderisAccountData, type IderisListingModel, type IderisOrder } from './ideris-data.store';
 import { createListingModel, parseListingModelBody, updateListingModel } from './ideris-listing-model.wire';
 import { IderisHttpError } from './ideris-http.error';
-import { IDERIS_SYSTEM_STATUSES } from './ideris-statuses';
 
 /**
- * ASSUMPTION (all routes here): the v3 bodies of these writes are not public. Each follows the legacy
- * contract it replaces, renamed to v3's English camelCase (`PUT /PedidoStatus {idPedidos, idNovoStatus}` →
- * `PUT /order/status {orderId, statusId}`; `POST /NotaFiscal` → `POST /order/invoice`), answers `{obj}`
- * like the reads, and refuses a bad body with ASP.NET's 400 `ModelState`. libs/ideris sends exactly these.
+ * ASSUMPTION (all routes here; docs/contracts.md#ideris-invoice-write, #ideris-tracking-write, #ideris-listing-model-writes):
+ * the v3 bodies of these writes are not public. Each follows the legacy contract it replaces, renamed to v3's English
+ * camelCase (`POST /NotaFiscal` → `POST /order/invoice`), answers `{obj}` like the reads, and refuses a bad body with
+ * ASP.NET's 400 `ModelState`. libs/ideris sends exactly these. The status write is in ideris-order-status.controller.ts.
  */
 @Controller('ideris')
 export class IderisWritesController {
@@ -20,29 +19,6 @@ export class IderisWritesController {
     private readonly calls: IderisCallService,
     private readonly data: IderisDataStore,
   ) {}
-
-  @Put('order/status')
-  async changeStatus(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
-    sendIderisAnswer(
-      res,
-      await this.calls.run('order/status', auth, (account) => {
-        const fields = requireFields(body, { orderId: 'number', statusId: 'number' });
-        const accountData = this.data.of(account.privateKey);
-        const order = findOrder(accountData, fields['orderId']);
-        const status = IDERIS_SYSTEM_STATUSES.find((candidate) => candidate.id === fields['statusId']);
-        if (!status) throw badRequest('statusId', `Status ${String(fields['statusId'])} não encontrado.`);
-        // ASSUMPTION: a cancellation that came from the marketplace is final; Ideris refuses to move such an order.
-        if (order.cancelledByMarketplace) {
-          this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId), refused: true });
-          throw badRequest('statusId', 'Pedido cancelado no marketplace: o status não pode ser alterado.');
-        }
-        this.data.recordChange(accountData, { orderId: order.id, kind: 'status', by: 'api', value: String(status.id), previous: String(order.statusId) });
-        order.statusId = status.id;
-        order.statusDescription = status.description;
-        return { obj: { orderId: order.id, statusId: order.statusId, statusDescription: order.statusDescription } };
-      }),
-    );
-  }
 
   @Post('order/invoice')
   async invoice(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
@@ -133,7 +109,7 @@ export class IderisWritesController {
   }
 }
 
-function requireFields(body: unknown, spec: Record<string, 'string' | 'number'>): Record<string, string | number> {
+export function requireFields(body: unknown, spec: Record<string, 'string' | 'number'>): Record<string, string | number> {
   if (!isRecord(body)) throw badRequest('body', 'The request is invalid.');
   const fields: Record<string, string | number> = {};
   for (const [name, type] of Object.entries(spec)) {
@@ -144,11 +120,11 @@ function requireFields(body: unknown, spec: Record<string, 'string' | 'number'>)
   return fields;
 }
 
-function badRequest(field: string, message: string): IderisHttpError {
+export function badRequest(field: string, message: string): IderisHttpError {
   return new IderisHttpError(400, { Message: 'The request is invalid.', ModelState: { [field]: [message] } });
 }
 
-function findOrder(accountData: IderisAccountData, id: string | number): IderisOrder {
+export function findOrder(accountData: IderisAccountData, id: string | number): IderisOrder {
   const order = accountData.orders.find((candidate) => candidate.id === Number(id));
   if (!order) throw new IderisHttpError(404, { Message: 'Pedido não encontrado.' });
   return order;

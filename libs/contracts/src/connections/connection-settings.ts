@@ -13,6 +13,10 @@ export const KIT_STOCK_SOURCES = ['own', 'components'] as const;
 export type KitStockSource = (typeof KIT_STOCK_SOURCES)[number];
 
 /** Tiny v2 order situations (codes), the targets of the default status map. */
+/** What the hub does with the orders of an Ideris marketplace account it sees for the first time (not yet chosen). */
+export const NEW_MARKETPLACE_ACCOUNTS = ['skip', 'import'] as const;
+export type NewMarketplaceAccounts = (typeof NEW_MARKETPLACE_ACCOUNTS)[number];
+
 export const TINY_ORDER_SITUATIONS = [
   'aberto', 'aprovado', 'preparando_envio', 'faturado', 'pronto_envio', 'enviado', 'entregue', 'nao_entregue', 'cancelado',
 ] as const;
@@ -91,6 +95,16 @@ export class ConnectionSettings {
   @IsInt({ each: true })
   importIderisStatusIds?: number[];
 
+  @ApiPropertyOptional({
+    enum: NEW_MARKETPLACE_ACCOUNTS,
+    default: 'skip',
+    description:
+      "Orders of an Ideris marketplace account the operator has not chosen yet (state not_chosen): 'skip' (default, the safe one) imports nothing from it until it is turned on; 'import' imports them as if it were on",
+  })
+  @IsOptional()
+  @IsIn(NEW_MARKETPLACE_ACCOUNTS)
+  newMarketplaceAccounts?: NewMarketplaceAccounts;
+
   @ApiPropertyOptional({ default: false, description: 'Import items whose SKU has no mapping as free text instead of parking the order' })
   @IsOptional()
   @IsBoolean()
@@ -135,6 +149,7 @@ export const DEFAULT_CONNECTION_SETTINGS: Required<Omit<ConnectionSettings, 'tin
   statusMap: {},
   importIderisStatusIds: [],
   allowFreeTextItems: false,
+  newMarketplaceAccounts: 'skip',
   tinyCallsPerMinute: undefined,
   iderisCallsPerMinute: 50,
   invoiceTrackingPath: undefined,

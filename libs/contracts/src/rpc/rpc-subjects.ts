@@ -16,6 +16,8 @@ export const RpcSubjects = {
   skuMappingPut: 'rpc.orders.sku-mapping.put.v1',
   skuMappingDelete: 'rpc.orders.sku-mapping.delete.v1',
   pollState: 'rpc.orders.poll-state.get.v1',
+  marketplaceAccountList: 'rpc.orders.marketplace-account.list.v1',
+  marketplaceAccountPut: 'rpc.orders.marketplace-account.put.v1',
   fiscalOrderGet: 'rpc.fiscal-shipping.order.get.v1',
   fiscalSendTracking: 'rpc.fiscal-shipping.order.send-tracking.v1',
   fiscalResendInvoice: 'rpc.fiscal-shipping.order.resend-invoice.v1',

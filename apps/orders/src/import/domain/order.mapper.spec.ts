@@ -275,9 +275,19 @@ describe('mapIderisOrderToTiny', () => {
       expect(draftOf(result).items).toEqual([{ sku: 'CAM-PR-P', description: 'Camiseta Preta P', unit: 'UN', quantity: 2, unitPriceCents: 5500 }]);
     });
 
+    // v3 items carry the marketplace product code as `codeProduct` (docs/contracts.md#ideris-order-detail): it is the
+    // de-para key when the SKU is absent, and a present SKU still wins.
+    it.each([
+      ['a null SKU mapped by its codeProduct', { sku: null, codeProduct: 'MLB123' }, { ok: true, skus: ['CAM-PR-P'] }],
+      ['a present SKU wins over codeProduct', { sku: 'CAM-AZ-M', codeProduct: 'MLB123' }, { ok: true, skus: ['CAM-AZ-M'] }],
+      ['an unmapped codeProduct needs mapping under its own name', { sku: null, codeProduct: 'MLB777' }, { ok: false, reason: 'needs-mapping', unknownSkus: ['MLB777'] }],
+    ])('v3 items: %s', (_case, item, expected) => {
+      expect(mapIderisOrderToTiny(order({ items: [{ title: 'Camiseta', quantity: 1, price: 10, ...item }] }), context())).toMatchObject(expected);
+    });
+
     it('passes the listing code to the de-para alongside a present SKU', () => {
       const resolveProductCode = jest.fn().mockReturnValue('X');
-      mapIderisOrderToTiny(order({ items: [{ sku: 'S-1', itemId: 'MLB9', title: 'T', quantity: 1, price: 1 }] }), context({ resolveProductCode }));
+      mapIderisOrderToTiny(order({ items: [{ sku: 'S-1', codeProduct: 'MLB9', title: 'T', quantity: 1, price: 1 }] }), context({ resolveProductCode }));
       expect(resolveProductCode).toHaveBeenCalledWith({ sku: 'S-1', listingCode: 'MLB9' });
     });
 
@@ -320,7 +330,9 @@ describe('mapIderisOrderToTiny', () => {
 
     it.each([
       ['variation appended to the title', { sku: 'CAM-AZ-G', title: 'Camiseta', variacaoProdutoItem: 'Cor: Azul, Tamanho: G' }, 'Camiseta - Cor: Azul, Tamanho: G'],
-      ['variation already in the title', { sku: 'CAM-AZ-G', title: 'Camiseta Azul G', variation: 'azul g' }, 'Camiseta Azul G'],
+      ['variation already in the title', { sku: 'CAM-AZ-G', title: 'Camiseta Cor: Azul G', productVariation: [{ name: 'cor', value: 'azul' }] }, 'Camiseta Cor: Azul G'],
+      ['v3 productVariation pairs appended', { sku: 'CAM-AZ-G', title: 'Camiseta', productVariation: [{ name: 'Cor', value: 'Azul' }, { name: 'Tamanho', value: 'G' }] }, 'Camiseta - Cor: Azul, Tamanho: G'],
+      ['an empty v3 productVariation', { sku: 'CAM-AZ-G', title: 'Camiseta', productVariation: [] }, 'Camiseta'],
       ['kit SKU as one line, Tiny expands the kit', { sku: 'KIT-3CAM', title: 'Kit 3 Camisetas' }, 'Kit 3 Camisetas'],
       ['the SKU when the title is missing', { sku: 'CAM-AZ-M' }, 'CAM-AZ-M'],
     ])('description: %s', (_case, item, description) => {
