@@ -106,7 +106,7 @@ beforeAll(async () => {
   await json('POST', url('sandbox', '/control/ideris/marketplaces'), { privateKey: seller.key, marketplaceName: 'Mercado Livre' });
   const created = await json<{ id: string }>('POST', url('gateway', '/api/v1/connections'), {
     name: 'fault test', tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: 1,
-    tinyBaseUrl: url('sandbox', '/tiny/api2'), iderisBaseUrl: url('sandbox', '/ideris'), settings: { tinyCallsPerMinute: 6000, iderisCallsPerMinute: 6000 },
+    tinyBaseUrl: url('sandbox', '/tiny/api2'), iderisBaseUrl: url('sandbox', '/ideris'), settings: { tinyCallsPerMinute: 6000, iderisCallsPerMinute: 6000, newMarketplaceAccounts: 'import' },
   });
   const active = await json<{ id: string; webhookUrls: Record<string, string> }>('POST', url('gateway', `/api/v1/connections/${created.id}/activate`));
   connectionId = active.id;
