@@ -1,9 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
-import { dropSchema, uniqueSuffix, waitFor } from '@hub/testing';
+import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
 import { FiscalShippingAppModule } from '../../fiscal-shipping/src/app.module';
 import { OrdersAppModule } from '../../orders/src/app.module';
-import { importedOrders, type Bound } from '../../fiscal-shipping/test/imported-orders';
 import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from './gateway-harness';
+
+interface Bound {
+  iderisOrderId: number;
+  tinyOrderId: string;
+  code: string;
+}
+
+/** One Ideris order imported by the orders service, once fiscal-shipping holds its binding. */
+async function importedOrder(h: GatewayHarness, fiscalSchema: string, connectionId: string): Promise<Bound> {
+  const [ideris]: { id: number; code: string }[] = await sandboxJson(h, 'POST', '/control/ideris/orders', { privateKey: SELLER.iderisPrivateKey, count: 1 });
+  const [binding] = await waitFor(async () => {
+    const found = await sql<{ tiny_order_id: string }>(`SELECT tiny_order_id FROM "${fiscalSchema}".order_binding WHERE connection_id = $1`, [connectionId]);
+    return found.length ? found : undefined;
+  }, 30_000, 200);
+  return { iderisOrderId: ideris!.id, code: ideris!.code, tinyOrderId: binding!.tiny_order_id };
+}
 
 /** The dashboard over invoices and tracking: gateway, orders and fiscal-shipping in-process, the sandbox sending Tiny's notifications. */
 describe('operator dashboard API over invoices and tracking', () => {
@@ -27,7 +42,7 @@ describe('operator dashboard API over invoices and tracking', () => {
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
     await sandboxJson(h, 'POST', '/control/tiny/webhooks/settings', { timeScale: 0.001 });
     await sandboxJson(h, 'POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: { nota_fiscal: urls['nota_fiscal'], rastreio: urls['rastreio'] } });
-    [order] = await importedOrders(h, fiscalSchema, connectionId, 1);
+    order = await importedOrder(h, fiscalSchema, connectionId);
     // Invoiced in Tiny, then a tracking code typed with a shipping method that is no carrier: tracking waits.
     await sandboxJson(h, 'POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
     const res = await fetch(`${h.sandboxUrl}/tiny/api2/cadastrar.codigo.rastreamento.pedido.php`, {
