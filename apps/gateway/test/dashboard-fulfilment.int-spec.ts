@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
 import { FiscalShippingAppModule } from '../../fiscal-shipping/src/app.module';
 import { OrdersAppModule } from '../../orders/src/app.module';
+import { StatusSyncAppModule } from '../../status-sync/src/app.module';
 import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from './gateway-harness';
 
 interface Bound {
@@ -20,28 +21,37 @@ async function importedOrder(h: GatewayHarness, fiscalSchema: string, connection
   return { iderisOrderId: ideris!.id, code: ideris!.code, tinyOrderId: binding!.tiny_order_id };
 }
 
-/** The dashboard over invoices and tracking: gateway, orders and fiscal-shipping in-process, the sandbox sending Tiny's notifications. */
-describe('operator dashboard API over invoices and tracking', () => {
+const CANCELLED_IN_IDERIS = 1012;
+
+/**
+ * The dashboard over invoices, tracking and status: gateway, orders, fiscal-shipping and status-sync in-process, the
+ * sandbox sending Tiny's notifications.
+ */
+describe('operator dashboard API over invoices, tracking and status', () => {
   let h: GatewayHarness;
   let orders: INestApplication;
   let fiscal: INestApplication;
+  let statusSync: INestApplication;
   let connectionId: string;
   let order: Bound;
   const ordersSchema = uniqueSuffix('orders');
   const fiscalSchema = uniqueSuffix('fiscal');
+  const statusSchema = uniqueSuffix('status');
   const fiscalView = () => h.api('GET', `/api/v1/connections/${connectionId}/fiscal/orders/${order.iderisOrderId}`);
 
   beforeAll(async () => {
+    process.env['STATUS_POLL_INTERVAL_MS'] = '500';
     h = await startGateway();
     orders = await startService(h, OrdersAppModule.forConfig, ordersSchema, 'orders');
     fiscal = await startService(h, (config) => FiscalShippingAppModule.forConfig(config, { schedulerTickMs: 200, recheckDelaysMs: [300] }), fiscalSchema, 'fiscal-shipping');
+    statusSync = await startService(h, StatusSyncAppModule.forConfig, statusSchema, 'status-sync');
     const created = await createSandboxConnection(h);
     connectionId = created.id;
     const urls = Object.fromEntries(Object.entries(created.webhookUrls as Record<string, string>).map(([kind, url]) => [kind, url.replace('http://hub.example.test', h.url)]));
     await sandboxJson(h, 'POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
     await sandboxJson(h, 'POST', '/control/tiny/webhooks/settings', { timeScale: 0.001 });
-    await sandboxJson(h, 'POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: { nota_fiscal: urls['nota_fiscal'], rastreio: urls['rastreio'] } });
+    await sandboxJson(h, 'POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: { nota_fiscal: urls['nota_fiscal'], rastreio: urls['rastreio'], situacao_pedido: urls['situacao_pedido'] } });
     order = await importedOrder(h, fiscalSchema, connectionId);
     // Invoiced in Tiny, then a tracking code typed with a shipping method that is no carrier: tracking waits.
     await sandboxJson(h, 'POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
@@ -56,10 +66,10 @@ describe('operator dashboard API over invoices and tracking', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await fiscal?.close();
-    await orders?.close();
+    delete process.env['STATUS_POLL_INTERVAL_MS'];
+    for (const app of [statusSync, fiscal, orders]) await app?.close();
     await h?.close();
-    for (const schema of [h.schema, ordersSchema, fiscalSchema]) await dropSchema(schema);
+    for (const schema of [h.schema, ordersSchema, fiscalSchema, statusSchema]) await dropSchema(schema);
   });
 
   it('lists tracking waiting for a carrier with its reason, its timeline, and the invoice as sent', async () => {
@@ -98,5 +108,22 @@ describe('operator dashboard API over invoices and tracking', () => {
     const before = await checks();
     await waitFor(async () => (await checks()) > before, 20_000, 200);
     expect((await fiscalView()).body.tracking).toMatchObject({ state: 'waiting', reasonCode: 'no-carrier' });
+  });
+
+  it('lists a marketplace cancellation after invoicing as needing attention, which a retry does not touch', async () => {
+    const jwt: string = await sandboxJson(h, 'POST', '/ideris/login', SELLER.iderisPrivateKey);
+    await sandboxJson(h, 'PUT', '/ideris/order/status', { orderId: order.iderisOrderId, statusId: CANCELLED_IN_IDERIS }, { authorization: `Bearer ${jwt}` });
+    const list = await waitFor(async () => {
+      const found = await h.api('GET', `/api/v1/failures?connectionId=${connectionId}&flow=status`);
+      return found.body.total === 1 ? found : undefined;
+    }, 30_000, 250);
+    const item = list.body.items[0];
+    expect(item).toMatchObject({ flow: 'status', status: 'waiting', outcome: 'needs_attention', reasonCode: 'cancelled_after_invoice', reasonDetail: expect.stringContaining('faturado'), refs: { tinyOrderId: order.tinyOrderId } });
+    const detail = await h.api('GET', `/api/v1/failures/item?ref=${encodeURIComponent(item.ref)}`);
+    expect(detail.body.timeline.map((e: { kind: string }) => e.kind)).toContain('needs-attention');
+    expect((await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'status' } })).body).toMatchObject({ matched: 1, queued: 0, skippedReasons: { not_retryable: 1 } });
+    const overview = await h.api('GET', `/api/v1/overview?q=${connectionId}`);
+    expect(overview.body.items[0].flows.status).toMatchObject({ failures: 1, poller: { lastSuccessAt: expect.any(String) } });
+    expect(overview.body.partial).toEqual(['catalog']);
   });
 });
