@@ -157,6 +157,15 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
       expect((await h.api('GET', `/api/v1/failures/groups?connectionId=${connectionId}&flow=${flows[0]}`)).body).toEqual({ groups: [], partial: [] });
       expect((await h.api('GET', '/api/v1/search?q=SKU-none')).body.partial).not.toContain(service);
       expect((await h.api('GET', `/api/v1/activity?connectionId=${connectionId}`)).body.partial).not.toContain(service);
+      if (service === 'catalog') {
+        // The SKU de-para screen's search of Tiny products by code (produtos.pesquisa through catalog).
+        await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-M', nome: 'Camiseta azul M' });
+        await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-MM', nome: 'Camiseta azul MM' });
+        const products = await h.api('GET', `/api/v1/connections/${connectionId}/tiny-products?q=CAM-AZ-M`);
+        expect(products.status).toBe(200);
+        expect(products.body.items[0]).toMatchObject({ id: expect.any(String), code: 'CAM-AZ-M', name: 'Camiseta azul M', situation: 'A' });
+        expect(products.body.items).toHaveLength(2);
+      }
     } finally {
       await app.close();
     }
