@@ -126,6 +126,16 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     }
   }, 90_000);
 
+  it('describes every dashboard route and its answer in the OpenAPI document', async () => {
+    const doc = (await h.api('GET', '/api/docs/openapi.json')).body;
+    const ok = (path: string, method = 'get') => doc.paths[path]?.[method]?.responses?.['200']?.content?.['application/json']?.schema?.$ref;
+    expect(ok('/api/v1/overview')).toBe('#/components/schemas/OverviewAnswer');
+    expect(ok('/api/v1/failures')).toBe('#/components/schemas/FailuresAnswer');
+    expect(ok('/api/v1/failures/retry', 'post')).toBe('#/components/schemas/RetryAnswer');
+    expect(ok('/api/v1/connections/{id}/budget')).toBe('#/components/schemas/BudgetAnswer');
+    expect(Object.keys(doc.components.schemas.FlowsFreshness.properties).sort()).toEqual(['invoices', 'messages', 'orders', 'prices', 'products', 'status', 'stock', 'tracking']);
+  });
+
   it('reports the connection\'s budgets and its activity per hour', async () => {
     const budget = await h.api('GET', `/api/v1/connections/${connectionId}/budget`);
     expect(budget.status).toBe(200);
