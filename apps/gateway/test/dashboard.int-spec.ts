@@ -70,10 +70,10 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
   });
 
   it('retries refs and filters, answering queued and skipped (an imported order is already done)', async () => {
-    const refs = [`orders~${connectionId}~${parked.id}`, `orders~${connectionId}~${imported.id}`, `orders~${connectionId}~999999999`];
+    const refs = [`orders~${connectionId}~${parked.id}`, `orders~${connectionId}~${imported.id}`, `orders~${connectionId}~999999999`, 'not-a-ref'];
     const byRefs = await h.api('POST', '/api/v1/failures/retry', { refs });
     expect(byRefs.status).toBe(200);
-    expect(byRefs.body).toMatchObject({ matched: 3, queued: 1, skipped: 2, skippedReasons: { already_done: 1, not_found: 1 } });
+    expect(byRefs.body).toMatchObject({ matched: 4, queued: 1, skipped: 3, skippedReasons: { already_done: 1, not_found: 2 } });
     await waitFor(async () => (await orderRow(parked.id))?.work_status === 'done', 30_000, 100);
 
     const byFilter = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'needs_mapping' } });
