@@ -126,6 +126,17 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     }
   }, 90_000);
 
+  it('shows a flow switched off in the connection\'s settings as off', async () => {
+    await sql(`UPDATE "${h.schema}".connection SET settings = settings || '{"flows": {"invoices": false}}' WHERE id = $1`, [connectionId]);
+    try {
+      const flows = (await ordersFlow()).body.items[0].flows;
+      expect(flows.invoices.state).toBe('off');
+      expect(flows.orders.state).not.toBe('off');
+    } finally {
+      await sql(`UPDATE "${h.schema}".connection SET settings = settings - 'flows' WHERE id = $1`, [connectionId]);
+    }
+  });
+
   it('describes every dashboard route and its answer in the OpenAPI document', async () => {
     const doc = (await h.api('GET', '/api/docs/openapi.json')).body;
     const ok = (path: string, method = 'get') => doc.paths[path]?.[method]?.responses?.['200']?.content?.['application/json']?.schema?.$ref;
