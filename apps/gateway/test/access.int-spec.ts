@@ -41,6 +41,23 @@ describe('admin access (gateway, real PostgreSQL)', () => {
     expect((await h.api('GET', `/api/v1/connections/${b.id}/orders`, undefined, as(k.key))).status).toBe(404);
   });
 
+  it('the dashboard routes that span connections answer only for the connections of the key', async () => {
+    const k = await key('read', [a.id]);
+    const overview = await h.api('GET', '/api/v1/overview', undefined, as(k.key));
+    expect(overview.status).toBe(200);
+    expect(overview.body.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
+    expect(overview.body.total).toBe(1);
+    const search = await h.api('GET', '/api/v1/search?q=Loja', undefined, as(k.key));
+    expect(search.body.hits.map((hit: { connectionId: string }) => hit.connectionId)).toEqual([a.id]);
+    expect((await h.api('GET', `/api/v1/failures?connectionId=${b.id}`, undefined, as(k.key))).status).toBe(404);
+    expect((await h.api('GET', `/api/v1/activity?connectionId=${b.id}`, undefined, as(k.key))).status).toBe(404);
+    expect((await h.api('GET', `/api/v1/failures/item?ref=${encodeURIComponent(`orders~${b.id}~123`)}`, undefined, as(k.key))).status).toBe(404);
+    const writer = await key('write', [a.id]);
+    const retry = await h.api('POST', '/api/v1/failures/retry', { refs: [`orders~${b.id}~123`] }, as(writer.key));
+    expect(retry.body).toMatchObject({ matched: 1, queued: 0, skipped: 1, skippedReasons: { not_found: 1 } });
+    expect((await h.api('GET', `/api/v1/connections/${b.id}/budget`, undefined, as(k.key))).status).toBe(404);
+  });
+
   it('read rights cannot write; write rights write only inside their scope; scoped keys cannot create connections or span all of them', async () => {
     const reader = await key('read', [a.id]);
     const writer = await key('write', [a.id]);

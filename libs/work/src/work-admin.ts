@@ -89,14 +89,14 @@ export class WorkAdmin {
     return answer;
   }
 
-  async search(q: { q: string }): Promise<{ hits: WorkSearchHit[] }> {
+  async search(q: { q: string; connectionIds?: string[] }): Promise<{ hits: WorkSearchHit[] }> {
     if (!q.q?.trim()) return { hits: [] };
-    const hits = await Promise.all(this.flows().map((f) => f.queries.search(this.db, q.q)));
+    const hits = await Promise.all(this.flows().map((f) => f.queries.search(this.db, q.q, 20, q.connectionIds ?? null)));
     return { hits: hits.flat() };
   }
 
   async activity(q: WorkActivityQuery): Promise<{ buckets: WorkActivityBucket[] }> {
-    const buckets = await Promise.all(this.flows().map((f) => f.queries.activity(this.db, q.connectionId, q.from)));
+    const buckets = await Promise.all(this.flows().map((f) => f.queries.activity(this.db, q.connectionId, q.from, q.connectionIds ?? null)));
     return { buckets: buckets.flat() };
   }
 

@@ -22,6 +22,7 @@ function filterSql(filter: WorkFilter): { where: string; params: unknown[] } {
     clauses.push(clause(`$${params.length}`));
   };
   if (filter.connectionId) add((p) => `v.connection_id = ${p}`, filter.connectionId);
+  if (filter.connectionIds) add((p) => `v.connection_id = ANY(${p}::text[])`, filter.connectionIds);
   if (filter.reasonCode) add((p) => `v.reason_code = ${p}`, filter.reasonCode);
   if (filter.status) add((p) => `v.status = ${p}`, filter.status);
   if (filter.q) add((p) => `${p} = ANY(v.search_keys)`, filter.q.trim());
@@ -90,12 +91,12 @@ export class WorkQueries {
   }
 
   /** Rows (any state) whose ids match `q` exactly. */
-  async search(db: Queryable, q: string, limit = 20): Promise<WorkSearchHit[]> {
+  async search(db: Queryable, q: string, limit = 20, connectionIds: string[] | null = null): Promise<WorkSearchHit[]> {
     if (this.table.search.length === 0) return [];
     const found = await rows<WorkRow & { label: string }>(
       db,
-      `SELECT * FROM (${viewSql(this.table, 'true')}) v WHERE $1 = ANY(v.search_keys) ORDER BY v.updated_at DESC LIMIT $2`,
-      [q.trim(), limit],
+      `SELECT * FROM (${viewSql(this.table, 'true')}) v WHERE $1 = ANY(v.search_keys) AND ($3::text[] IS NULL OR v.connection_id = ANY($3::text[])) ORDER BY v.updated_at DESC LIMIT $2`,
+      [q.trim(), limit, connectionIds],
     );
     return found.map((r) => {
       const view = toView(this.table, r);
@@ -104,14 +105,15 @@ export class WorkQueries {
   }
 
   /** Processed and failed rows per hour since `from`. */
-  async activity(db: Queryable, connectionId: string | undefined, from: string): Promise<WorkActivityBucket[]> {
+  async activity(db: Queryable, connectionId: string | undefined, from: string, connectionIds: string[] | null = null): Promise<WorkActivityBucket[]> {
     const buckets = new Map<string, WorkActivityBucket>();
     for (const { counts: field, at: expr, from: source = this.table.from } of this.table.activity) {
       const found = await rows<{ hour: Date; n: number }>(
         db,
         `SELECT date_trunc('hour', ${expr}) AS hour, count(*)::int AS n FROM ${source}
-          WHERE ${expr} >= $1 AND ($2::text IS NULL OR (${this.table.connectionId})::text = $2) GROUP BY 1`,
-        [from, connectionId ?? null],
+          WHERE ${expr} >= $1 AND ($2::text IS NULL OR (${this.table.connectionId})::text = $2)
+            AND ($3::text[] IS NULL OR (${this.table.connectionId})::text = ANY($3::text[])) GROUP BY 1`,
+        [from, connectionId ?? null, connectionIds],
       );
       for (const r of found) {
         const hour = iso(r.hour)!;

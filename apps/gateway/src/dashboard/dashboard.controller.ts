@@ -1,4 +1,7 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { decodeRef } from '@hub/work';
+import { canSee, principalOf, type Principal } from '../access/principal';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkRpcSubjects, type TinyProductSearchItem, type WorkActivityBucket, type WorkSearchHit } from '@hub/contracts';
 import { ServiceRpc } from '../admin/rpc-client';
@@ -29,29 +32,30 @@ export class DashboardController {
   @Get('overview')
   @ApiOkResponse({ type: OverviewAnswer })
   @ApiOperation({ summary: 'One row per connection: situation, health, per-flow freshness (late/failing against each flow\'s cadence), failures and pending' })
-  overview(@Query() q: OverviewQuery) {
-    return this.overviews.overview({ limit: q.limit ?? 50, offset: q.offset ?? 0, situation: q.situation, health: q.health, q: q.q });
+  overview(@Query() q: OverviewQuery, @Req() req: Request) {
+    return this.overviews.overview({ limit: q.limit ?? 50, offset: q.offset ?? 0, situation: q.situation, health: q.health, q: q.q, scope: principalOf(req).connectionIds });
   }
 
   @Get('failures')
   @ApiOkResponse({ type: FailuresAnswer })
   @ApiOperation({ summary: 'The failure inbox across every flow and service, newest first; `partial` names services that did not answer' })
-  failures(@Query() q: FailuresQuery) {
+  failures(@Query() q: FailuresQuery, @Req() req: Request) {
     const { limit = 50, offset = 0, ...filter } = q;
-    return this.inbox.list(filter, limit, offset);
+    return this.inbox.list(scoped(principalOf(req), filter), limit, offset);
   }
 
   @Get('failures/groups')
   @ApiOkResponse({ type: FailureGroupsAnswer })
   @ApiOperation({ summary: 'Failures grouped by connection, flow and reason' })
-  groups(@Query() q: FailureGroupsQuery) {
-    return this.inbox.groups(q);
+  groups(@Query() q: FailureGroupsQuery, @Req() req: Request) {
+    return this.inbox.groups(scoped(principalOf(req), { ...q }));
   }
 
   @Get('failures/item')
   @ApiOkResponse({ type: WorkItemDetailAnswer })
   @ApiOperation({ summary: 'One work item with its timeline (attempts, errors, answers; secrets redacted)' })
-  item(@Query() q: ItemQuery) {
+  item(@Query() q: ItemQuery, @Req() req: Request) {
+    if (!refVisible(principalOf(req), q.ref)) throw new NotFoundException(`no work item ${q.ref}`);
     return this.inbox.item(q.ref);
   }
 
@@ -59,16 +63,26 @@ export class DashboardController {
   @ApiOkResponse({ type: RetryAnswer })
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry items (refs) or every failure of a filter through each flow\'s own reprocess path → matched, queued, skipped with reasons' })
-  retry(@Body() body: RetryBody) {
+  async retry(@Body() body: RetryBody, @Req() req: Request) {
     if (!body.refs?.length && !body.filter) throw new BadRequestException('give refs or a filter');
-    return this.inbox.retry(body);
+    const principal = principalOf(req);
+    if (!body.refs?.length) return this.inbox.retry({ filter: scoped(principal, { ...body.filter }) });
+    // Items of connections outside the key's scope are answered as unknown ones, never retried.
+    const visible = body.refs.filter((ref) => refVisible(principal, ref));
+    const hidden = body.refs.length - visible.length;
+    const answer = visible.length ? await this.inbox.retry({ refs: visible }) : { matched: 0, queued: 0, skipped: 0, skippedReasons: {}, partial: [] };
+    if (!hidden) return answer;
+    return { ...answer, matched: answer.matched + hidden, skipped: answer.skipped + hidden, skippedReasons: { ...answer.skippedReasons, not_found: (answer.skippedReasons.not_found ?? 0) + hidden } };
   }
 
   @Get('search')
   @ApiOkResponse({ type: SearchAnswer })
   @ApiOperation({ summary: 'Find any id: Ideris order id, marketplace number, Tiny order id/number, NF-e key, SKU, connection name or CNPJ' })
-  async search(@Query() q: SearchQuery) {
-    const [connections, asked, names] = await Promise.all([this.connections.search(q.q), this.fanout.ask<{ hits: WorkSearchHit[] }>(WorkRpcSubjects.search, { q: q.q }), this.connections.names()]);
+  async search(@Query() q: SearchQuery, @Req() req: Request) {
+    const principal = principalOf(req);
+    const scope = principal.connectionIds ? { connectionIds: [...principal.connectionIds] } : {};
+    const [found, asked, names] = await Promise.all([this.connections.search(q.q), this.fanout.ask<{ hits: WorkSearchHit[] }>(WorkRpcSubjects.search, { q: q.q, ...scope }), this.connections.names()]);
+    const connections = found.filter((c) => canSee(principal, c.id));
     const hits: WorkSearchHit[] = [
       ...connections.map((c) => ({ kind: 'connection' as const, connectionId: c.id, connectionName: c.name, label: c.cnpj ? `${c.name} (${c.cnpj})` : c.name, refs: {} })),
       ...asked.answers.flatMap((a) => a.answer.hits).map((h) => ({ ...h, connectionName: h.connectionId ? names.get(h.connectionId) ?? null : null })),
@@ -79,10 +93,11 @@ export class DashboardController {
   @Get('activity')
   @ApiOkResponse({ type: ActivityAnswer })
   @ApiOperation({ summary: 'Processed vs failed per flow per hour (default: the last 24 h)' })
-  async activity(@Query() q: ActivityQuery) {
+  async activity(@Query() q: ActivityQuery, @Req() req: Request) {
+    const { connectionId, connectionIds } = scoped(principalOf(req), { connectionId: q.connectionId });
     const to = new Date();
     const from = new Date(Math.floor(to.getTime() / 3_600_000) * 3_600_000 - ((q.hours ?? 24) - 1) * 3_600_000);
-    const asked = await this.fanout.ask<{ buckets: WorkActivityBucket[] }>(WorkRpcSubjects.activity, { connectionId: q.connectionId, from: from.toISOString() });
+    const asked = await this.fanout.ask<{ buckets: WorkActivityBucket[] }>(WorkRpcSubjects.activity, { connectionId, connectionIds, from: from.toISOString() });
     const buckets = asked.answers.flatMap((a) => a.answer.buckets);
     // Parked messages come from every service: one bucket per hour and flow.
     const merged = new Map<string, WorkActivityBucket>();
@@ -111,4 +126,16 @@ export class DashboardController {
   tinyProducts(@Param('id', ParseUUIDPipe) id: string, @Query() q: TinyProductsQuery): Promise<{ items: TinyProductSearchItem[] }> {
     return this.rpc.ask(WorkRpcSubjects.tinyProductSearch, { connectionId: id, q: q.q }, 30_000);
   }
+}
+
+/** The filter a principal may run: its own connection must be visible, and a scoped key sees only its connections. */
+function scoped<T extends { connectionId?: string }>(principal: Principal, filter: T): T & { connectionIds?: string[] } {
+  if (filter.connectionId && !canSee(principal, filter.connectionId)) throw new NotFoundException(`no connection with id ${filter.connectionId}`);
+  return principal.connectionIds ? { ...filter, connectionIds: [...principal.connectionIds] } : filter;
+}
+
+function refVisible(principal: Principal, ref: string): boolean {
+  if (principal.connectionIds === null) return true;
+  const decoded = decodeRef(ref);
+  return !!decoded?.connectionId && principal.connectionIds.has(decoded.connectionId);
 }

@@ -10,6 +10,8 @@ export interface OverviewQueryInput {
   situation?: string;
   health?: Health;
   q?: string;
+  /** Only these connections (a scoped API key); absent: all. */
+  scope?: ReadonlySet<string> | null;
 }
 
 type FlowFreshness = Omit<FlowSummary, 'connectionId' | 'flow'> & { state: FlowState };
@@ -43,7 +45,7 @@ export class OverviewService {
     const byKey = new Map<string, FlowSummary>();
     for (const { answer } of summaries.answers) for (const s of answer.flows) byKey.set(`${s.connectionId}|${s.flow}`, s);
     const now = Date.now();
-    const matching = connections.filter((c) => (!query.situation || c.situation === query.situation) && matchesText(c, query.q));
+    const matching = connections.filter((c) => (!query.scope || query.scope.has(c.id)) && (!query.situation || c.situation === query.situation) && matchesText(c, query.q));
     const items = matching.map((c) => this.item(c, byKey, summaries.partial, now));
     const counts = Object.fromEntries(HEALTHS.map((h) => [h, items.filter((i) => i.health === h).length])) as Record<Health, number>;
     const filtered = query.health ? items.filter((i) => i.health === query.health) : items;

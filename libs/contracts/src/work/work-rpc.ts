@@ -84,6 +84,8 @@ export interface WorkItemDetail extends WorkItemView {
 /** Filters of the failure inbox. */
 export interface WorkFilter {
   connectionId?: string;
+  /** Only these connections (the caller's API key is scoped to them); absent: every connection. */
+  connectionIds?: string[];
   flow?: FlowName;
   reasonCode?: string;
   status?: WorkStatus;
@@ -163,6 +165,8 @@ export interface WorkSearchHit {
 
 export interface WorkActivityQuery {
   connectionId?: string;
+  /** Only these connections (a scoped API key). */
+  connectionIds?: string[];
   from: string;
 }
 
