@@ -69,6 +69,21 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     expect(JSON.stringify(item.body.request)).not.toContain(SELLER.iderisPrivateKey);
   });
 
+  it('shows a key scoped to other connections none of these failures, and one scoped to this connection all of them', async () => {
+    const other = (await h.api('POST', '/api/v1/connections', { name: 'Outra loja (escopo)' })).body;
+    const elsewhere = (await h.api('POST', '/api/v1/api-keys', { name: 'outra', rights: 'read', connectionIds: [other.id] })).body.key;
+    const here = (await h.api('POST', '/api/v1/api-keys', { name: 'esta', rights: 'read', connectionIds: [connectionId] })).body.key;
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+    const none = await h.api('GET', '/api/v1/failures?flow=orders', undefined, as(elsewhere));
+    expect(none.body.total).toBe(0);
+    expect((await h.api('GET', '/api/v1/failures/groups', undefined, as(elsewhere))).body.groups).toEqual([]);
+    expect((await h.api('GET', `/api/v1/search?q=${parked.code}`, undefined, as(elsewhere))).body.hits).toEqual([]);
+    const mine = await h.api('GET', '/api/v1/failures?flow=orders', undefined, as(here));
+    expect(mine.body.items.map((i: { key: string }) => i.key)).toEqual([String(parked.id)]);
+    expect((await h.api('GET', `/api/v1/search?q=${parked.code}`, undefined, as(here))).body.hits.length).toBeGreaterThan(0);
+    await h.api('DELETE', `/api/v1/connections/${other.id}`);
+  });
+
   it('retries refs and filters, answering queued and skipped (an imported order is already done)', async () => {
     const refs = [`orders~${connectionId}~${parked.id}`, `orders~${connectionId}~${imported.id}`, `orders~${connectionId}~999999999`, 'not-a-ref'];
     const byRefs = await h.api('POST', '/api/v1/failures/retry', { refs });
