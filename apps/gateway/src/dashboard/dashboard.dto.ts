@@ -77,6 +77,7 @@ export class FailuresQuery extends RetryFilter {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000)
   offset?: number;
 }
 
