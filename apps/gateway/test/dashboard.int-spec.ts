@@ -70,10 +70,10 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
   });
 
   it('retries refs and filters, answering queued and skipped (an imported order is already done)', async () => {
-    const refs = [`orders~${connectionId}~${parked.id}`, `orders~${connectionId}~${imported.id}`, `orders~${connectionId}~999999999`];
+    const refs = [`orders~${connectionId}~${parked.id}`, `orders~${connectionId}~${imported.id}`, `orders~${connectionId}~999999999`, 'not-a-ref'];
     const byRefs = await h.api('POST', '/api/v1/failures/retry', { refs });
     expect(byRefs.status).toBe(200);
-    expect(byRefs.body).toMatchObject({ matched: 3, queued: 1, skipped: 2, skippedReasons: { already_done: 1, not_found: 1 } });
+    expect(byRefs.body).toMatchObject({ matched: 4, queued: 1, skipped: 3, skippedReasons: { already_done: 1, not_found: 2 } });
     await waitFor(async () => (await orderRow(parked.id))?.work_status === 'done', 30_000, 100);
 
     const byFilter = await h.api('POST', '/api/v1/failures/retry', { filter: { connectionId, flow: 'orders', reasonCode: 'needs_mapping' } });
@@ -126,6 +126,27 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
     }
   }, 90_000);
 
+  it('shows a flow switched off in the connection\'s settings as off', async () => {
+    await sql(`UPDATE "${h.schema}".connection SET settings = settings || '{"flows": {"invoices": false}}' WHERE id = $1`, [connectionId]);
+    try {
+      const flows = (await ordersFlow()).body.items[0].flows;
+      expect(flows.invoices.state).toBe('off');
+      expect(flows.orders.state).not.toBe('off');
+    } finally {
+      await sql(`UPDATE "${h.schema}".connection SET settings = settings - 'flows' WHERE id = $1`, [connectionId]);
+    }
+  });
+
+  it('describes every dashboard route and its answer in the OpenAPI document', async () => {
+    const doc = (await h.api('GET', '/api/docs/openapi.json')).body;
+    const ok = (path: string, method = 'get') => doc.paths[path]?.[method]?.responses?.['200']?.content?.['application/json']?.schema?.$ref;
+    expect(ok('/api/v1/overview')).toBe('#/components/schemas/OverviewAnswer');
+    expect(ok('/api/v1/failures')).toBe('#/components/schemas/FailuresAnswer');
+    expect(ok('/api/v1/failures/retry', 'post')).toBe('#/components/schemas/RetryAnswer');
+    expect(ok('/api/v1/connections/{id}/budget')).toBe('#/components/schemas/BudgetAnswer');
+    expect(Object.keys(doc.components.schemas.FlowsFreshness.properties).sort()).toEqual(['invoices', 'messages', 'orders', 'prices', 'products', 'status', 'stock', 'tracking']);
+  });
+
   it('reports the connection\'s budgets and its activity per hour', async () => {
     const budget = await h.api('GET', `/api/v1/connections/${connectionId}/budget`);
     expect(budget.status).toBe(200);
@@ -157,6 +178,15 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
       expect((await h.api('GET', `/api/v1/failures/groups?connectionId=${connectionId}&flow=${flows[0]}`)).body).toEqual({ groups: [], partial: [] });
       expect((await h.api('GET', '/api/v1/search?q=SKU-none')).body.partial).not.toContain(service);
       expect((await h.api('GET', `/api/v1/activity?connectionId=${connectionId}`)).body.partial).not.toContain(service);
+      if (service === 'catalog') {
+        // The SKU de-para screen's search of Tiny products by code (produtos.pesquisa through catalog).
+        await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-M', nome: 'Camiseta azul M' });
+        await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-MM', nome: 'Camiseta azul MM' });
+        const products = await h.api('GET', `/api/v1/connections/${connectionId}/tiny-products?q=CAM-AZ-M`);
+        expect(products.status).toBe(200);
+        expect(products.body.items[0]).toMatchObject({ id: expect.any(String), code: 'CAM-AZ-M', name: 'Camiseta azul M', situation: 'A' });
+        expect(products.body.items).toHaveLength(2);
+      }
     } finally {
       await app.close();
     }

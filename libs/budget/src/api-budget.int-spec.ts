@@ -110,4 +110,25 @@ describe('shared API budget (PostgreSQL)', () => {
       throw new Error('validation failed');
     })).rejects.toThrow('validation failed');
   });
+
+  it('reports an account for the dashboard: calls per minute and by lane, blocks, the limit', async () => {
+    const token = uniqueSuffix('tok');
+    const blockOf = (e: unknown) => (e instanceof Blocked ? { pauseMs: 50, reason: 'test block' } : undefined);
+    let blockOnce = true;
+    const run = (budget: ApiBudget) => budget.tiny(token, { callsPerMinute: 100 }).run({ label: 'x', blockOf }, async () => {
+      if (blockOnce) {
+        blockOnce = false;
+        throw new Blocked('code 6');
+      }
+    });
+    await runInLane('realtime', () => Promise.all([run(a), run(b), run(a)]));
+    await runInLane('bulk', () => run(b));
+    const report = await a.report('tiny', token);
+    // Four calls and the one that was blocked and ran again: five grants, all in this minute or the one before.
+    expect(report.perMinute).toHaveLength(60);
+    expect(report.perMinute.slice(-2).reduce((n, m) => n + m.calls, 0)).toBe(5);
+    expect(report.byLane).toEqual({ realtime: 4, normal: 0, bulk: 1 });
+    expect(report).toMatchObject({ limitPerMinute: 100, usedLastMinute: 5, queued: 0, blocks: { last24h: 1, lastAt: expect.any(String) } });
+    expect((await a.report('ideris', uniqueSuffix('never-called'))).limitPerMinute).toBeNull();
+  });
 });

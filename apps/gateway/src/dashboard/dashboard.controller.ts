@@ -1,11 +1,12 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkRpcSubjects, type TinyProductSearchItem, type WorkActivityBucket, type WorkSearchHit } from '@hub/contracts';
 import { ServiceRpc } from '../admin/rpc-client';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { BudgetReports } from './budget-reports';
 import { ConnectionNames } from './connection-names';
 import { ActivityQuery, FailureGroupsQuery, FailuresQuery, ItemQuery, OverviewQuery, RetryBody, SearchQuery, TinyProductsQuery } from './dashboard.dto';
+import { ActivityAnswer, BudgetAnswer, FailureGroupsAnswer, FailuresAnswer, OverviewAnswer, RetryAnswer, SearchAnswer, TinyProductsAnswer, WorkItemDetailAnswer } from './dashboard.responses';
 import { OverviewService } from './overview.service';
 import { WorkFanout } from './work-fanout';
 import { WorkInboxService } from './work-inbox.service';
@@ -26,12 +27,14 @@ export class DashboardController {
   ) {}
 
   @Get('overview')
+  @ApiOkResponse({ type: OverviewAnswer })
   @ApiOperation({ summary: 'One row per connection: situation, health, per-flow freshness (late/failing against each flow\'s cadence), failures and pending' })
   overview(@Query() q: OverviewQuery) {
     return this.overviews.overview({ limit: q.limit ?? 50, offset: q.offset ?? 0, situation: q.situation, health: q.health, q: q.q });
   }
 
   @Get('failures')
+  @ApiOkResponse({ type: FailuresAnswer })
   @ApiOperation({ summary: 'The failure inbox across every flow and service, newest first; `partial` names services that did not answer' })
   failures(@Query() q: FailuresQuery) {
     const { limit = 50, offset = 0, ...filter } = q;
@@ -39,18 +42,21 @@ export class DashboardController {
   }
 
   @Get('failures/groups')
+  @ApiOkResponse({ type: FailureGroupsAnswer })
   @ApiOperation({ summary: 'Failures grouped by connection, flow and reason' })
   groups(@Query() q: FailureGroupsQuery) {
     return this.inbox.groups(q);
   }
 
   @Get('failures/item')
+  @ApiOkResponse({ type: WorkItemDetailAnswer })
   @ApiOperation({ summary: 'One work item with its timeline (attempts, errors, answers; secrets redacted)' })
   item(@Query() q: ItemQuery) {
     return this.inbox.item(q.ref);
   }
 
   @Post('failures/retry')
+  @ApiOkResponse({ type: RetryAnswer })
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry items (refs) or every failure of a filter through each flow\'s own reprocess path → matched, queued, skipped with reasons' })
   retry(@Body() body: RetryBody) {
@@ -59,6 +65,7 @@ export class DashboardController {
   }
 
   @Get('search')
+  @ApiOkResponse({ type: SearchAnswer })
   @ApiOperation({ summary: 'Find any id: Ideris order id, marketplace number, Tiny order id/number, NF-e key, SKU, connection name or CNPJ' })
   async search(@Query() q: SearchQuery) {
     const [connections, asked, names] = await Promise.all([this.connections.search(q.q), this.fanout.ask<{ hits: WorkSearchHit[] }>(WorkRpcSubjects.search, { q: q.q }), this.connections.names()]);
@@ -70,6 +77,7 @@ export class DashboardController {
   }
 
   @Get('activity')
+  @ApiOkResponse({ type: ActivityAnswer })
   @ApiOperation({ summary: 'Processed vs failed per flow per hour (default: the last 24 h)' })
   async activity(@Query() q: ActivityQuery) {
     const to = new Date();
@@ -91,12 +99,14 @@ export class DashboardController {
   }
 
   @Get('connections/:id/budget')
+  @ApiOkResponse({ type: BudgetAnswer })
   @ApiOperation({ summary: 'Tiny and Ideris calls per minute against the limit, by lane, waiting lanes, blocks, the last 60 minutes' })
   budget(@Param('id', ParseUUIDPipe) id: string) {
     return this.budgets.report(id);
   }
 
   @Get('connections/:id/tiny-products')
+  @ApiOkResponse({ type: TinyProductsAnswer })
   @ApiOperation({ summary: 'Tiny products by code or GTIN (produtos.pesquisa through catalog, under the budget)' })
   tinyProducts(@Param('id', ParseUUIDPipe) id: string, @Query() q: TinyProductsQuery): Promise<{ items: TinyProductSearchItem[] }> {
     return this.rpc.ask(WorkRpcSubjects.tinyProductSearch, { connectionId: id, q: q.q }, 30_000);

@@ -3,7 +3,7 @@ import {
   FLOW_OWNERS, WORKER_SERVICES, WorkRpcSubjects, type FlowName, type WorkerService, type WorkFilter, type WorkGroup, type WorkItemDetail, type WorkListAnswer,
   type WorkRetryAnswer, type WorkRetryCommand,
 } from '@hub/contracts';
-import { addRetryAnswers, decodeRef, mergePages, serviceOfRef, WORK_LIST_CAP } from '@hub/work';
+import { addRetryAnswers, decodeRef, mergePages, serviceOfRef, tallyRetry, WORK_LIST_CAP } from '@hub/work';
 import { ServiceRpc } from '../admin/rpc-client';
 import { ConnectionNames } from './connection-names';
 import { FANOUT_DEADLINE_MS, WorkFanout } from './work-fanout';
@@ -52,10 +52,8 @@ export class WorkInboxService {
         else byService.set(service, [...(byService.get(service) ?? []), ref]);
       }
       const answers = await Promise.all([...byService].map(([service, refs]) => this.fanout.ask<WorkRetryAnswer>(WorkRpcSubjects.retry, { refs }, [service], 30_000)));
-      const total = addRetryAnswers(answers.flatMap((a) => a.answers.map((x) => x.answer)));
-      total.matched += unknown;
-      total.skipped += unknown;
-      if (unknown) total.skippedReasons.not_found = (total.skippedReasons.not_found ?? 0) + unknown;
+      // A ref that names no service is answered here, like one its service does not know.
+      const total = tallyRetry(new Array<'not_found'>(unknown).fill('not_found'), addRetryAnswers(answers.flatMap((a) => a.answers.map((x) => x.answer))));
       return { ...total, partial: answers.flatMap((a) => a.partial) };
     }
     const filter = command.filter ?? {};
