@@ -112,7 +112,7 @@ describe('operator dashboard API over invoices, tracking and status', () => {
 
   it('lists a marketplace cancellation after invoicing as needing attention, which a retry does not touch', async () => {
     const jwt: string = await sandboxJson(h, 'POST', '/ideris/login', SELLER.iderisPrivateKey);
-    await sandboxJson(h, 'PUT', '/ideris/order/status', { orderId: order.iderisOrderId, statusId: CANCELLED_IN_IDERIS }, { authorization: `Bearer ${jwt}` });
+    await sandboxJson(h, 'PUT', '/ideris/order', { orderId: order.iderisOrderId, statusId: CANCELLED_IN_IDERIS }, { authorization: `Bearer ${jwt}` });
     const list = await waitFor(async () => {
       const found = await h.api('GET', `/api/v1/failures?connectionId=${connectionId}&flow=status`);
       return found.body.total === 1 ? found : undefined;

@@ -108,4 +108,12 @@ describe('per-marketplace selection', () => {
     const one = await h.api('GET', `/api/v1/connections/${connectionId}/orders/${order!.id}`);
     expect(one.body).toMatchObject({ state: 'skipped', reasonCode: 'marketplace_not_selected', reason: expect.stringContaining('has not been chosen yet') });
   });
+
+  it('enables every account of a connection that imported orders before selection existed, the first time it lists them', async () => {
+    // As after the upgrade: orders imported, no account recorded yet.
+    await sql(`DELETE FROM "${ordersSchema}".marketplace_account WHERE connection_id = $1`, [connectionId]);
+    const listed = await h.api('GET', `/api/v1/connections/${connectionId}/marketplaces`);
+    expect(listed.body.items.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(listed.body.items.map((item: { state: string }) => item.state))).toEqual(new Set(['enabled']));
+  });
 });

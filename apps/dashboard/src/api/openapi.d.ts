@@ -784,6 +784,45 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivityAnswer: {
+            buckets: components["schemas"]["ActivityBucket"][];
+            from: string;
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+            to: string;
+        };
+        ActivityBucket: {
+            failed: number;
+            /** @enum {string} */
+            flow: "orders" | "stock" | "prices" | "products" | "invoices" | "tracking" | "status" | "messages";
+            hour: string;
+            processed: number;
+        };
+        Blocks: {
+            last24h: number;
+            lastAt: string | null;
+        };
+        BudgetAnswer: {
+            ideris: components["schemas"]["BudgetView"];
+            /** @description The last 60 minutes, oldest first */
+            perMinute: components["schemas"]["BudgetMinute"][];
+            tiny: components["schemas"]["BudgetView"];
+        };
+        BudgetMinute: {
+            ideris: number;
+            minute: string;
+            tiny: number;
+        };
+        BudgetView: {
+            blocks: components["schemas"]["Blocks"];
+            byLane: components["schemas"]["LaneCounts"];
+            /** @description Null until the account made a call */
+            limitPerMinute: number | null;
+            pausedUntil: string | null;
+            /** @description Lanes waiting for a slot right now, summed over processes */
+            queued: number;
+            usedLastMinute: number;
+        };
         ConnectionFlows: {
             /**
              * @description Invoices (NF-e), Tiny → Ideris: 'nota_fiscal' notifications and re-checks
@@ -948,6 +987,63 @@ export interface components {
             /** @description Tiny API v2 token (extension "Token API"); stored encrypted, never returned */
             tinyToken?: string;
         };
+        FailureGroup: {
+            connectionId: string | null;
+            connectionName: string | null;
+            count: number;
+            /** @enum {string} */
+            flow: "orders" | "stock" | "prices" | "products" | "invoices" | "tracking" | "status" | "messages";
+            oldestAt: string;
+            reasonCode: string;
+            sampleDetail: string | null;
+        };
+        FailureGroupsAnswer: {
+            groups: components["schemas"]["FailureGroup"][];
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+        };
+        FailuresAnswer: {
+            items: components["schemas"]["WorkItem"][];
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+            total: number;
+        };
+        FlowFreshness: {
+            expectedEverySeconds: number;
+            failures: number;
+            lastAttemptAt: string | null;
+            lastFailureAt: string | null;
+            /** @description The items' last success (last order imported, stock push, invoice sent…) */
+            lastSuccessAt: string | null;
+            oldestPendingAt: string | null;
+            pending: number;
+            /** @description For the flows driven by a poller (orders, status) */
+            poller?: components["schemas"]["PollerHealth"];
+            /** @enum {string} */
+            state: "ok" | "late" | "failing" | "idle" | "off" | "unknown";
+        };
+        FlowsFreshness: {
+            invoices: components["schemas"]["FlowFreshness"];
+            messages: components["schemas"]["FlowFreshness"];
+            orders: components["schemas"]["FlowFreshness"];
+            prices: components["schemas"]["FlowFreshness"];
+            products: components["schemas"]["FlowFreshness"];
+            status: components["schemas"]["FlowFreshness"];
+            stock: components["schemas"]["FlowFreshness"];
+            tracking: components["schemas"]["FlowFreshness"];
+        };
+        HealthCounts: {
+            failing: number;
+            inactive: number;
+            late: number;
+            not_set_up: number;
+            ok: number;
+        };
+        LaneCounts: {
+            bulk: number;
+            normal: number;
+            realtime: number;
+        };
         MarketplaceAccountDto: {
             /** @description Ideris's authenticationId */
             accountId: number;
@@ -968,6 +1064,30 @@ export interface components {
              * @enum {string}
              */
             newAccounts: "skip" | "import";
+        };
+        OverviewAnswer: {
+            counts: components["schemas"]["HealthCounts"];
+            generatedAt: string;
+            items: components["schemas"]["OverviewItem"][];
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+            total: number;
+        };
+        OverviewItem: {
+            cnpj: string | null;
+            flows: components["schemas"]["FlowsFreshness"];
+            /** @enum {string} */
+            health: "ok" | "late" | "failing" | "inactive" | "not_set_up";
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            situation: "not_installed" | "not_configured" | "active" | "inactive";
+        };
+        PollerHealth: {
+            lastError: string | null;
+            lastFailureAt: string | null;
+            lastSuccessAt: string | null;
         };
         PriceRuleBody: {
             /**
@@ -1029,6 +1149,14 @@ export interface components {
              */
             action: "cancel-in-tiny" | "keep";
         };
+        RetryAnswer: {
+            matched: number;
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+            queued: number;
+            skipped: number;
+            skippedReasons: components["schemas"]["SkippedReasons"];
+        };
         RetryBody: {
             /** @description Or every failure matching this filter */
             filter?: components["schemas"]["RetryFilter"];
@@ -1044,6 +1172,38 @@ export interface components {
             q?: string;
             /** @description A reason code (docs/reason-codes.md) */
             reasonCode?: string;
+        };
+        SearchAnswer: {
+            hits: components["schemas"]["SearchHit"][];
+            /** @description Services that did not answer in time; the answer is given without them */
+            partial: ("orders" | "catalog" | "fiscal-shipping" | "status-sync")[];
+        };
+        SearchHit: {
+            connectionId: string | null;
+            connectionName: string | null;
+            /** @enum {string} */
+            flow?: "orders" | "stock" | "prices" | "products" | "invoices" | "tracking" | "status" | "messages";
+            /** @enum {string} */
+            kind: "connection" | "order" | "invoice" | "tracking" | "sku" | "product";
+            label: string;
+            refs: components["schemas"]["SearchRefs"];
+        };
+        SearchRefs: {
+            iderisOrderId?: string;
+            marketplaceOrderCode?: string;
+            messageId?: string;
+            nfeKey?: string;
+            /** @description The item's ref (for /failures/item) */
+            ref?: string;
+            sku?: string;
+            tinyOrderId?: string;
+            tinyOrderNumber?: string;
+        };
+        SkippedReasons: {
+            already_done?: number;
+            not_found?: number;
+            not_retryable?: number;
+            running?: number;
         };
         StatusMapBody: {
             /**
@@ -1062,6 +1222,25 @@ export interface components {
              *     }
              */
             tinyToIderis: Record<string, never>;
+        };
+        TimelineEntry: {
+            /** @description Tiny's or Ideris's answer, when there was one */
+            answer?: Record<string, never>;
+            at: string;
+            /** @description What the service journaled (secrets redacted) */
+            detail: Record<string, never>;
+            kind: string;
+        };
+        TinyProduct: {
+            code: string | null;
+            gtin: string | null;
+            id: string;
+            name: string;
+            /** @description A active, I inactive */
+            situation: string | null;
+        };
+        TinyProductsAnswer: {
+            items: components["schemas"]["TinyProduct"][];
         };
         UpdateConnectionDto: {
             /**
@@ -1098,6 +1277,66 @@ export interface components {
             ideris: Record<string, never>;
             tiny: Record<string, never>;
         };
+        WorkItem: {
+            attempts: number;
+            connectionId: string | null;
+            connectionName: string | null;
+            createdAt: string;
+            /** @enum {string} */
+            flow: "orders" | "stock" | "prices" | "products" | "invoices" | "tracking" | "status" | "messages";
+            key: string;
+            nextCheckAt: string | null;
+            /** @description Business outcome (needs_mapping, refused_by_tiny, waiting, sent, …) */
+            outcome: string;
+            /** @description Stable snake_case code (docs/reason-codes.md) */
+            reasonCode: string;
+            reasonDetail: string | null;
+            /** @description Opaque, URL-safe: pass it to /failures/item and /failures/retry */
+            ref: string;
+            refs: components["schemas"]["WorkRefsView"];
+            /** @enum {string} */
+            service?: "orders" | "catalog" | "fiscal-shipping" | "status-sync";
+            /** @enum {string} */
+            status: "queued" | "running" | "waiting" | "succeeded" | "gave_up";
+            updatedAt: string;
+        };
+        WorkItemDetailAnswer: {
+            /** @description The last answer (redacted) */
+            answer?: Record<string, never>;
+            attempts: number;
+            connectionId: string | null;
+            connectionName: string | null;
+            createdAt: string;
+            /** @enum {string} */
+            flow: "orders" | "stock" | "prices" | "products" | "invoices" | "tracking" | "status" | "messages";
+            key: string;
+            nextCheckAt: string | null;
+            /** @description Business outcome (needs_mapping, refused_by_tiny, waiting, sent, …) */
+            outcome: string;
+            /** @description Stable snake_case code (docs/reason-codes.md) */
+            reasonCode: string;
+            reasonDetail: string | null;
+            /** @description Opaque, URL-safe: pass it to /failures/item and /failures/retry */
+            ref: string;
+            refs: components["schemas"]["WorkRefsView"];
+            /** @description What was sent or read (redacted) */
+            request?: Record<string, never>;
+            /** @enum {string} */
+            service?: "orders" | "catalog" | "fiscal-shipping" | "status-sync";
+            /** @enum {string} */
+            status: "queued" | "running" | "waiting" | "succeeded" | "gave_up";
+            timeline: components["schemas"]["TimelineEntry"][];
+            updatedAt: string;
+        };
+        WorkRefsView: {
+            iderisOrderId?: string;
+            marketplaceOrderCode?: string;
+            messageId?: string;
+            nfeKey?: string;
+            sku?: string;
+            tinyOrderId?: string;
+            tinyOrderNumber?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1123,7 +1362,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ActivityAnswer"];
+                };
             };
         };
     };
@@ -1955,7 +2196,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetAnswer"];
+                };
             };
         };
     };
@@ -1998,7 +2241,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TinyProductsAnswer"];
+                };
             };
         };
     };
@@ -2027,7 +2272,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FailuresAnswer"];
+                };
             };
         };
     };
@@ -2047,7 +2294,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FailureGroupsAnswer"];
+                };
             };
         };
     };
@@ -2067,7 +2316,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WorkItemDetailAnswer"];
+                };
             };
         };
     };
@@ -2088,7 +2339,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RetryAnswer"];
+                };
             };
         };
     };
@@ -2113,7 +2366,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverviewAnswer"];
+                };
             };
         };
     };
@@ -2133,7 +2388,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SearchAnswer"];
+                };
             };
         };
     };

@@ -157,8 +157,8 @@ export interface TinyProduct {
 
 export interface MarketplaceAccount {
   accountId: string | number;
-  marketplace: string;
-  name: string;
+  marketplace: string | null;
+  name: string | null;
   state: 'enabled' | 'disabled' | 'not_chosen';
   tinyIntegrationId: number | null;
   firstSeenAt: string;

@@ -240,7 +240,7 @@ export function MarketplacesEditor({ connectionId }: { connectionId: string }) {
                     <label className="switch">
                       <input type="checkbox" checked={m.state === 'enabled'} onChange={(e) => toggle.mutate({ accountId: m.accountId, enabled: e.target.checked, tinyIntegrationId: m.tinyIntegrationId })} />
                       <span>
-                        {m.marketplace} — {m.name}
+                        {[m.marketplace, m.name].filter(Boolean).join(' — ') || `conta ${m.accountId}`}
                       </span>
                     </label>
                   </td>

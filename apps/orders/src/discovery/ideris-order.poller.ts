@@ -155,8 +155,8 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
     accounts = await this.marketplaces.byId(connectionId);
     const missing = unknown.filter((order) => !accounts.has(order.authenticationId!));
     if (missing.length === 0) return accounts;
-    await this.marketplaces.recordSeen(connectionId, missing.map((order) => ({ accountId: order.authenticationId!, marketplace: order.marketplaceName })));
+    const byAccount = new Map(missing.map((order) => [order.authenticationId!, { accountId: order.authenticationId!, marketplace: order.marketplaceName }]));
+    await this.marketplaces.recordSeen(connectionId, [...byAccount.values()]);
     return this.marketplaces.byId(connectionId);
   }
-
 }
