@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiBudgetModule } from '@hub/budget';
 import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
+import type { NotificationUrlPolicy } from '@hub/ideris';
 import type { EncryptionConfig } from '@hub/platform';
+import { NOTIFICATION_URL_POLICY, type FiscalShippingConfig } from './fiscal-shipping.config';
 import { FiscalAdminController } from './admin/fiscal-admin.controller';
 import { OrderBindingRepository } from './bindings/order-binding.repository';
 import { OrderImportedHandler } from './bindings/order-imported.handler';
@@ -24,7 +26,9 @@ import { TrackingSyncService } from './tracking/tracking-sync.service';
 
 @Module({})
 export class FiscalShippingAppModule {
-  static forConfig(config: EncryptionConfig, options: Partial<FiscalShippingOptions> = {}): DynamicModule {
+  /** `config` is the service's `FiscalShippingConfig`; suites that start it from an `EncryptionConfig` may add the switch. */
+  static forConfig(config: EncryptionConfig & Partial<Pick<FiscalShippingConfig, 'IDERIS_URLS_ALLOW_PRIVATE'>>, options: Partial<FiscalShippingOptions> = {}): DynamicModule {
+    const urlPolicy: NotificationUrlPolicy = { allowPrivateAddresses: config.IDERIS_URLS_ALLOW_PRIVATE === true };
     return {
       module: FiscalShippingAppModule,
       imports: [
@@ -41,6 +45,7 @@ export class FiscalShippingAppModule {
       controllers: [FiscalAdminController],
       providers: [
         { provide: FISCAL_SHIPPING_OPTIONS, useValue: { ...DEFAULT_FISCAL_SHIPPING_OPTIONS, ...options } },
+        { provide: NOTIFICATION_URL_POLICY, useValue: urlPolicy },
         ConnectionClients,
         IderisDeliveries,
         InvoiceCancellationService,
