@@ -17,6 +17,7 @@ import { InvoiceSyncService } from './invoices/invoice-sync.service';
 import { FiscalShipping1764200000600 } from './migrations/1764200000600-fiscal-shipping';
 import { FailedAttempts1764200000601 } from './migrations/1764200000601-failed-attempts';
 import { DeliveryPaths1764801500300 } from './migrations/1764801500300-fid-seedpath-delivery-paths';
+import { UrlConfiguration1764849100100 } from './migrations/1764849100100-fix-review-url-configuration';
 import { IderisDeliveries } from './delivery/ideris-delivery';
 import { InvoiceCancellationService } from './invoices/invoice-cancellation.service';
 import { FiscalRecheckScheduler } from './recheck/fiscal-recheck.scheduler';
@@ -38,7 +39,7 @@ export class FiscalShippingAppModule {
           connectionsConsumer: Consumers.fiscalShippingConnections,
           consumers: [Consumers.fiscalShippingOrders, Consumers.fiscalShippingInvoices, Consumers.fiscalShippingTracking],
           streams: [Streams.ORDERS_EVENTS, Streams.TINY_NOTIFICATIONS],
-          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, DeliveryPaths1764801500300],
+          migrations: [FiscalShipping1764200000600, FailedAttempts1764200000601, DeliveryPaths1764801500300, UrlConfiguration1764849100100],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],
