@@ -115,6 +115,8 @@ async function main() {
     NATS_URL: nats.url,
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? url('gateway'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The sandbox's receiving URLs are on 127.0.0.1; production leaves private addresses refused.
+    ...(app.name === 'fiscal-shipping' ? { IDERIS_URLS_ALLOW_PRIVATE: process.env.IDERIS_URLS_ALLOW_PRIVATE ?? 'true' } : {}),
     ...secrets,
   });
   const supervised = APPS.map((app) =>

@@ -117,7 +117,8 @@ const starters = {
   sandbox: () => startApp('sandbox', { PORT: String(ports.sandbox), LOG_LEVEL: 'silent' }),
   gateway: () => startApp('gateway', { ...common, PORT: String(ports.gateway), DB_SCHEMA: schemas.gateway, PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway}` }),
   orders: () => startApp('orders', { ...common, PORT: String(ports.orders), DB_SCHEMA: schemas.orders }),
-  'fiscal-shipping': () => startApp('fiscal-shipping', { ...common, PORT: String(ports.fiscal), DB_SCHEMA: schemas.fiscal }),
+  // The sandbox's receiving URLs are on 127.0.0.1.
+  'fiscal-shipping': () => startApp('fiscal-shipping', { ...common, PORT: String(ports.fiscal), DB_SCHEMA: schemas.fiscal, IDERIS_URLS_ALLOW_PRIVATE: 'true' }),
   'status-sync': () => startApp('status-sync', { ...common, PORT: String(ports.status), DB_SCHEMA: schemas.status, STATUS_POLL_INTERVAL_MS: String(statusPollMs) }),
 };
 const { procs, peaks, stopSampling } = trackProcesses(() => {

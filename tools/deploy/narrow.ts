@@ -51,6 +51,8 @@ export interface EnvVarNames {
   gateway: string[];
   /** Everything the sandbox reads. */
   sandbox: string[];
+  /** Read by fiscal-shipping only, on top of `common`. */
+  'fiscal-shipping': string[];
 }
 
 export function loadEnvVarNames(): EnvVarNames {
@@ -60,12 +62,14 @@ export function loadEnvVarNames(): EnvVarNames {
     common: strings(json['common'], 'env-vars.json common'),
     gateway: strings(json['gateway'], 'env-vars.json gateway'),
     sandbox: strings(json['sandbox'], 'env-vars.json sandbox'),
+    'fiscal-shipping': strings(json['fiscal-shipping'], 'env-vars.json fiscal-shipping'),
   };
 }
 
 /** The env var names an app may be given, from env-vars.json. */
 export function allowedEnv(app: string, names: EnvVarNames): Set<string> {
   if (app === 'sandbox') return new Set(names.sandbox);
+  if (app === 'fiscal-shipping') return new Set([...names.common, ...names['fiscal-shipping']]);
   return new Set(app === 'gateway' ? [...names.common, ...names.gateway] : names.common);
 }
 

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { bootstrapService, EncryptionConfig, loadConfig, runMain } from '@hub/platform';
+import { bootstrapService, loadConfig, runMain } from '@hub/platform';
 import { FiscalShippingAppModule } from './app.module';
+import { FiscalShippingConfig } from './fiscal-shipping.config';
 
 runMain('fiscal-shipping', async () => {
-  const config = loadConfig(EncryptionConfig);
+  const config = loadConfig(FiscalShippingConfig);
   await bootstrapService(FiscalShippingAppModule.forConfig(config), { service: 'fiscal-shipping', config, defaultPort: 3003 });
 });

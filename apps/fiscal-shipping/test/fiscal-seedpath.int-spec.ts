@@ -61,7 +61,7 @@ describe("invoices and tracking on the seed's path (Ideris notification URLs) an
   beforeAll(async () => {
     h = await startGateway();
     orders = await startService(h, (config) => OrdersAppModule.forConfig(config), ordersSchema, 'orders');
-    fiscal = await startService(h, (config) => FiscalShippingAppModule.forConfig(config, { schedulerTickMs: 200, recheckDelaysMs: [300], retryDelaysMs: [300] }), fiscalSchema, 'fiscal-shipping');
+    fiscal = await startService(h, (config) => FiscalShippingAppModule.forConfig({ ...config, IDERIS_URLS_ALLOW_PRIVATE: true }, { schedulerTickMs: 200, recheckDelaysMs: [300], retryDelaysMs: [300] }), fiscalSchema, 'fiscal-shipping');
     const created = await createSandboxConnection(h);
     connectionId = created.id;
     webhookUrls = Object.fromEntries(Object.entries(created.webhookUrls as Record<string, string>).map(([kind, url]) => [kind, url.replace('http://hub.example.test', h.url)]));
@@ -114,7 +114,7 @@ describe("invoices and tracking on the seed's path (Ideris notification URLs) an
       idEcommerce: 777,
       tipo: 'nota_fiscal',
       dados: {
-        idNotaFiscalTiny: String(invoice.id),
+        idNotaFiscalTiny: Number(invoice.id),
         numero: invoice.numero,
         serie: invoice.serie,
         chaveAcesso: invoice.chaveAcesso,
@@ -195,7 +195,7 @@ describe("invoices and tracking on the seed's path (Ideris notification URLs) an
 
     const got = await receiptsOf('nota_fiscal', `nota_fiscal:${invoiceId}:cancelled`);
     expect(got).toHaveLength(1);
-    expect(got[0]!.body.dados).toMatchObject({ idNotaFiscalTiny: invoiceId, situacao: '3', descricaoSituacao: 'Cancelada' });
+    expect(got[0]!.body.dados).toMatchObject({ idNotaFiscalTiny: Number(invoiceId), situacao: '3', descricaoSituacao: 'Cancelada' });
     expect((await fiscalView(order)).invoices[0]).toMatchObject({ state: 'sent', tinySituation: 3 });
   });
 

@@ -1,5 +1,6 @@
 import { OPEN_GATE, type CallGate } from '@hub/budget';
 import { IderisApiError, iderisErrorDetail, iderisErrorKindForStatus } from './ideris-api.error';
+import { answerSummary, maskedLocation, NotificationUrlError } from './ideris-notification-url.policy';
 import { IderisTokenCache, toIderisToken, type IderisToken } from './ideris-auth';
 import { unquoteJwt } from './ideris-jwt';
 import {
@@ -138,10 +139,12 @@ export class IderisClient {
 
   /**
    * POSTs JSON to an absolute URL the seller got from Ideris support (no bearer token: the URL is its own credential),
-   * under the account's API budget like every other Ideris call. A 2xx answers its status and text; anything else
-   * throws an `IderisApiError` classified as the API's answers are (5xx/408/timeouts transient, 429 rate-limited).
+   * under the account's API budget like every other Ideris call. A 2xx answers its status, content type and length
+   * (never the body: a URL pointed inside a network must not echo what it found there). A redirect is not followed (a
+   * POST turned into a GET would deliver nothing and still answer 2xx): any 3xx, a 404/410 and a 401/403 throw a
+   * `NotificationUrlError` for an operator; 5xx/408/timeouts are transient, 429 rate-limited, other 4xx refusals.
    */
-  async postToUrl(url: string, body: unknown, label: string): Promise<{ status: number; text: string }> {
+  async postToUrl(url: string, body: unknown, label: string): Promise<{ status: number; contentType: string | null; bytes: number }> {
     const path = `url:${label}`;
     return this.gate.run({ label: `POST ${path}`, blockOf: iderisBlockOf }, async () => {
       let response: Response;
@@ -150,15 +153,16 @@ export class IderisClient {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify(body),
+          redirect: 'manual',
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (error: unknown) {
         const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
         throw new IderisApiError({ kind: 'transient', path, detail: timedOut ? 'timeout' : 'network error', cause: error });
       }
-      const text = await response.text().catch(() => '');
-      if (response.status < 200 || response.status > 299) throw httpError(path, response, text);
-      return { status: response.status, text };
+      const bytes = await response.arrayBuffer().then((buffer) => buffer.byteLength).catch(() => 0);
+      if (response.status >= 200 && response.status <= 299) return { status: response.status, contentType: response.headers.get('content-type'), bytes };
+      throw urlAnswerError(path, url, response, bytes);
     });
   }
 
@@ -220,6 +224,18 @@ function httpError(path: string, response: Response, text: string): IderisApiErr
     detail: iderisErrorDetail(text),
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
   });
+}
+
+function urlAnswerError(path: string, url: string, response: Response, bytes: number): IderisApiError {
+  const { status } = response;
+  const summary = answerSummary(response, bytes);
+  if (status >= 300 && status <= 399) {
+    return new NotificationUrlError('url_rejected', path, `the URL answered a redirect (HTTP ${status}) to ${maskedLocation(response.headers.get('location'), url)}; a receiving URL is posted to as it is, never redirected: set the URL it points to`, status);
+  }
+  if (status === 401 || status === 403) return new NotificationUrlError('url_unauthorised', path, `the URL refused the hub (HTTP ${status}): the URL may be outdated or revoked; ask Ideris support for the current one`, status);
+  if (status === 404 || status === 410) return new NotificationUrlError('url_rejected', path, `the URL does not exist at its host (HTTP ${status}): check it against the one Ideris support gave`, status);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new IderisApiError({ kind: iderisErrorKindForStatus(status), path, httpStatus: status, detail: summary, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined });
 }
 
 function parseJson(path: string, text: string): unknown {

@@ -1,4 +1,5 @@
 import type { IderisClient } from './ideris-client';
+import { checkNotificationUrl, type NotificationUrlPolicy } from './ideris-notification-url.policy';
 
 /**
  * The seed's path for invoices and tracking: Tiny's own `nota_fiscal` and `rastreio` notifications posted to the two
@@ -52,8 +53,9 @@ export interface TinyFormatNotification {
 export interface IderisUrlDelivery {
   /** The 2xx that accepted it. */
   httpStatus: number;
-  /** The receiver's answer text (cut to 500 characters). */
-  answer: string;
+  /** What the receiver answered, summed up (its body is never kept: see `IderisClient.postToUrl`). */
+  contentType: string | null;
+  bytes: number;
   dedupKey: string;
 }
 
@@ -65,7 +67,8 @@ const CANCELLED_SITUATION = '3';
 
 export function tinyInvoiceNotification(notice: IderisInvoiceNotice): TinyFormatNotification {
   const dados: Record<string, string | number> = {
-    idNotaFiscalTiny: notice.tinyInvoiceId,
+    // A number, as newer Tiny senders send it (evidence.md, row "Webhook nota_fiscal"); ids elsewhere stay strings.
+    idNotaFiscalTiny: Number(notice.tinyInvoiceId),
     numero: notice.number,
     serie: notice.series,
     chaveAcesso: notice.accessKey,
@@ -105,7 +108,10 @@ export function tinyTrackingNotification(notice: IderisTrackingNotice): TinyForm
 
 /** Delivers Tiny-format notifications to the seller's Ideris URLs, under the account's API budget. */
 export class IderisNotificationUrlsApi {
-  constructor(private readonly client: IderisClient) {}
+  constructor(
+    private readonly client: IderisClient,
+    private readonly policy: NotificationUrlPolicy,
+  ) {}
 
   async deliverInvoice(url: string, notice: IderisInvoiceNotice): Promise<IderisUrlDelivery> {
     return this.deliver(url, 'nota-fiscal', tinyInvoiceNotification(notice));
@@ -116,8 +122,9 @@ export class IderisNotificationUrlsApi {
   }
 
   private async deliver(url: string, label: string, notification: TinyFormatNotification): Promise<IderisUrlDelivery> {
-    const { status, text } = await this.client.postToUrl(url, notification.body, label);
-    return { httpStatus: status, answer: text.slice(0, 500), dedupKey: notification.dedupKey };
+    await checkNotificationUrl(url, `url:${label}`, this.policy);
+    const { status, contentType, bytes } = await this.client.postToUrl(url, notification.body, label);
+    return { httpStatus: status, contentType, bytes, dedupKey: notification.dedupKey };
   }
 }
 

@@ -27,7 +27,7 @@ describe("Tiny's notification format towards the Ideris URLs", () => {
       idEcommerce: 1001,
       tipo: expected.tipo,
       dados: {
-        idNotaFiscalTiny: '700001',
+        idNotaFiscalTiny: 700001,
         numero: '123',
         serie: '1',
         chaveAcesso: '3'.repeat(44),

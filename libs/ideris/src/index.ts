@@ -9,3 +9,4 @@ export * from './ideris-catalog.api';
 export * from './ideris-catalog.models';
 export * from './ideris-order-writes.api';
 export * from './ideris-notification-urls.api';
+export * from './ideris-notification-url.policy';

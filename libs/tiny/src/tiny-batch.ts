@@ -42,8 +42,16 @@ export async function batchResultsOf(call: Promise<TinyEnvelope>, options: { thr
   } catch (error: unknown) {
     const records = failedBatchRecords(error);
     if (!records || (options.throwWhenAllFail && records.every((record) => !record.ok))) throw error;
-    return records;
+    // A block or an outage of the whole call (6/11/35/99) names no record's own fault: retried, not parked record
+    // by record; only when some record went through is it read per record (retrying would write those twice).
+    if (retryableForTheWholeCall(error as TinyApiError) && records.every((record) => !record.ok)) throw error;
+    return records.map((record) => (record.ok || record.code !== undefined || !(error as TinyApiError).retryable ? record : { ...record, kind: (error as TinyApiError).kind }));
   }
+}
+
+/** The error's kind comes from the envelope's own code, not from one of the records'. */
+function retryableForTheWholeCall(error: TinyApiError): boolean {
+  return error.retryable && !error.recordErrors.some((record) => record.code !== undefined && record.code === error.code);
 }
 
 function registrosToResults(registros: unknown): TinyBatchRecordResult[] {

@@ -64,14 +64,16 @@ export class TinyFulfilmentApi {
 
   /**
    * The Tiny id of the invoice a locator names (contracts.md#tiny-nota-fiscal): its id; else the order's
-   * `id_nota_fiscal` (`pedido.obter`); else `notas.fiscais.pesquisa` by number (or by e-commerce number), keeping
-   * only the invoice whose number, series and access key match what is known. Undefined when none matches yet.
+   * `id_nota_fiscal` (`pedido.obter`), when it is the invoice named (an order re-invoiced names only its latest, so
+   * with a number or key known that invoice is read and checked); else `notas.fiscais.pesquisa` by number (or by
+   * e-commerce number), keeping only the invoice whose number, series and access key match what is known.
+   * Undefined when none matches yet.
    */
   async findInvoiceId(locator: TinyInvoiceLocator): Promise<string | undefined> {
     if (locator.invoiceId) return locator.invoiceId;
     if (locator.orderId) {
       const fromOrder = await this.invoiceIdOfOrder(locator.orderId);
-      if (fromOrder) return fromOrder;
+      if (fromOrder && (!(locator.number || locator.accessKey) || matchesLocator(await this.getInvoice(fromOrder), locator))) return fromOrder;
     }
     if (!locator.number && !locator.ecommerceOrderNumber) return undefined;
     const { invoices } = await this.searchInvoices(locator.number ? { number: locator.number } : { ecommerceOrderNumber: locator.ecommerceOrderNumber });

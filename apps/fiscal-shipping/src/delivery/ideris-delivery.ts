@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { InvoiceTrackingPath } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import {
-  IderisApiError, IderisNotificationUrlsApi, IderisOrderWritesApi, type IderisInvoiceSubmission, type IderisTrackingSubmission,
+  IderisNotificationUrlsApi, IderisOrderWritesApi, NotificationUrlError, type IderisInvoiceSubmission, type IderisTrackingSubmission, type NotificationUrlPolicy,
 } from '@hub/ideris';
 import type { ConnectionClientSet } from '@hub/integrations';
+import { NOTIFICATION_URL_POLICY } from '../fiscal-shipping.config';
 
 /** One invoice as the hub knows it, enough for either path. */
 export interface InvoiceDelivery {
@@ -41,14 +42,17 @@ const METHOD_LETTERS: Record<string, string> = { Correios: 'C', Transportadora: 
 
 @Injectable()
 export class IderisDeliveries {
-  constructor(private readonly directory: ConnectionDirectory) {}
+  constructor(
+    private readonly directory: ConnectionDirectory,
+    @Inject(NOTIFICATION_URL_POLICY) private readonly urlPolicy: NotificationUrlPolicy,
+  ) {}
 
   /** The connection's path, or the one an unconfirmed send used (a send is finished the way it was started). */
   async of(clients: ConnectionClientSet, startedOn?: string | null): Promise<IderisDelivery> {
     const path: InvoiceTrackingPath = startedOn === 'notification_urls' || startedOn === 'ideris_api' ? startedOn : clients.connection.invoiceTrackingPath;
     if (path === 'ideris_api') return new V3Delivery(new IderisOrderWritesApi(clients.ideris));
     const urls = await this.directory.notificationUrls(clients.connection.id);
-    return new UrlDelivery(new IderisNotificationUrlsApi(clients.ideris), urls, clients.connection.cnpj ?? '', clients.connection.tinyIntegrationId);
+    return new UrlDelivery(new IderisNotificationUrlsApi(clients.ideris, this.urlPolicy), urls, clients.connection.cnpj ?? '', clients.connection.tinyIntegrationId);
   }
 }
 
@@ -138,10 +142,10 @@ class UrlDelivery implements IderisDelivery {
     };
   }
 
-  /** Only reachable when the read model lost a URL after the path was chosen: an operator must set it again. */
+  /** A URL removed after the path was chosen (or a send finished on this path): an operator must set it again. */
   private url(which: 'invoiceUrl' | 'trackingUrl'): string {
     const url = this.urls[which];
-    if (!url) throw new IderisApiError({ kind: 'request', path: `url:${which}`, detail: `the connection's ${which === 'invoiceUrl' ? 'iderisInvoiceUrl' : 'iderisTrackingUrl'} is not set` });
+    if (!url) throw new NotificationUrlError('url_missing', `url:${which}`, `the connection's ${which === 'invoiceUrl' ? 'iderisInvoiceUrl' : 'iderisTrackingUrl'} is not set: set the URL Ideris support gave`);
     return url;
   }
 }

@@ -12,6 +12,7 @@ export interface InvoiceSyncRow {
   ideris_order_id: string | null;
   state: InvoiceSyncState;
   reason: string | null;
+  reason_code: string | null;
   number: string | null;
   series: string | null;
   access_key: string | null;
@@ -35,14 +36,15 @@ export interface InvoiceSyncRow {
   cancel_reported_at: Date | null;
 }
 
-/** A cancellation in Tiny of an invoice already sent, as reported to Ideris. */
-export type InvoiceCancelState = 'pending' | 'sending' | 'reported' | 'failed';
+/** A cancellation in Tiny of an invoice already sent, as reported to Ideris (`waiting_configuration`: its URL needs an operator). */
+export type InvoiceCancelState = 'pending' | 'sending' | 'reported' | 'failed' | 'waiting_configuration';
 
 export type InvoiceSyncPatch = Partial<{
   tiny_order_id: string | null;
   ideris_order_id: number | null;
   state: InvoiceSyncState;
   reason: string | null;
+  reason_code: string | null;
   number: string | null;
   series: string | null;
   access_key: string | null;
@@ -138,6 +140,11 @@ export class InvoiceSyncRepository {
     await this.dataSource.query(`UPDATE invoice_sync SET next_check_at = $2, failures = failures + 1, updated_at = now() WHERE id = $1 AND next_check_at <= now()`, [id, at]);
   }
 
+  /** Looked at later for a reason that is no failure (its flow is switched off): the failure schedule is left alone. */
+  async deferIfDue(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE invoice_sync SET next_check_at = $2, updated_at = now() WHERE id = $1 AND (next_check_at IS NULL OR next_check_at <= now())`, [id, at]);
+  }
+
   async release(id: string, worker: string): Promise<void> {
     await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
@@ -152,12 +159,17 @@ export class InvoiceSyncRepository {
     await this.dataSource.query(`UPDATE invoice_sync SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
   }
 
-  /** Rows the scheduler should look at again. */
+  /**
+   * Rows the scheduler should look at again: those due, and those waiting for an operator to fix the connection's URL
+   * once the connection changed after they last were looked at.
+   */
   async due(limit: number): Promise<InvoiceSyncRow[]> {
     return this.dataSource.query(
-      `SELECT * FROM invoice_sync WHERE next_check_at <= now()
-         AND (state NOT IN ('sent', 'refused', 'failed') OR (state = 'sent' AND cancel_state IN ('pending', 'sending')))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at LIMIT $1`,
+      `SELECT * FROM invoice_sync WHERE (
+           (next_check_at <= now() AND (state NOT IN ('sent', 'refused', 'failed') OR (state = 'sent' AND cancel_state IN ('pending', 'sending', 'waiting_configuration'))))
+           OR ((state = 'waiting_configuration' OR (state = 'sent' AND cancel_state = 'waiting_configuration'))
+             AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = invoice_sync.connection_id::text AND c.updated_at > invoice_sync.updated_at)))
+         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }
@@ -168,6 +180,7 @@ export function toInvoiceView(row: InvoiceSyncRow): InvoiceSyncView {
     tinyInvoiceId: row.tiny_invoice_id,
     state: row.state,
     reason: row.reason,
+    reasonCode: row.reason_code ?? null,
     number: row.number,
     series: row.series,
     accessKey: row.access_key,

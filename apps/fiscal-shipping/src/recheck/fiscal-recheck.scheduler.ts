@@ -11,12 +11,16 @@ import { TrackingSyncService } from '../tracking/tracking-sync.service';
 
 /** Rows looked at per tick and kind; the API budget, not this, bounds the pace. */
 const BATCH = 50;
-/** A row of a connection whose flow is off is looked at again this much later (it is sent once the flow is on). */
+/**
+ * A row of a connection whose flow is off is looked at again this much later (it is sent once the flow is on); a flow
+ * switched off is no failure, so the row's failure schedule is left as it was.
+ */
 const FLOW_OFF_POSTPONE_MS = 60_000;
 
 /**
  * Looks again at what waits: tracking whose prerequisites did not hold (growing delays), invoices not
- * authorised yet or whose order's binding arrived late, markers not left yet. Every replica runs it; the
+ * authorised yet or whose order's binding arrived late, markers not left yet, and what waited for an operator to fix
+ * the connection's notification URL once the connection changed. Every replica runs it; the
  * row claims keep two replicas from sending the same thing.
  */
 @Injectable()
@@ -58,7 +62,7 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
         if (this.stopping) return seen;
         seen += 1;
         if (!(await flowOn(row.connection_id, 'invoices'))) {
-          await this.invoices.postponeIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
+          await this.invoices.deferIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
           continue;
         }
         await runWithContext({ connectionId: row.connection_id }, () =>
@@ -73,7 +77,7 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
         if (this.stopping) return seen;
         seen += 1;
         if (!(await flowOn(row.connection_id, 'tracking'))) {
-          await this.tracking.postponeIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
+          await this.tracking.deferIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
           continue;
         }
         await runWithContext({ connectionId: row.connection_id }, () =>

@@ -69,6 +69,10 @@ export interface TrackingNoticeRecord {
   notice?: TrackingNotice;
 }
 
+/** The reason codes of a tracking URL an operator must fix (`NotificationUrlProblem`). */
+export const URL_REASON_CODES: readonly string[] = ['url_missing', 'url_rejected', 'url_unauthorised'];
+const URL_REASON_SQL = URL_REASON_CODES.map((code) => `'${code}'`).join(', ');
+
 /** Attempts at leaving the marker in Tiny before it is left as failed. */
 export const MARKER_ATTEMPTS = 5;
 
@@ -119,6 +123,11 @@ export class TrackingSyncRepository {
     await this.dataSource.query(`UPDATE tracking_sync SET next_check_at = $2, failures = failures + 1, updated_at = now() WHERE id = $1 AND next_check_at <= now()`, [id, at]);
   }
 
+  /** Looked at later for a reason that is no failure (its flow is switched off): the failure schedule is left alone. */
+  async deferIfDue(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE tracking_sync SET next_check_at = $2, updated_at = now() WHERE id = $1 AND (next_check_at IS NULL OR next_check_at <= now())`, [id, at]);
+  }
+
   async release(id: string, worker: string): Promise<void> {
     await this.dataSource.query('UPDATE tracking_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
@@ -134,11 +143,17 @@ export class TrackingSyncRepository {
     await this.dataSource.query(`UPDATE tracking_sync SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
   }
 
-  /** Waiting rows whose re-check is due, and sent rows whose marker is still to be left. */
+  /**
+   * Waiting rows whose re-check is due, sent rows whose marker is still to be left, and rows waiting for an operator to
+   * fix the connection's tracking URL once the connection changed after they last were looked at.
+   */
   async due(limit: number): Promise<TrackingSyncRow[]> {
     return this.dataSource.query(
-      `SELECT * FROM tracking_sync WHERE next_check_at <= now() AND (state <> 'sent' OR marker_state IN ('pending', 'failed'))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at LIMIT $1`,
+      `SELECT * FROM tracking_sync WHERE (
+           (next_check_at <= now() AND (state <> 'sent' OR marker_state IN ('pending', 'failed') OR reason_code IN (${URL_REASON_SQL})))
+           OR (reason_code IN (${URL_REASON_SQL})
+             AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = tracking_sync.connection_id::text AND c.updated_at > tracking_sync.updated_at)))
+         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError } from '@hub/ideris';
+import { IderisApiError, NotificationUrlError } from '@hub/ideris';
 import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
@@ -10,7 +10,7 @@ import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingO
 import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
-import { MARKER_ATTEMPTS, TrackingSyncRepository, type TrackingSyncRow } from './tracking-sync.repository';
+import { MARKER_ATTEMPTS, TrackingSyncRepository, URL_REASON_CODES, type TrackingSyncPatch, type TrackingSyncRow } from './tracking-sync.repository';
 
 const outcomes = counter('hub_fiscal_tracking_total', 'Tracking outcomes: sent, duplicate, waiting, waiting_binding, failed, busy', ['outcome']);
 
@@ -49,7 +49,9 @@ export class TrackingSyncService {
         await runInLane('normal', async () => {
           const clients = await this.clients.forActive(row.connection_id);
           if (claimed.state === 'sent') {
-            const changedBinding = trigger === 'notification' && noticeNamesAnotherCode(claimed) ? await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code }) : undefined;
+            // A notice naming another code, or a changed code held back until an operator fixed the tracking URL.
+            const looksAgain = (trigger === 'notification' || isUrlProblem(claimed.reason_code)) && noticeNamesAnotherCode(claimed);
+            const changedBinding = looksAgain ? await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code }) : undefined;
             if (changedBinding) return this.checkAndSend(claimed, changedBinding, clients, trigger);
             if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, clients.tiny);
             return 'duplicate';
@@ -70,10 +72,15 @@ export class TrackingSyncService {
   private async checkAndSend(row: TrackingSyncRow, binding: OrderBinding, clients: ConnectionClientSet, trigger: string): Promise<TrackingProcessOutcome> {
     const { tiny } = clients;
     let sendingCommitted = false;
+    // A code Ideris already has (the first one of a changed code): a refusal of the next one does not undo it.
+    const deliveredBefore = row.state === 'sent' || row.sent_at !== null;
+    // A post that may have landed: its worker died or its answer was lost, or it then waited for an operator.
+    const mayHaveLanded = row.state === 'sending' || (row.state !== 'sent' && row.sends > 0);
     try {
-      // An unconfirmed send is finished on the path it started on (rows from before the choice existed: v3).
-      const ideris = await this.deliveries.of(clients, row.state === 'sending' ? (row.delivery_path ?? 'ideris_api') : null);
-      if (row.state === 'sending' && row.tracking_code && (await ideris.readBackTracking(binding.iderisOrderId, row.tracking_code)) === true) {
+      // An unconfirmed send and a changed code are finished on the path the tracking went by (rows from before the
+      // choice existed: v3); one that waited for an operator goes the way the connection says now.
+      const ideris = await this.deliveries.of(clients, row.state === 'sending' || row.state === 'sent' ? (row.delivery_path ?? 'ideris_api') : null);
+      if (mayHaveLanded && row.tracking_code && (await ideris.readBackTracking(binding.iderisOrderId, row.tracking_code)) === true) {
         // An earlier send was never confirmed (its worker died after the call): Ideris has it, so it is not sent again.
         if (row.marker_state === 'marked') {
           await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify({ confirmedByReading: true }), sent_at: new Date(), next_check_at: null, failures: 0 });
@@ -87,7 +94,10 @@ export class TrackingSyncService {
       const expedition = await this.expeditionOf(tiny, row.tiny_order_id);
       const readiness = trackingReadiness(expedition, row.notice ?? {});
       const grouping = { grouping_id: readiness.groupingId ?? null, grouping_type: readiness.groupingType ?? null };
-      if (row.state === 'sent' && (!readiness.ready || readiness.shipment.trackingCode === row.tracking_code)) return 'duplicate';
+      if (row.state === 'sent' && (!readiness.ready || readiness.shipment.trackingCode === row.tracking_code)) {
+        if (isUrlProblem(row.reason_code)) await this.tracking.update(row.id, { reason_code: null, reason: null });
+        return 'duplicate';
+      }
       if (!readiness.ready) {
         const nextCheck = this.nextCheck(row);
         const reason = nextCheck ? readiness.reason : `${readiness.reason}; automatic re-checks stopped, a new notification or "send tracking now" checks again`;
@@ -132,10 +142,17 @@ export class TrackingSyncService {
       await this.tracking.update(row.id, { state: 'sent', ideris_answer: JSON.stringify(answer ?? null), sent_at: new Date(), marker_state: 'pending', next_check_at: unconfirmedSendRecheckAt(this.options.claimMs), failures: 0 });
       this.logger.log({ msg: 'tracking sent to Ideris', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, iderisOrderId: binding.iderisOrderId, trackingCode: shipment.trackingCode, path: ideris.path, trigger });
     } catch (error) {
+      if (error instanceof NotificationUrlError) {
+        // Not accepted; no retry changes it, an operator fixing the connection does (looked at again then).
+        const waiting: TrackingSyncPatch = { reason_code: error.problem, reason: error.plainReason, next_check_at: null, failures: 0 };
+        await this.tracking.update(row.id, deliveredBefore ? { ...previousCodeOf(row, sendingCommitted), ...waiting, state: 'sent' } : { ...waiting, state: 'waiting' });
+        this.logger.warn({ msg: 'tracking waits for the connection\'s tracking URL to be fixed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, reasonCode: error.problem });
+        return 'waiting';
+      }
       if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
-        // A changed code refused leaves the first one as sent, with the reason.
-        const state = row.state === 'sent' ? 'sent' : 'failed';
-        await this.tracking.update(row.id, { state, reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 });
+        // A changed code refused leaves the first one as sent (it is what Ideris has), with the reason.
+        const refused: TrackingSyncPatch = { reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 };
+        await this.tracking.update(row.id, deliveredBefore ? { ...previousCodeOf(row, sendingCommitted), ...refused, state: 'sent' } : { ...refused, state: 'failed' });
         return 'failed';
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
@@ -182,6 +199,26 @@ export class TrackingSyncService {
     outcomes.inc({ outcome });
     return outcome;
   }
+}
+
+function isUrlProblem(reasonCode: string | null): boolean {
+  return reasonCode !== null && URL_REASON_CODES.includes(reasonCode);
+}
+
+/**
+ * What Ideris holds again after a changed code was not accepted: the row as it was (`sent`, the new code committed
+ * by this attempt), or the last replaced code (a retry of a changed code left `sending`; its URL is not known).
+ */
+function previousCodeOf(row: TrackingSyncRow, sendingCommitted: boolean): TrackingSyncPatch {
+  if (row.state === 'sent') {
+    if (!sendingCommitted) return {};
+    const { tracking_code, tracking_url, carrier, shipping_method, freight_service } = row;
+    return { tracking_code, tracking_url, carrier, shipping_method, freight_service, replaced_codes: JSON.stringify(row.replaced_codes ?? []) };
+  }
+  const replaced = row.replaced_codes ?? [];
+  const previous = replaced.at(-1);
+  if (!previous) return {};
+  return { tracking_code: previous, tracking_url: null, replaced_codes: JSON.stringify(replaced.slice(0, -1)) };
 }
 
 /** The latest `rastreio` named a code other than the one sent: the hub looks at Tiny's expedition again. */

@@ -9,6 +9,8 @@ export interface FaultSpec {
   endpoint?: string;
   latencyMs?: number;
   httpStatus?: number;
+  /** With a 3xx `httpStatus`: the `Location` answered (the Ideris notification URLs only). */
+  location?: string;
   tinyCodigoErro?: number;
   /** Tiny only: answers 200 with a JSON body cut short. */
   malformedBody?: boolean;

@@ -99,13 +99,14 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
   const system = body['system'];
   if (system !== 'tiny' && system !== 'ideris') throw new BadRequestException('system must be "tiny" or "ideris"');
   const httpStatus = optionalPositiveInt(body, 'httpStatus');
-  if (httpStatus !== undefined && (httpStatus < 400 || httpStatus > 599)) throw new BadRequestException('httpStatus must be 4xx or 5xx');
+  if (httpStatus !== undefined && (httpStatus < 300 || httpStatus > 599)) throw new BadRequestException('httpStatus must be 3xx, 4xx or 5xx');
   return {
     system,
     account: optionalString(body, 'account'),
     endpoint: optionalString(body, 'endpoint')?.replace(/\.php$/i, '').toLowerCase(),
     latencyMs: optionalPositiveInt(body, 'latencyMs'),
     httpStatus,
+    location: optionalString(body, 'location'),
     tinyCodigoErro: optionalPositiveInt(body, 'tinyCodigoErro'),
     commitThenDrop: body['commitThenDrop'] === true,
     malformedBody: body['malformedBody'] === true,

@@ -17,7 +17,8 @@ const ROUTE_KINDS: Record<string, Kind> = { 'nota-fiscal': 'nota_fiscal', rastre
  * envio de rastreio"). ASSUMPTION (nothing public describes the receiver): it takes Tiny's own notification format,
  * answers 200 once it has the fact, offers no read-back, and applies a fact it already has once (keyed like
  * `dedupKey` below). Faults come from the shared fault store (`system: ideris`, endpoint `notifications/nota-fiscal`
- * or `notifications/rastreio`, account = the private key): an HTTP status, latency, or `commitThenDrop`.
+ * or `notifications/rastreio`, account = the private key): an HTTP status (a 3xx with its `location`), latency, or
+ * `commitThenDrop`. `idNotaFiscalTiny` is taken as Tiny sends it, a number or a string.
  */
 @Controller()
 export class IderisNotificationsController {
@@ -67,6 +68,7 @@ export class IderisNotificationsController {
     if (fault?.httpStatus) {
       receipt({ answered: fault.httpStatus, detail: 'injected fault' });
       this.stats.record('ideris', account.privateKey, endpoint, 'error', this.config.now());
+      if (fault.location) res.setHeader('location', fault.location);
       res.status(fault.httpStatus).json({ Message: 'An error has occurred.' });
       return;
     }

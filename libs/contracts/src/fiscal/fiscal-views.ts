@@ -7,14 +7,18 @@ export interface FiscalOrderQuery {
 /**
  * `received` → `waiting_binding` (the order's import is not known here yet) → `sending` → `sent`;
  * `refused` (cancelled/denied/rejected in Tiny: never sent as valid), `failed` (Ideris refused it),
- * `ignored` (no order imported by this hub matches), `waiting_authorisation` (not authorised yet).
+ * `ignored` (no order imported by this hub matches), `waiting_authorisation` (not authorised yet),
+ * `waiting_configuration` (the connection's notification URL needs an operator: `reasonCode` `url_missing`,
+ * `url_rejected` or `url_unauthorised`; looked at again when the connection changes or on "resend invoice").
  */
-export type InvoiceSyncState = 'received' | 'waiting_binding' | 'waiting_authorisation' | 'sending' | 'sent' | 'refused' | 'failed' | 'ignored';
+export type InvoiceSyncState = 'received' | 'waiting_binding' | 'waiting_authorisation' | 'waiting_configuration' | 'sending' | 'sent' | 'refused' | 'failed' | 'ignored';
 
 export interface InvoiceSyncView {
   tinyInvoiceId: string;
   state: InvoiceSyncState;
   reason: string | null;
+  /** `url_missing` | `url_rejected` | `url_unauthorised` while it (or, on a sent invoice, its cancellation) waits for an operator. */
+  reasonCode?: string | null;
   number: string | null;
   series: string | null;
   accessKey: string | null;
@@ -29,11 +33,18 @@ export interface InvoiceSyncView {
   sentAt: string | null;
   /** How it went to Ideris: `notification_urls` (Tiny's format to the seller's URL) or `ideris_api` (assumed v3). */
   deliveryPath?: string | null;
-  /** An invoice cancelled in Tiny after it was sent: `pending` → `sending` → `reported` (or `failed`). */
+  /**
+   * An invoice cancelled in Tiny after it was sent: `pending` → `sending` → `reported` (or `failed`;
+   * `waiting_configuration` while the connection's invoice URL needs an operator).
+   */
   cancellation?: { state: string | null; reason: string | null; reportedAt: string | null };
 }
 
-/** `waiting` carries a reason code: `no-carrier`, `no-grouping`, `grouping-not-concluded`, `no-expedition`, `no-tracking-code`. */
+/**
+ * `waiting` carries a reason code: `no-carrier`, `no-grouping`, `grouping-not-concluded`, `no-expedition`,
+ * `no-tracking-code`, or one of the notification URL's (`url_missing`, `url_rejected`, `url_unauthorised`: an operator
+ * fixes the connection; also on a `sent` row whose changed code waits for it).
+ */
 export type TrackingSyncState = 'received' | 'waiting_binding' | 'waiting' | 'sending' | 'sent' | 'failed';
 
 /** The marker left in Tiny once Ideris has the tracking: `unsupported` = Tiny does not know the call. */

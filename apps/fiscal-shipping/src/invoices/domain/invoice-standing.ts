@@ -15,6 +15,8 @@ const SITUATIONS: Record<number, string> = {
   10: 'Denegada',
 };
 
+/** Tiny NF situation "Cancelada". */
+export const CANCELLED = 3;
 const AUTHORISED = new Set([6, 7]);
 /** Never valid for the marketplace: cancelled, rejected by SEFAZ, denied. */
 const REFUSED = new Set([3, 5, 10]);
