@@ -4,7 +4,7 @@ import type { IderisClient } from './ideris-client';
 
 /**
  * Order writes. The status write is the one a public production client makes (docs/contracts.md#ideris-order-status);
- * the invoice and tracking bodies are not public: each such method is one documented ASSUMPTION, and the sandbox
+ * the invoice and tracking bodies are not public: each such method is one documented ASSUMPTION (docs/contracts.md#ideris-invoice-write), and the sandbox
  * implements the same contract, so switching to the real one is a change here only.
  */
 export class IderisOrderWritesApi {
@@ -35,7 +35,7 @@ export class IderisOrderWritesApi {
     );
   }
 
-  // ASSUMPTION: no v3 invoice endpoint is public, let alone a cancellation; modelled as POST /order/invoice/cancel
+  // ASSUMPTION (docs/contracts.md#ideris-v3-invoice-cancel): no v3 invoice endpoint is public, let alone a cancellation; modelled as POST /order/invoice/cancel
   // {orderId, key} beside the assumed POST /order/invoice (the legacy POST /NotaFiscal had a `processo` whose
   // table is not public). The order then reads back `invoice.cancelled: true` (see `delivered`).
   async cancelInvoice(orderId: number, key: string): Promise<unknown> {
@@ -56,7 +56,7 @@ export class IderisOrderWritesApi {
     return {
       invoiceKey: typeof invoiceKey === 'string' && invoiceKey !== '' ? invoiceKey : undefined,
       trackingCode: typeof trackingCode === 'string' && trackingCode !== '' ? trackingCode : undefined,
-      // ASSUMPTION: the order answers the assumed cancellation as `invoice.cancelled`.
+      // ASSUMPTION (docs/contracts.md#ideris-v3-read-back): the order answers the assumed cancellation as `invoice.cancelled`.
       invoiceCancelled: typeof invoice === 'object' && invoice !== null && (invoice as Record<string, unknown>)['cancelled'] === true ? true : undefined,
     };
   }

@@ -68,7 +68,7 @@ class V3Delivery implements IderisDelivery {
     return this.writes.cancelInvoice(invoice.submission.orderId, invoice.submission.key);
   }
 
-  // ASSUMPTION: a changed code is the same assumed POST /order/tracking again; the order then reads back the new one.
+  // ASSUMPTION (docs/contracts.md#ideris-v3-tracking): a changed code is the same assumed POST /order/tracking again; the order then reads back the new one.
   sendTracking(tracking: TrackingDelivery): Promise<unknown> {
     return this.writes.submitTracking(tracking.submission);
   }

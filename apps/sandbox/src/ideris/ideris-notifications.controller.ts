@@ -14,7 +14,7 @@ const ROUTE_KINDS: Record<string, Kind> = { 'nota-fiscal': 'nota_fiscal', rastre
 
 /**
  * The two URLs Ideris support gives a seller for Tiny's notifications ("URL para envio da nota fiscal", "URL para
- * envio de rastreio"). ASSUMPTION (nothing public describes the receiver): it takes Tiny's own notification format,
+ * envio de rastreio"). ASSUMPTION (docs/contracts.md#ideris-url-answers) (nothing public describes the receiver): it takes Tiny's own notification format,
  * answers 200 once it has the fact, offers no read-back, and applies a fact it already has once (keyed like
  * `dedupKey` below). Faults come from the shared fault store (`system: ideris`, endpoint `notifications/nota-fiscal`
  * or `notifications/rastreio`, account = the private key): an HTTP status (a 3xx with its `location`), latency, or

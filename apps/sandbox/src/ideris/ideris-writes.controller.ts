@@ -37,7 +37,7 @@ export class IderisWritesController {
     );
   }
 
-  /** ASSUMPTION (see libs/ideris `cancelInvoice`): the invoice the order holds, by its key, becomes cancelled. */
+  /** ASSUMPTION (docs/contracts.md#ideris-v3-invoice-cancel) (see libs/ideris `cancelInvoice`): the invoice the order holds, by its key, becomes cancelled. */
   @Post('order/invoice/cancel')
   async cancelInvoice(@Body() body: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     sendIderisAnswer(

@@ -99,7 +99,7 @@ export class TinyBackofficeService {
   }
 
   /**
-   * The seller cancels an authorised NF-e (situation 3). ASSUMPTION: Tiny notifies it with another `nota_fiscal`
+   * The seller cancels an authorised NF-e (situation 3). ASSUMPTION (docs/contracts.md#tiny-sandbox-invoice-cancel): Tiny notifies it with another `nota_fiscal`
    * (nothing public says either way); the notification carries no situation, so a receiver reads the invoice.
    */
   cancelInvoice(token: string, invoice: TinyInvoice): void {

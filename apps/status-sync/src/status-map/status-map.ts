@@ -8,7 +8,7 @@ export interface IderisStatusEntry {
 
 /**
  * Where the catalogue cannot be read, the ids the public material and the sandbox use: 1007 "Aberto" and
- * 1009 "Expedição" are seen in real clients; the others are the sandbox's (ASSUMPTION, editable per connection).
+ * 1009 "Expedição" are seen in real clients; the others are the sandbox's (ASSUMPTION (docs/contracts.md#ideris-status-catalog), editable per connection).
  */
 export const FALLBACK_IDERIS_STATUS_IDS = { open: 1007, toInvoice: 1008, shipping: 1009, invoiced: 1010, delivered: 1011, cancelled: 1012 } as const;
 type IderisRole = keyof typeof FALLBACK_IDERIS_STATUS_IDS;

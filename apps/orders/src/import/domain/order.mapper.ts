@@ -31,7 +31,7 @@ export function mapIderisOrderToTiny(order: IderisOrderDetail, ctx: OrderMapping
   const customer = mapCustomer(order);
   const items = mapItems(order, ctx);
   const shippingCents = order.amounts.buyerShippingCents ?? 0;
-  // ASSUMPTION: `discountMarketplace` is funded by the marketplace, which repays it to the seller, so the
+  // ASSUMPTION (docs/contracts.md#ideris-order-detail): `discountMarketplace` is funded by the marketplace, which repays it to the seller, so the
   // sale (and its NF-e) keeps the full price; only the seller's own `discount` reduces the Tiny order.
   const discountCents = order.amounts.discountCents ?? 0;
   const totalCents = items.itemsTotalCents + shippingCents - discountCents;

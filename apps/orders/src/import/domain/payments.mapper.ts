@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
  * total. Each settled payment becomes its own run of installments when the payments add up to the total
  * exactly; otherwise (amounts missing, or a marketplace-funded discount in between) the whole total is
  * spread over the installments of the largest payment. Installment k is due k × 30 days after the order date
- * (ASSUMPTION: the marketplace does not tell when it pays the seller).
+ * (ASSUMPTION (docs/contracts.md#ideris-order-detail): the marketplace does not tell when it pays the seller).
  */
 export function mapPayments(payments: IderisOrderPayment[], totalCents: number, orderDate: Date | undefined): PaymentsMapping {
   if (totalCents <= 0) return { installments: [] };
