@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import { getConnection, getMarketplaces, putMarketplace, updateConnection, type Connection, type ConnectionSettings } from '../api/connections';
 import { SWITCHABLE_FLOWS, type PriceRule, type PriceRules, type SwitchableFlow } from '../api/views';
 import { FLOW_LABEL } from '../lib/reasons';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, verificationText } from '../lib/format';
 import { Badge, CopyButton, Empty, ErrorBox, Loading, Section } from './ui';
 
 const WEBHOOK_LABEL: Record<string, string> = {
@@ -32,7 +32,7 @@ export function WebhookUrls({ urls }: { urls: Record<string, string> | null }) {
                 <code className="url">{url}</code>
               </td>
               <td className="nowrap">
-                <CopyButton text={url} label={`Copiar ${kind}`} />
+                <CopyButton text={url} label="Copiar" />
               </td>
             </tr>
           ))}
@@ -46,7 +46,7 @@ export function VerificationResult({ verification }: { verification: { at: strin
   if (!verification) return null;
   const row = (name: string, check: { ok: boolean; detail: string }) => (
     <li className={check.ok ? 'check-ok' : 'check-fail'}>
-      <Badge tone={check.ok ? 'ok' : 'failing'}>{check.ok ? 'OK' : 'falhou'}</Badge> <strong>{name}</strong>: {check.detail}
+      <Badge tone={check.ok ? 'ok' : 'failing'}>{check.ok ? 'OK' : 'falhou'}</Badge> <strong>{name}</strong>: {verificationText(check.detail)}
     </li>
   );
   return (

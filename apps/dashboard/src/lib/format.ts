@@ -38,3 +38,15 @@ export function formatCnpj(cnpj: string | null | undefined): string {
   const d = cnpj.replace(/\D/g, '');
   return d.length === 14 ? `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}` : cnpj;
 }
+
+/**
+ * The gateway's verification details are written for logs (English, ISO times); the operator reads them in pt-BR.
+ * Unknown texts (a provider's own error message) pass through as they came.
+ */
+export function verificationText(detail: string): string {
+  const tiny = /^Tiny account "(.*)"$/.exec(detail);
+  if (tiny) return `conta Tiny “${tiny[1]}”`;
+  const ideris = /^Ideris login valid until (\S+)$/.exec(detail);
+  if (ideris) return `login na Ideris válido até ${formatDateTime(ideris[1])}`;
+  return detail;
+}
