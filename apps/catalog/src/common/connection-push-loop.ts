@@ -64,7 +64,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
 
   /** Work was just recorded here: start pushing without waiting for the next tick. */
   wake(connectionId: string): void {
-    if (!this.stopped && this.timer) this.drain(connectionId);
+    if (!this.stopped && this.timer) this.drain(connectionId, true);
   }
 
   async tick(): Promise<void> {
@@ -72,7 +72,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     try {
       const [due, active] = await Promise.all([this.dueConnections(), this.directory.listActive()]);
       const activeIds = new Set(active.filter((c) => flowEnabled(c, this.options.flow)).map((c) => c.id));
-      for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId);
+      for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId, false);
       if (Date.now() - this.lastPruneAt > PRUNE_EVERY_MS) {
         this.lastPruneAt = Date.now();
         await this.pruneJournal(this.options.journalKeepDays);
@@ -82,16 +82,17 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     }
   }
 
-  private drain(connectionId: string): void {
+  /** `checkFlow`: a wake-up has not looked at the connection's switches yet (a tick just did). */
+  private drain(connectionId: string, checkFlow: boolean): void {
     if (this.running.has(connectionId)) return;
-    const run = runWithContext({ connectionId }, () => this.drainClaimed(connectionId))
+    const run = runWithContext({ connectionId }, () => this.drainClaimed(connectionId, checkFlow))
       .catch((error: Error) => this.logger.warn({ msg: `${this.options.name} push round failed`, connectionId, err: error.message }))
       .finally(() => this.running.delete(connectionId));
     this.running.set(connectionId, run);
   }
 
-  private async drainClaimed(connectionId: string): Promise<void> {
-    if (!flowEnabled(await this.directory.get(connectionId), this.options.flow)) return;
+  private async drainClaimed(connectionId: string, checkFlow: boolean): Promise<void> {
+    if (checkFlow && !flowEnabled(await this.directory.get(connectionId), this.options.flow)) return;
     await this.ensureLeaseRow(connectionId);
     if (!(await this.renew(connectionId))) return;
     // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris
