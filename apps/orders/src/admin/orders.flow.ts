@@ -62,7 +62,7 @@ const SUMMARY_SQL = `
            count(*) FILTER (WHERE ${PARKED} OR ${GAVE_UP} OR ${RETRYING})::int AS failures,
            count(*) FILTER (WHERE ${PENDING})::int AS pending,
            min(t.discovered_at) FILTER (WHERE ${PENDING}) AS oldest_pending_at
-      FROM order_sync t WHERE t.state <> 'imported' AND t.state <> 'cancelled_before_import' GROUP BY t.connection_id)
+      FROM order_sync t WHERE t.state <> 'imported' AND t.state <> 'cancelled_before_import' AND t.state <> 'skipped' GROUP BY t.connection_id)
   SELECT p.connection_id,
          (SELECT max(imported_at) FROM order_sync WHERE connection_id = p.connection_id AND imported_at IS NOT NULL) AS last_success_at,
          greatest(p.last_poll_at, (SELECT max(updated_at) FROM order_sync WHERE connection_id = p.connection_id AND imported_at IS NOT NULL), o.last_failure_at) AS last_attempt_at,

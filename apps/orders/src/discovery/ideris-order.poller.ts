@@ -24,7 +24,6 @@ interface ClaimedPoll {
 const discovered = counter('hub_orders_discovered_total', 'New Ideris orders discovered', []);
 const polls = counter('hub_orders_polls_total', 'Ideris order searches by outcome', ['outcome']);
 
-export { FIRST_POLL_LOOKBACK_MS } from './poll-lookback';
 const CANCELLED = /cancel/i;
 
 /**
