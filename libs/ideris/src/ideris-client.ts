@@ -51,7 +51,7 @@ export class IderisClient {
   /** v3 login: the private key goes as a bare JSON string and the JWT comes back as one. */
   async login(): Promise<IderisToken> {
     const path = '/login';
-    const response = await this.send(path, {
+    const response = await this.send(`${this.baseUrl}${path}`, path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(this.privateKey),
@@ -147,19 +147,12 @@ export class IderisClient {
   async postToUrl(url: string, body: unknown, label: string): Promise<{ status: number; contentType: string | null; bytes: number }> {
     const path = `url:${label}`;
     return this.gate.run({ label: `POST ${path}`, blockOf: iderisBlockOf }, async () => {
-      let response: Response;
-      try {
-        response = await this.fetchImpl(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(body),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (error: unknown) {
-        const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-        throw new IderisApiError({ kind: 'transient', path, detail: timedOut ? 'timeout' : 'network error', cause: error });
-      }
+      const response = await this.send(url, path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+      });
       const bytes = await response.arrayBuffer().then((buffer) => buffer.byteLength).catch(() => 0);
       if (response.status >= 200 && response.status <= 299) return { status: response.status, contentType: response.headers.get('content-type'), bytes };
       throw urlAnswerError(path, url, response, bytes);
@@ -173,7 +166,7 @@ export class IderisClient {
       const { response, text } = await this.gate.run({ label: `${method} ${pathAndQuery.split('?')[0]}`, blockOf: iderisBlockOf }, async () => {
         const payload = typeof body === 'function' ? await body() : body;
         if (typeof body === 'function' && payload === undefined) return { response: undefined, text: '' };
-        const res = await this.send(pathAndQuery, {
+        const res = await this.send(`${this.baseUrl}${pathAndQuery}`, pathAndQuery, {
           method,
           headers: {
             authorization: `Bearer ${jwt}`,
@@ -199,9 +192,10 @@ export class IderisClient {
     }
   }
 
-  private async send(path: string, init: RequestInit): Promise<Response> {
+  /** One fetch with the client's timeout; a timeout or a network failure is a transient error naming `path`. */
+  private async send(url: string, path: string, init: RequestInit): Promise<Response> {
     try {
-      return await this.fetchImpl(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await this.fetchImpl(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error: unknown) {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       throw new IderisApiError({ kind: 'transient', path, detail: timedOut ? 'timeout' : 'network error', cause: error });
