@@ -82,7 +82,7 @@ for (let i = 0; i < connections; i += 1) {
   await call('POST', `${sb}/control/ideris/accounts`, { privateKey: seller.key, limitPerMinute: limit });
   const connection = await call('POST', `${gw}/api/v1/connections`, {
     name: `Loja ${String(i + 1).padStart(3, '0')} ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: '12.345.678/0001-95', tinyIntegrationId: 1,
-    tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: limit, iderisCallsPerMinute: limit },
+    tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: limit, iderisCallsPerMinute: limit, newMarketplaceAccounts: 'import' },
   }, auth);
   await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
   if (i < withOrders) await call('POST', `${sb}/control/ideris/orders/peak`, { privateKey: seller.key, orders: ordersEach, accounts: 1, nullSkuRate: 0.3, kitRate: 0, spreadSeconds: 60, seed: i + 1 });

@@ -36,7 +36,7 @@ process.stdout.write(`${JSON.stringify({
   orders: { total: orders.total, byState },
   stock: { pending: stock.pending, lastPushAt: stock.lastPushes[0]?.at ?? null, problems: stock.problems.length },
   products: { total: products.total ?? products.products.length, synced: products.products.filter((p) => p.state === 'synced').length },
-  prices: { heldForConfirmation: Array.isArray(confirmations?.items) ? confirmations.items.length : (confirmations?.total ?? null) },
+  prices: { heldForConfirmation: Array.isArray(confirmations?.confirmations) ? confirmations.confirmations.length : null },
   fiscal,
   status: { writes: status.writes, needsAttention: status.needsAttention },
   iderisReceived: { stockPushes: ok('sku/stock'), pricePushes: ok('listingModel/price'), invoices: ok('order/invoice'), tracking: ok('order/tracking'), statusWrites: ok('order/status'), productWrites: ok('listingModel') },
