@@ -1,9 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { createSandboxConnection, gatewayEnv, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../src/app.module';
 
 /**
@@ -19,12 +16,7 @@ describe('per-marketplace selection', () => {
   let shopee: number;
   const ordersSchema = uniqueSuffix('orders');
 
-  const sandbox = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const sandbox = (method: string, path: string, body?: unknown) => sandboxJson(h, method, path, body);
   const stateOf = async (iderisOrderId: number): Promise<string | undefined> =>
     (await sql<{ state: string }>(`SELECT state FROM "${ordersSchema}".order_sync WHERE ideris_order_id = $1`, [iderisOrderId]))[0]?.state;
   const tinyIntegrationIdOf = async (iderisOrderId: number): Promise<unknown> =>
@@ -34,11 +26,7 @@ describe('per-marketplace selection', () => {
 
   beforeAll(async () => {
     h = await startGateway();
-    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(ordersSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    orders = (await Test.createTestingModule({ imports: [OrdersAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    orders.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'orders' } });
-    await orders.startAllMicroservices();
-    await orders.init();
+    orders = await startService(h, OrdersAppModule.forConfig, ordersSchema, 'orders');
     connectionId = (await createSandboxConnection(h)).id;
     // The harness imports every account; this suite keeps the product's default.
     const patched = await h.api('PATCH', `/api/v1/connections/${connectionId}`, { settings: { newMarketplaceAccounts: 'skip' } });

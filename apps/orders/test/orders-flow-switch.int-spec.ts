@@ -1,9 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { EncryptionConfig, loadConfig } from '@hub/platform';
-import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { Transport } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { createSandboxConnection, gatewayEnv, sandboxJson, SELLER, startGateway, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../src/app.module';
 
 /** The orders flow switched off and on again for one connection, through the running gateway and orders service. */
@@ -21,11 +18,7 @@ describe('per-flow switch: orders', () => {
 
   beforeAll(async () => {
     h = await startGateway();
-    const config = loadConfig(EncryptionConfig, { ...gatewayEnv(ordersSchema), HUB_ENCRYPTION_KEY: h.config.HUB_ENCRYPTION_KEY });
-    orders = (await Test.createTestingModule({ imports: [OrdersAppModule.forConfig(config)] }).compile()).createNestApplication({ logger: false });
-    orders.connectMicroservice({ transport: Transport.NATS, options: { servers: [testNatsUrl()], queue: 'orders' } });
-    await orders.startAllMicroservices();
-    await orders.init();
+    orders = await startService(h, OrdersAppModule.forConfig, ordersSchema, 'orders');
     connectionId = (await createSandboxConnection(h, uniqueSuffix('flows-seller'))).id;
     await sandboxJson(h, 'POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     // Switched off before the first poll: the poller must never look at this connection until it is on.
