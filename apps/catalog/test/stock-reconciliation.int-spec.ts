@@ -29,6 +29,14 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   const iderisStock = async () => new Map((await iderisApi().searchSkus()).map((s) => [s.sku, s.currentStock]));
   const setTinySaldo = (codigo: string, saldo: number) => sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo, saldo }] });
   const stockCalls = async () => ((await sandbox('GET', '/control/calls')).ideris[iderisKey]?.endpoints['sku/stock'] ?? { calls: 0, ok: 0 }) as { calls: number; ok: number };
+  /** Tiny's notification of an available balance (`D`), posted as Tiny would. */
+  const notify = async (sku: string, saldo: number, tinyProductId: number) => {
+    const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 778, tipo: 'estoque', dados: { tipoEstoque: 'D', saldo, idProduto: tinyProductId, sku, skuMapeamento: sku, skuMapeamentoPai: '' } };
+    const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+  };
+  const tinyId = async (codigo: string) => (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(tinyToken)}`)).products.find((p: { codigo: string }) => p.codigo === codigo).id as number;
+  const tinyCalls = async (endpoint: string): Promise<number> => (await sandbox('GET', '/control/calls')).tiny[tinyToken]?.endpoints[endpoint]?.calls ?? 0;
   const imported = async (skus: string[], iderisOrderId: number) => {
     const event: OrderImportedV1 = { connectionId, iderisOrderId, tinyOrderId: String(900000 + iderisOrderId), skus };
     await jetstream(nc).publish(OrderEvents.imported.subject, JSON.stringify(event), { msgID: `rec-${connectionId}-${iderisOrderId}` });
@@ -181,6 +189,30 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
       expect(await feedState()).toMatchObject({ reading_started_at: null, recoveries: 0, last_error: null });
     });
 
+    it('settles a SKU whose close notifications disagree through the queue, not with a read of that SKU alone', async () => {
+      const id = await tinyId('REC-044');
+      const reads = await tinyCalls('produto.obter.estoque');
+      // Tiny: 30, then 12; the notifications arrive reversed, a moment apart: which is the latest is in doubt.
+      await setTinySaldo('REC-044', 30);
+      await setTinySaldo('REC-044', 12);
+      await notify('REC-044', 12 - RESERVED, id);
+      await notify('REC-044', 30 - RESERVED, id);
+      const pending = () => sql<{ reason: string; desired_qty: number | null; waits: boolean }>(
+        `SELECT reason, desired_qty, next_attempt_at > now() + interval '30 seconds' AS waits FROM "${catalogSchema}".stock_pending WHERE connection_id = $1 AND sku = 'REC-044'`,
+        [connectionId],
+      );
+      await waitFor(async () => (await pending())[0]?.reason === 'awaiting-feed', 10_000, 100);
+      expect(await pending()).toEqual([{ reason: 'awaiting-feed', desired_qty: null, waits: true }]);
+      // The queue's next read was brought forward (from a minute to seconds).
+      const [feed] = await sql<{ soon: boolean }>(`SELECT next_poll_at <= now() + interval '3 seconds' AS soon FROM "${catalogSchema}".stock_feed WHERE connection_id = $1`, [connectionId]);
+      expect(feed).toEqual({ soon: true });
+      const lists = await tinyCalls('lista.atualizacoes.estoque');
+      expect(await runFeed()).toBe(true);
+      await waitFor(async () => (await iderisStock()).get('REC-044') === rule(12) && (await pending()).length === 0, 15_000, 100);
+      expect(await tinyCalls('lista.atualizacoes.estoque')).toBe(lists + 1);
+      expect(await tinyCalls('produto.obter.estoque')).toBe(reads);
+    });
+
     it('recovers with a full sweep when a read consumed records but its answer never arrived', async () => {
       await setTinySaldo('REC-042', 5);
       await setTinySaldo('REC-043', 66);
@@ -212,12 +244,6 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   });
 
   describe('kits counted from their components', () => {
-    const notify = async (sku: string, saldo: number, tinyProductId: number) => {
-      const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 778, tipo: 'estoque', dados: { tipoEstoque: 'D', saldo, idProduto: tinyProductId, sku, skuMapeamento: sku, skuMapeamentoPai: '' } };
-      const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(res.status).toBe(200);
-    };
-    const tinyId = async (codigo: string) => (await sandbox('GET', `/control/tiny/state?token=${encodeURIComponent(tinyToken)}`)).products.find((p: { codigo: string }) => p.codigo === codigo).id as number;
 
     beforeAll(async () => {
       expect((await h.api('PATCH', `/api/v1/connections/${connectionId}`, { settings: { kitStock: 'components', stockUpdatesFeed: false } })).status).toBe(200);

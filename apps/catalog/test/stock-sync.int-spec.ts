@@ -76,6 +76,7 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     const stats = await sandbox('GET', '/control/calls');
     return stats.ideris[iderisKey]?.endpoints['sku/stock'] ?? { calls: 0, ok: 0, errors: 0 };
   };
+  const tinyStockReads = async (): Promise<number> => (await sandbox('GET', '/control/calls')).tiny[tinyToken]?.endpoints['produto.obter.estoque']?.calls ?? 0;
   const pushLog = () => sql<{ sku: string; qty: number; previous_qty: number | null }>(`SELECT sku, qty, previous_qty FROM "${catalogSchema}".stock_push_log WHERE connection_id = $1 ORDER BY id`, [connectionId]);
   const pendingCount = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId]))[0]!.n;
   const stockState = () => firstValueFrom(rpc.send<StockStateView>(CatalogRpcSubjects.stockState, { connectionId, limit: 200 }));
@@ -192,6 +193,36 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     const pushes = (await pushLog()).filter((p) => p.sku === id);
     expect(pushes.some((p) => p.qty === 30 - SAFETY_BUFFER)).toBe(false);
     expect(pushes.at(-1)!.qty).toBe(12 - SAFETY_BUFFER);
+  });
+
+  it('trusts two close notifications of a SKU that say the same value: Tiny is not read', async () => {
+    // A SKU of its own (the burst's SKUs had notifications moments ago, with other values).
+    const id = 'STK-SAME';
+    tinyIds.set(id, (await sandbox('POST', '/control/tiny/products', { token: tinyToken, codigo: id, ...TINY_BALANCE })).id);
+    await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: id, currentStock: 0 });
+    const readsBefore = await tinyStockReads();
+    // Tiny's change, announced twice (two webhooks, a second apart at most): whichever came first, the SKU ends at 15.
+    await postNotice({ sku: id, saldo: 15, tipoEstoque: 'D', tinyProductId: tinyIds.get(id)! });
+    await postNotice({ sku: id, saldo: 15, tipoEstoque: 'D', tinyProductId: tinyIds.get(id)! }, { changeTiny: false });
+    await waitFor(async () => (await pendingCount()) === 0 && (await iderisStock()).get(id) === 15 - SAFETY_BUFFER, 10_000, 100);
+    expect(await tinyStockReads()).toBe(readsBefore);
+  });
+
+  it('re-reads a late retry of the older value once two close notifications of a SKU disagreed', async () => {
+    const id = 'STK-06';
+    const productId = tinyIds.get(id)!;
+    // Tiny: 3, then 5. The notifications arrive 5 first, then the older 3 (disagreeing: Tiny is read, 5 is pushed)…
+    await sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo: id, saldo: 3 + TINY_BALANCE.saldoReservado }] });
+    await sandbox('POST', '/control/tiny/stock/burst', { token: tinyToken, changes: [{ codigo: id, saldo: 5 + TINY_BALANCE.saldoReservado }] });
+    await postNotice({ sku: id, saldo: 5, tipoEstoque: 'D', tinyProductId: productId }, { changeTiny: false });
+    await postNotice({ sku: id, saldo: 3, tipoEstoque: 'D', tinyProductId: productId }, { changeTiny: false });
+    await waitFor(async () => (await pendingCount()) === 0 && (await iderisStock()).get(id) === 5 - SAFETY_BUFFER, 10_000, 100);
+    const readsBefore = await tinyStockReads();
+    // …then Tiny retries the older one: it agrees with the notification before it, but the SKU is in doubt: read again.
+    await postNotice({ sku: id, saldo: 3, tipoEstoque: 'D', tinyProductId: productId }, { changeTiny: false });
+    await waitFor(async () => (await tinyStockReads()) > readsBefore && (await pendingCount()) === 0, 10_000, 100);
+    expect((await iderisStock()).get(id)).toBe(5 - SAFETY_BUFFER);
+    expect((await pushLog()).filter((p) => p.sku === id && p.qty === 3 - SAFETY_BUFFER)).toEqual([]);
   });
 
   it('sends nothing when Tiny announces the value Ideris already holds, and the next change at once', async () => {

@@ -8,6 +8,7 @@ import { stockChangeFromNotification } from './domain/stock-notification.mapper'
 import { planStock } from './domain/stock-rule';
 import { KitStock } from './kit-stock';
 import { StockPusher } from './stock-pusher';
+import { StockUpdatesFeed } from './stock-updates-feed';
 import { StockRepository } from './stock.repository';
 
 const notifications = counter(
@@ -25,6 +26,12 @@ const notifications = counter(
 export const STOCK_REORDER_WINDOW_MS = 10_000;
 
 /**
+ * Where the connection reads Tiny's stock-change queue, a SKU in doubt waits this long for it (one call answers a
+ * hundred SKUs, woken within seconds) before the pusher reads the SKU alone.
+ */
+export const STOCK_AWAIT_FEED_MS = 60_000;
+
+/**
  * Tiny `estoque` notifications → at most one pending value per SKU. No inbox: the stream sequence is the
  * natural key, so a repeated delivery finds its value already recorded (or replaced) and changes nothing.
  */
@@ -37,6 +44,7 @@ export class StockNotificationHandler {
     private readonly stock: StockRepository,
     private readonly pusher: StockPusher,
     private readonly kits: KitStock,
+    private readonly feed: StockUpdatesFeed,
   ) {}
 
   @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
@@ -55,6 +63,8 @@ export class StockNotificationHandler {
     const isKit = byComponents && (await this.kits.compositions(connectionId, [change.sku])).size > 0;
     const plan = isKit ? ({ kind: 'read-from-tiny' } as const) : planStock(change, connection.settings);
     const received = new Date(receivedAt);
+    // A kit's own balance in the queue is not what Ideris gets either: only plain SKUs wait for it.
+    const awaitFeed = connection.settings.stockUpdatesFeed && !isKit ? STOCK_AWAIT_FEED_MS : null;
     const outcome = await this.stock.coalesce({
       connectionId,
       sku: change.sku,
@@ -63,8 +73,9 @@ export class StockNotificationHandler {
       value: plan.kind === 'known' ? { balance: plan.balance, desired: plan.desired } : undefined,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
-    }, STOCK_REORDER_WINDOW_MS);
+    }, STOCK_REORDER_WINDOW_MS, awaitFeed);
     notifications.inc({ outcome });
+    if (outcome === 'reread' && awaitFeed !== null) await this.feed.wake(connectionId);
     if (outcome !== 'stale' && byComponents) {
       // The kits this SKU is a component of can now be assembled a different number of times.
       await this.stock.requestReread(connectionId, await this.kits.kitsContaining(connectionId, [change.sku]), 'kit');

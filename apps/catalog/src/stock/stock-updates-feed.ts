@@ -19,6 +19,8 @@ export const STOCK_FEED = {
   /** Pages per run (each removes up to 100 records from Tiny's queue). */
   maxPages: 20,
   leaseMs: 2 * 60_000,
+  /** A SKU in doubt brings the next read forward to this soon (at most one wake-up per connection this often). */
+  wakeWithinMs: 2_000,
 };
 
 interface FeedClaim {
@@ -39,6 +41,22 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
     super(dataSource, directory, { name: 'stock-feed', stateTable: 'stock_feed', claimColumns: 'since, reading_started_at', leaseMs: STOCK_FEED.leaseMs, switchEnv: 'CATALOG_STOCK_FEED', tickMs: 5_000, flow: 'stock' });
   }
 
+  private readonly wokenAt = new Map<string, number>();
+
+  /**
+   * A SKU waits for the queue (its notifications disagreed): the connection's next read comes within
+   * `wakeWithinMs`, whichever replica holds it. Debounced per connection, so a burst costs one update per interval.
+   */
+  async wake(connectionId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.wokenAt.get(connectionId) ?? 0) < STOCK_FEED.wakeWithinMs) return;
+    this.wokenAt.set(connectionId, now);
+    await this.dataSource.query(
+      `UPDATE stock_feed SET next_poll_at = least(next_poll_at, now() + make_interval(secs => $2)) WHERE connection_id = $1`,
+      [connectionId, STOCK_FEED.wakeWithinMs / 1000],
+    );
+  }
+
   protected async ensureStateRow(connectionId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO stock_feed (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
   }
@@ -53,9 +71,11 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
       } else {
         const api = new TinyProductsApi(tiny);
         for (let page = 0; page < STOCK_FEED.maxPages; page += 1) {
-          await this.dataSource.query(`UPDATE stock_feed SET reading_started_at = now() WHERE connection_id = $1`, [connectionId]);
+          const [[{ started }]] = (await this.dataSource.query(`UPDATE stock_feed SET reading_started_at = now() WHERE connection_id = $1 RETURNING reading_started_at AS started`, [
+            connectionId,
+          ])) as [[{ started: Date }], number];
           const { records, remainingPages } = await runInLane('bulk', () => api.readStockUpdates(new Date(claim.since)));
-          await this.record(connectionId, records, connection.settings);
+          await this.record(connectionId, records, connection.settings, started);
           if (remainingPages === 0) break;
         }
       }
@@ -77,8 +97,12 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
     }
   }
 
-  /** The records of one page, queued (unless the SKU is already pending), and the marker cleared, in one transaction. */
-  private async record(connectionId: string, records: TinyStockUpdateRecord[], settings: { stockType: 'physical' | 'available'; safetyBuffer: number }): Promise<void> {
+  /**
+   * The records of one page, queued, and the marker cleared, in one transaction. A SKU already pending keeps its
+   * row, except one waiting for this queue (`awaiting-feed`) since before the read began: the balance Tiny answers
+   * now settles its doubt, and it goes at once. One noticed after the read began waits for the next read.
+   */
+  private async record(connectionId: string, records: TinyStockUpdateRecord[], settings: { stockType: 'physical' | 'available'; safetyBuffer: number }, readStartedAt: Date): Promise<void> {
     const values = records.map((record) => {
       const balance = balanceOfKind(record, settings.stockType);
       return { productId: record.productId, code: record.sku ?? '', balance, desired: desiredQuantity(balance, settings.safetyBuffer) };
@@ -94,9 +118,10 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
          SELECT $1, f.sku, f.product_id, f.balance, f.desired, coalesce(seen.last_seq, 0), now(), 'feed'
            FROM feed f LEFT JOIN stock_seen seen ON seen.connection_id = $1 AND seen.sku = f.sku
           WHERE f.sku IS NOT NULL
-         ON CONFLICT (connection_id, sku) DO NOTHING
+         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = EXCLUDED.tiny_balance, desired_qty = EXCLUDED.desired_qty, reason = 'feed', next_attempt_at = now()
+         WHERE stock_pending.reason = 'awaiting-feed' AND stock_pending.noticed_at < $6
          RETURNING 1`,
-        [connectionId, values.map((v) => v.productId), values.map((v) => v.code), values.map((v) => v.balance), values.map((v) => v.desired)],
+        [connectionId, values.map((v) => v.productId), values.map((v) => v.code), values.map((v) => v.balance), values.map((v) => v.desired), readStartedAt],
       );
       await m.query(
         `UPDATE stock_feed SET reading_started_at = NULL, last_read_at = now(), records_total = records_total + $2 WHERE connection_id = $1`,

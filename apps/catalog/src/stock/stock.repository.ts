@@ -65,32 +65,45 @@ export class StockRepository {
   /**
    * Records a notification against what was already seen for its SKU, in one transaction:
    * - newer than anything seen (by stream sequence): it becomes the SKU's pending value. When another
-   *   notification of the SKU reached the gateway less than `reorderWindowMs` before or after it, Tiny may have
-   *   delivered the two out of order, so its value is not trusted: the row is queued without a value and the
-   *   pusher reads Tiny's balance just before pushing (`reread`);
-   * - older, but within that window of the latest one: the pair arrived out of order, so whatever value is
-   *   pending (or was already pushed) may be the older one: the SKU is queued again without a value (`reread`);
-   * - older and outside the window: a redelivery; it changes nothing (`stale`).
+   *   notification of the SKU reached the gateway less than `reorderWindowMs` before or after it **with a
+   *   different value**, Tiny may have delivered the two out of order, so its value is not trusted: the row is
+   *   queued without a value and Tiny's balance is read before the push (`reread`). Two close notifications that
+   *   carry the same value need no read: whichever came first, the SKU ends there. Once two close ones disagreed,
+   *   the SKU stays in doubt for the window (`doubt_until`): a late retry of the older one is re-read too;
+   * - older, but within that window of the latest one and with another value: the pair arrived out of order, so
+   *   whatever value is pending (or was already pushed) may be the older one: the SKU is queued again without a
+   *   value (`reread`);
+   * - otherwise (older and outside the window, or older with the latest's value): it changes nothing (`stale`).
+   * With `awaitFeedMs` (the connection reads Tiny's stock-change queue), a re-read waits for that queue, which
+   * answers a hundred SKUs per call, up to `awaitFeedMs` (`awaiting-feed`), before the pusher reads the SKU alone.
    * The upsert on stock_seen locks the SKU's row and compares with the committed latest (not a snapshot), so
    * concurrent handlers of one SKU are ordered.
    */
-  async coalesce(notice: StockNotice, reorderWindowMs: number): Promise<'accepted' | 'reread' | 'stale'> {
+  async coalesce(notice: StockNotice, reorderWindowMs: number, awaitFeedMs: number | null = null): Promise<'accepted' | 'reread' | 'stale'> {
     // One statement (one round trip): the stock_seen upsert, then the pending row it calls for. The second
     // INSERT sees the first one's RETURNING, not its table changes, which is all it needs.
     const rows: { outcome: 'accepted' | 'reread' | 'stale' }[] = await this.dataSource.query(
       `WITH seen AS (
-         INSERT INTO stock_seen (connection_id, sku, last_seq, last_received_at) VALUES ($1, $2, $6, coalesce($7::timestamptz, now()))
+         INSERT INTO stock_seen (connection_id, sku, last_seq, last_received_at, last_qty) VALUES ($1, $2, $6, coalesce($7::timestamptz, now()), $5::int)
          ON CONFLICT (connection_id, sku) DO UPDATE SET
-           prev_seq = stock_seen.last_seq, prev_received_at = stock_seen.last_received_at,
+           prev_seq = stock_seen.last_seq, prev_received_at = stock_seen.last_received_at, prev_qty = stock_seen.last_qty,
            last_seq = greatest(stock_seen.last_seq, EXCLUDED.last_seq),
-           last_received_at = CASE WHEN EXCLUDED.last_seq > stock_seen.last_seq THEN EXCLUDED.last_received_at ELSE stock_seen.last_received_at END
+           last_received_at = CASE WHEN EXCLUDED.last_seq > stock_seen.last_seq THEN EXCLUDED.last_received_at ELSE stock_seen.last_received_at END,
+           last_qty = CASE WHEN EXCLUDED.last_seq > stock_seen.last_seq THEN EXCLUDED.last_qty ELSE stock_seen.last_qty END,
+           -- two close notifications that disagree: the SKU's order is in doubt for the window after the later one
+           doubt_until = CASE WHEN stock_seen.last_seq <> EXCLUDED.last_seq AND stock_seen.last_received_at IS NOT NULL
+                               AND abs(extract(epoch FROM EXCLUDED.last_received_at - stock_seen.last_received_at)) * 1000 < $8
+                               AND EXCLUDED.last_qty IS DISTINCT FROM stock_seen.last_qty
+                              THEN greatest(stock_seen.doubt_until, greatest(EXCLUDED.last_received_at, stock_seen.last_received_at) + make_interval(secs => $8 / 1000.0))
+                              ELSE stock_seen.doubt_until END
          RETURNING last_seq, last_received_at, prev_seq IS NULL OR prev_seq < $6 AS newer,
            (prev_seq IS NOT NULL AND prev_seq <> $6 AND prev_received_at IS NOT NULL
-             AND abs(extract(epoch FROM coalesce($7::timestamptz, now()) - prev_received_at)) * 1000 < $8) AS close
+             AND abs(extract(epoch FROM coalesce($7::timestamptz, now()) - prev_received_at)) * 1000 < $8) AS close,
+           ($5::int IS NOT NULL AND prev_qty = $5::int AND NOT coalesce(doubt_until > coalesce($7::timestamptz, now()), false)) AS agrees
        ),
        decision AS (
-         SELECT *, CASE WHEN newer AND NOT close AND $5::int IS NOT NULL THEN 'accepted'
-                        WHEN newer OR (close AND last_seq <> $6) THEN 'reread'
+         SELECT *, CASE WHEN newer AND $5::int IS NOT NULL AND (NOT close OR agrees) THEN 'accepted'
+                        WHEN newer OR (close AND last_seq <> $6 AND NOT agrees) THEN 'reread'
                         ELSE 'stale' END AS outcome
            FROM seen
        ),
@@ -101,13 +114,18 @@ export class StockRepository {
          WHERE stock_product.tiny_product_id <> EXCLUDED.tiny_product_id OR stock_product.tiny_code IS DISTINCT FROM coalesce(EXCLUDED.tiny_code, stock_product.tiny_code)
        ),
        pending AS (
-         INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason)
+         INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason, next_attempt_at)
          SELECT $1, $2, $3, CASE WHEN outcome = 'accepted' THEN $4::numeric END, CASE WHEN outcome = 'accepted' THEN $5::int END,
                 CASE WHEN newer THEN $6 ELSE last_seq END, CASE WHEN newer THEN $7::timestamptz ELSE last_received_at END,
-                CASE WHEN newer THEN 'notification' ELSE 'reorder' END
+                CASE WHEN outcome = 'reread' AND $10::int IS NOT NULL THEN 'awaiting-feed' WHEN newer THEN 'notification' ELSE 'reorder' END,
+                CASE WHEN outcome = 'reread' AND $10::int IS NOT NULL THEN now() + make_interval(secs => $10 / 1000.0) ELSE now() END
            FROM decision WHERE outcome <> 'stale'
          ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
-           desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now(), reason = EXCLUDED.reason
+           desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now(), reason = EXCLUDED.reason,
+           -- waiting for the stock-change queue holds the push back (never less than a backoff already set); a trusted value ends the wait
+           next_attempt_at = CASE WHEN EXCLUDED.reason = 'awaiting-feed' THEN greatest(stock_pending.next_attempt_at, EXCLUDED.next_attempt_at)
+                                  WHEN stock_pending.reason = 'awaiting-feed' THEN EXCLUDED.next_attempt_at
+                                  ELSE stock_pending.next_attempt_at END
          WHERE stock_pending.source_seq < EXCLUDED.source_seq
             -- out of order (older than the latest, close to it): the pending value may be the older one; read Tiny instead
             OR (EXCLUDED.desired_qty IS NULL AND stock_pending.source_seq = EXCLUDED.source_seq)
@@ -123,6 +141,7 @@ export class StockRepository {
         notice.receivedAt,
         reorderWindowMs,
         notice.tinyCode ?? null,
+        awaitFeedMs,
       ],
     );
     return rows[0]!.outcome;
