@@ -46,6 +46,24 @@ export function memoryOf(pid) {
   }
 }
 
+/** CPU-seconds (user + system) a process has used so far, from /proc (null when it is gone). */
+export function cpuSecondsOf(pid) {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** CPU-seconds per item of each service (null where no item was counted), rounded to the millisecond. */
+export function perItem(cpuSeconds, items) {
+  return Object.fromEntries(Object.entries(cpuSeconds).map(([name, s]) => [name, items > 0 ? Math.round((s / items) * 1e4) / 1e4 : null]));
+}
+
 /** Closed-loop load: `concurrency` keep-alive clients POST for `seconds`; returns throughput and latency. */
 export async function load({ url, body, seconds, concurrency, headers = {} }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -138,8 +156,17 @@ export function passThrough(port, upstreamPort, record) {
 export function trackProcesses(onExit = () => undefined) {
   const procs = {};
   const peaks = {};
+  /** Per service: CPU-seconds of every process it ran (a killed one counts with its last sample). */
+  const cpuByPid = new Map();
+  const cpuSeconds = {};
   const sample = () => {
-    for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
+    for (const [name, p] of Object.entries(procs)) {
+      peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
+      const cpu = cpuSecondsOf(p.pid);
+      if (cpu !== null) cpuByPid.set(p.pid, { name, cpu });
+    }
+    for (const key of Object.keys(cpuSeconds)) delete cpuSeconds[key];
+    for (const { name, cpu } of cpuByPid.values()) cpuSeconds[name] = Math.round(((cpuSeconds[name] ?? 0) + cpu) * 100) / 100;
   };
   const sampler = setInterval(sample, 1000);
   process.on('exit', () => {
@@ -149,6 +176,7 @@ export function trackProcesses(onExit = () => undefined) {
   return {
     procs,
     peaks,
+    cpuSeconds,
     /** A last sample, and no more. */
     stopSampling() {
       sample();

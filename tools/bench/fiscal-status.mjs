@@ -48,7 +48,7 @@ import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { argOf, call, freePort, numberArg, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, call, freePort, numberArg, perItem, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = numberArg;
 const total = arg('orders', 500);
@@ -121,7 +121,7 @@ const starters = {
   'fiscal-shipping': () => startApp('fiscal-shipping', { ...common, PORT: String(ports.fiscal), DB_SCHEMA: schemas.fiscal, IDERIS_URLS_ALLOW_PRIVATE: 'true' }),
   'status-sync': () => startApp('status-sync', { ...common, PORT: String(ports.status), DB_SCHEMA: schemas.status, STATUS_POLL_INTERVAL_MS: String(statusPollMs) }),
 };
-const { procs, peaks, stopSampling } = trackProcesses(() => {
+const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
@@ -607,6 +607,9 @@ const result = {
   samples: { echoes: echoSamples, backwards: backwardSamples, missingInIderis: missingSamples.slice(0, 5) },
   problems: problems.slice(0, 10),
   memoryPeakMB: peaks,
+  cpuSeconds,
+  // Per item the flow moved: an invoice or a tracking code sent, a status written (either way).
+  cpuSecondsPerItem: perItem(cpuSeconds, invoicedIds.length + trackedIds.length + hubIderisWrites.length + hubTinyWrites.length),
 };
 await pool.end();
 Object.values(procs).forEach((p) => p.kill('SIGKILL'));

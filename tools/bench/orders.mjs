@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
+import { freePort, perItem, root, startApp, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,20 +28,11 @@ const run = Date.now().toString(36);
 const [gwPort, sbPort, ordersPort] = await Promise.all([freePort(), freePort(), freePort()]);
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
-const procs = {};
+const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => nats.stop?.());
 procs.sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 procs.gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: `bench_gw_${run}`, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 const startOrders = () => startApp('orders', { ...common, PORT: String(ordersPort), DB_SCHEMA: `bench_orders_${run}` });
 procs.orders = startOrders();
-const peaks = {};
-const sample = () => {
-  for (const [name, p] of Object.entries(procs)) peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
-};
-const sampler = setInterval(sample, 1000);
-process.on('exit', () => {
-  Object.values(procs).forEach((p) => p.kill('SIGKILL'));
-  nats.stop?.();
-});
 
 const sb = `http://127.0.0.1:${sbPort}`;
 const gw = `http://127.0.0.1:${gwPort}`;
@@ -123,8 +114,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 500));
 }
 const seconds = (Date.now() - started) / 1000;
-sample();
-clearInterval(sampler);
+stopSampling();
 
 const tinyState = await call('GET', `${sb}/control/tiny/state?token=${encodeURIComponent(seller.token)}`);
 const contacts = tinyState.contacts?.length ?? null;
@@ -180,6 +170,8 @@ const result = {
   ratePerSecond: rate || 'all at once',
   killedOrdersService: kill ? { atSecond: killedAt ? Math.round((killedAt - started) / 1000) : null } : false,
   memoryPeakMB: peaks,
+  cpuSeconds,
+  cpuSecondsPerImportedOrder: perItem(cpuSeconds, s.imported ?? 0),
 };
 await pool.end();
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -17,7 +17,7 @@ import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, numberArg, passThrough, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
+import { call, freePort, numberArg, passThrough, pct, perItem, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = numberArg;
 const sentCount = arg('sent', 500);
@@ -42,7 +42,7 @@ const [gwPort, sbPort, catalogPort, tinyProxyPort, iderisProxyPort] = await Prom
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
 const schema = `bench_catalog_${run}`;
-const { procs, peaks, stopSampling } = trackProcesses(() => {
+const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
@@ -278,6 +278,9 @@ const result = {
   timedOut: endedAt >= deadline,
   samples: { sentMismatches: sentMismatches.slice(0, 5), receivedMismatches: receivedMismatches.slice(0, 5) },
   peakRssMB: peaks,
+  cpuSeconds,
+  // Per product mapping answered (Tiny → Ideris) and product received (Ideris → Tiny).
+  cpuSecondsPerItem: perItem(cpuSeconds, mappingsAnswered + (importView.created ?? 0) + (importView.updated ?? 0)),
 };
 await pool.end();
 proxies.forEach((server) => server.close());

@@ -3,7 +3,7 @@
 // duplicated and reordered deliveries, Ideris faults on `sku/stock`, and optionally a kill -9 of catalog mid-run.
 // Prints one JSON line. Usage:
 //   node tools/bench/stock.mjs [--changes 10000] [--skus 2000] [--ideris-limit 6000] [--tiny-limit 6000] [--kill 1]
-//        [--faults 0.05] [--no-429 1] [--rate 500] [--duplicates 0.05] [--reorder-ms 200] [--buffer 2] [--tipo D|F] [--timeout s] [--seed n]
+//        [--faults 0.05] [--no-429 1] [--rate 500] [--duplicates 0.05] [--reorder-ms 200] [--buffer 2] [--tipo D|F] [--timeout s] [--seed n] [--feed 1]
 // --rate: Tiny stock changes applied per second (sent to the sandbox in slices every 100 ms; 0 = all in one call).
 // --tipo: the balance Tiny's notifications carry (D available, F physical). The connection sends the available
 //   balance, so with F every push re-reads Tiny first (`produto.obter.estoque`).
@@ -27,7 +27,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { argOf, call, freePort, numberArg, passThrough, pct, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, call, freePort, numberArg, passThrough, pct, perItem, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = numberArg;
 const changes = arg('changes', 10000);
@@ -45,6 +45,8 @@ const seed = arg('seed', 7);
 // --prices N: N price changes (one per SKU, +1 % each) spread over the burst, to see that prices still get their
 // share of the Ideris budget while stock saturates it (prices ride the normal lane, stock the real-time one).
 const priceChanges = arg('prices', 0);
+// --feed 1: the connection reads Tiny's stock-change queue (settings.stockUpdatesFeed), which settles SKUs in doubt.
+const feed = arg('feed', 0) === 1;
 
 const log = (msg) => process.stderr.write(`[stock-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -87,7 +89,7 @@ const [gwPort, sbPort, catalogPort, proxyPort] = await Promise.all([freePort(), 
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
 const schema = `bench_catalog_${run}`;
-const { procs, peaks, stopSampling } = trackProcesses(() => {
+const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
@@ -148,7 +150,7 @@ const auth = { authorization: `Bearer ${secrets.ADMIN_API_KEYS}` };
 const connection = await call('POST', `${gw}/api/v1/connections`, {
   name: `bench stock ${run}`, tinyToken: seller.token, iderisPrivateKey: seller.key, cnpj: seller.cnpj, tinyIntegrationId: seller.idEcommerce,
   tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `http://127.0.0.1:${proxyPort}/ideris`,
-  settings: { stockType: 'available', safetyBuffer, tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit },
+  settings: { stockType: 'available', safetyBuffer, tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, stockUpdatesFeed: feed },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
 const pool = new pg.Pool({ connectionString: db.url, max: 3 });
@@ -437,6 +439,11 @@ const result = {
   iderisStockCalls: stockEp.calls,
   iderisStockAccepted: okCount,
   callsPerChangedSku: changedSkus ? Math.round((stockEp.calls / changedSkus) * 1000) / 1000 : null,
+  // Tiny reads the drain spent on stock (a SKU read alone, and pages of the stock-change queue), per changed SKU.
+  tinyStockReads: { single: tinyAcc.endpoints['produto.obter.estoque']?.calls ?? 0, queuePages: tinyAcc.endpoints['lista.atualizacoes.estoque']?.calls ?? 0 },
+  tinyReadsPerChangedSku: changedSkus
+    ? Math.round((((tinyAcc.endpoints['produto.obter.estoque']?.calls ?? 0) + (tinyAcc.endpoints['lista.atualizacoes.estoque']?.calls ?? 0)) / changedSkus) * 1000) / 1000
+    : null,
   acceptedWritesPerChangedSku: changedSkus ? Math.round((okCount / changedSkus) * 1000) / 1000 : null,
   stalePushes: stale,
   stalePushesAfterHubNotified: staleAfterNotified,
@@ -463,11 +470,13 @@ const result = {
   timedOut,
   killedCatalog: kill ? (killed ? { atSecond: Math.round((killed.at - started) / 1000), changesSent: killed.changesSent, acceptedWritesBefore: killed.acceptedWrites, firstWriteAfterMs: firstWriteAfterKill ? firstWriteAfterKill.sentAt - killed.at : null } : 'not reached') : false,
   limits: { iderisPerMinute: iderisLimit, tinyPerMinute: tinyLimit },
-  settings: { ratePerSecond: rate || 'all at once', duplicateRate, reorderWindowMs: reorderMs, faultRate, injected429: with429, safetyBuffer, tipoEstoque: tipo, seed },
+  settings: { ratePerSecond: rate || 'all at once', duplicateRate, reorderWindowMs: reorderMs, faultRate, injected429: with429, safetyBuffer, tipoEstoque: tipo, seed, stockUpdatesFeed: feed },
   checks: { finalBalanceDisagreements, iderisSkusRead: iderisNow.size },
   samples: { mismatches: mismatchSamples, stale: staleSamples },
   prices: priceResult ?? null,
   memoryPeakMB: peaks,
+  cpuSeconds,
+  cpuSecondsPerPush: perItem(cpuSeconds, okCount),
 };
 await pool.end();
 await nc.close();

@@ -5,7 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, load, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
+import { cpuSecondsOf, freePort, load, memoryOf, root, startApp, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,7 +48,10 @@ try {
   await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds: 2, concurrency }); // warm-up
   const bareResult = await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds, concurrency });
   await load({ url: activated.webhookUrls.estoque, body, seconds: 2, concurrency }); // warm-up
+  const gatewayCpuBefore = cpuSecondsOf(gateway.pid);
   const intake = await load({ url: activated.webhookUrls.estoque, body, seconds, concurrency });
+  const gatewayCpu = cpuSecondsOf(gateway.pid) - gatewayCpuBefore;
+  const requests = intake.requests;
   await fetch(`${gw}/api/v1/connections/${connection.id}`, { method: 'DELETE', headers: auth });
 
   const result = {
@@ -58,6 +61,9 @@ try {
     intake: { ...intake, durable: 'JetStream file storage, PubAck before 200' },
     bareHttpHandler: bareResult,
     intakeVsBare: Math.round((intake.rps / bareResult.rps) * 1000) / 1000,
+    // The gateway's own CPU (user + system) over the measured window, per notification stored.
+    cpuSeconds: { gateway: Math.round(gatewayCpu * 100) / 100 },
+    cpuSecondsPerItem: { gateway: requests > 0 ? Math.round((gatewayCpu / requests) * 1e6) / 1e6 : null },
     memoryMB: {
       gateway: { idle: idle.gateway, peak: memoryOf(gateway.pid).peakMB },
       sandbox: { idle: idle.sandbox, peak: memoryOf(sandbox.pid).peakMB },
