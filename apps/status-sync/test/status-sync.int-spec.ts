@@ -168,4 +168,42 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
     const report = { statusWrites: await hubWrites(), echoes: seen.ideris - testIderisWrites.length - 3 + (seen.tiny - 2) };
     expect(report.echoes).toBe(0);
   });
+
+  it('maps a situacao_pedido whose situacao is a description ("Aprovada", then "Cancelado") and writes the mapped Ideris status', async () => {
+    const e = imported[4]!;
+    const situationEvents = async () => (await statusOf(e.iderisOrderId)).history.filter((event) => event.kind === 'tiny-change').map((event) => event.detail);
+    /** What Tiny posted for this order, in order: `situacao` and `descricaoSituacao` as sent. */
+    const notified = async () =>
+      ((await sandbox('GET', `/control/tiny/webhooks/deliveries?token=${encodeURIComponent(SELLER.tinyToken)}&kind=situacao_pedido`)).attempts as { status: number; body: { dados: Record<string, unknown> } }[])
+        .filter((attempt) => String(attempt.body.dados['idVendaTiny']) === e.tinyOrderId)
+        .map((attempt) => ({ status: attempt.status, situacao: attempt.body.dados['situacao'], descricaoSituacao: attempt.body.dados['descricaoSituacao'] }));
+    // An e-commerce integration without the account webhooks: situacao_pedido is the only notice of a change, and
+    // Tiny sends the description where the code would be, as integrators' fixtures show.
+    await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, situationNotification: 'description' });
+    await sandbox('POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: { situacao_pedido: webhookUrls['situacao_pedido'] } });
+    try {
+      expect(await iderisStatus(e.iderisOrderId)).toBe(OPEN);
+      await sandbox('POST', `/control/tiny/orders/${e.tinyOrderId}/situation`, { token: SELLER.tinyToken, situacao: 'aprovado' });
+      await waitFor(async () => (await iderisStatus(e.iderisOrderId)) === TO_INVOICE, 10_000, 100);
+      await sandbox('POST', `/control/tiny/orders/${e.tinyOrderId}/situation`, { token: SELLER.tinyToken, situacao: 'cancelado' });
+      await waitFor(async () => (await iderisStatus(e.iderisOrderId)) === CANCELLED, 10_000, 100);
+
+      expect(await notified()).toEqual([
+        { status: 200, situacao: 'Aprovada', descricaoSituacao: 'Aprovado' },
+        { status: 200, situacao: 'Cancelado', descricaoSituacao: 'Cancelado' },
+      ]);
+      await waitFor(async () => (await statusOf(e.iderisOrderId)).tinySituation === 'cancelado', 10_000, 100);
+      expect(await situationEvents()).toEqual([
+        expect.objectContaining({ source: 'situacao_pedido', situation: 'aprovado', outcome: 'write-ideris' }),
+        expect.objectContaining({ source: 'situacao_pedido', situation: 'cancelado', outcome: 'write-ideris' }),
+      ]);
+      expect(await statusOf(e.iderisOrderId)).toMatchObject({ tinySituation: 'cancelado', iderisStatusId: CANCELLED, needsAttention: false });
+    } finally {
+      await sandbox('POST', '/control/tiny/webhooks', {
+        token: SELLER.tinyToken, idEcommerce: 777,
+        urls: { situacao_pedido: webhookUrls['situacao_pedido'], atualizacao_pedido: webhookUrls['atualizacao_pedido'] },
+      });
+      await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, situationNotification: 'code' });
+    }
+  });
 });
