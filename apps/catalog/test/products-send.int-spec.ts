@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { ProductRpcSubjects, Streams, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
+import { withTinyShapes } from '../../gateway/test/gateway-harness';
 import { TinyProductNotificationHandler } from '../src/products/send/tiny-product-notification.handler';
 import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
@@ -212,8 +213,7 @@ describe('products sent from Tiny to Ideris', () => {
     });
     const ids = seeded.products[0] as { id: number; variations: Record<string, number> };
     await p.sandbox('DELETE', `/control/tiny/webhooks/deliveries?token=${p.tinyToken}`);
-    await p.sandbox('POST', '/control/tiny/shapes', { token: p.tinyToken, productVariations: 'wrapped' });
-    try {
+    await withTinyShapes(p.h, p.tinyToken, { productVariations: 'wrapped' }, async () => {
       await p.sandbox('POST', '/control/tiny/webhooks/send-product', { token: p.tinyToken, codigo: 'JAQ' });
       const deliveries = await deliveriesSettled(p, (d) => d.productMappings.length === 1, 10_000);
       const [attempt] = deliveries.attempts;
@@ -241,8 +241,6 @@ describe('products sent from Tiny to Ideris', () => {
           ],
         }),
       ]);
-    } finally {
-      await p.sandbox('POST', '/control/tiny/shapes', { token: p.tinyToken, productVariations: 'flat' });
-    }
+    });
   });
 });
