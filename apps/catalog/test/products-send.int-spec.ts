@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { ProductRpcSubjects, Streams, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
+import { withTinyShapes } from '../../gateway/test/gateway-harness';
 import { TinyProductNotificationHandler } from '../src/products/send/tiny-product-notification.handler';
 import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
@@ -203,5 +204,43 @@ describe('products sent from Tiny to Ideris', () => {
     ]);
     await waitFor(async () => (await productRows(p)).find((row) => row.sku === 'LATE')?.last_outcome === 'ideris-created', 30_000, 200);
     expect((await iderisState()).listingModels.filter((model: any) => model.sku === 'LATE')).toEqual([expect.objectContaining({ variant: [expect.objectContaining({ sku: 'LATE-U' })] })]);
+  });
+
+  it('sends a product whose variations Tiny wraps as {variacao:{…}} to Ideris with each variation\'s SKU and attributes', async () => {
+    const seeded = await p.sandbox('POST', '/control/tiny/products/catalog', {
+      token: p.tinyToken,
+      products: [{ sku: 'JAQ', name: 'Jaqueta corta-vento', price: 189.9, variations: [{ sku: 'JAQ-AZ-P', grid: { Cor: 'Azul', Tamanho: 'P' }, stock: 5 }, { sku: 'JAQ-VD-G', grid: { Cor: 'Verde', Tamanho: 'G' }, stock: 2 }] }],
+    });
+    const ids = seeded.products[0] as { id: number; variations: Record<string, number> };
+    await p.sandbox('DELETE', `/control/tiny/webhooks/deliveries?token=${p.tinyToken}`);
+    await withTinyShapes(p.h, p.tinyToken, { productVariations: 'wrapped' }, async () => {
+      await p.sandbox('POST', '/control/tiny/webhooks/send-product', { token: p.tinyToken, codigo: 'JAQ' });
+      const deliveries = await deliveriesSettled(p, (d) => d.productMappings.length === 1, 10_000);
+      const [attempt] = deliveries.attempts;
+      expect(deliveries.attempts).toHaveLength(1);
+      expect(attempt).toMatchObject({ status: 200, attempt: 1 });
+      expect(attempt.body.dados.variacoes).toEqual([
+        { variacao: expect.objectContaining({ id: ids.variations['JAQ-AZ-P'], codigo: 'JAQ-AZ-P', grade: { Cor: 'Azul', Tamanho: 'P' } }) },
+        { variacao: expect.objectContaining({ id: ids.variations['JAQ-VD-G'], codigo: 'JAQ-VD-G', grade: { Cor: 'Verde', Tamanho: 'G' } }) },
+      ]);
+      // The answer stays the flat array: the product, then each variation.
+      expect(attempt.reply).toEqual([
+        { idMapeamento: String(ids.id), skuMapeamento: 'JAQ' },
+        { idMapeamento: String(ids.variations['JAQ-AZ-P']), skuMapeamento: 'JAQ-AZ-P' },
+        { idMapeamento: String(ids.variations['JAQ-VD-G']), skuMapeamento: 'JAQ-VD-G' },
+      ]);
+      await waitFor(async () => (await productRows(p)).find((row) => row.sku === 'JAQ')?.last_outcome === 'ideris-created', 10_000, 100);
+      const models = (await iderisState()).listingModels.filter((model: any) => model.sku === 'JAQ');
+      expect(models).toEqual([
+        expect.objectContaining({
+          title: 'Jaqueta corta-vento',
+          value: 189.9,
+          variant: [
+            expect.objectContaining({ sku: 'JAQ-AZ-P', quantity: 4, variantAttribute: [{ attributeName: 'Cor', attributeValue: 'Azul' }, { attributeName: 'Tamanho', attributeValue: 'P' }] }),
+            expect.objectContaining({ sku: 'JAQ-VD-G', quantity: 1, variantAttribute: [{ attributeName: 'Cor', attributeValue: 'Verde' }, { attributeName: 'Tamanho', attributeValue: 'G' }] }),
+          ],
+        }),
+      ]);
+    });
   });
 });

@@ -7,10 +7,10 @@ import { CatalogRpcSubjects, Streams, type StockStateView, type TinyNotification
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
-import { SELLER, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { SELLER, withTinyShapes, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StockNotificationHandler } from '../src/stock/stock-notification.handler';
 import { desiredQuantity } from '../src/stock/domain/stock-rule';
-import { startCatalogHarness, type CatalogHarness } from './catalog-harness';
+import { deliveriesSettled, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 const SAFETY_BUFFER = 2;
 const SKU_COUNT = 50;
@@ -237,6 +237,29 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     await postNotice({ sku: id, saldo: held + SAFETY_BUFFER + 7, tipoEstoque: 'D', tinyProductId: tinyIds.get(id)! });
     await waitFor(async () => (await iderisStock()).get(id) === held + 7, 10_000, 100);
     expect((await iderisStockCalls()).ok).toBe(callsBefore.ok + 1);
+  });
+
+  it('pushes a stock change Tiny notifies in the account-level shape (versao 1.0.1, no idEcommerce, tipoEstoque or skuMapeamento) to the SKU named by sku', async () => {
+    const id = 'STK-10';
+    const others = new Map([...(await iderisStock())].filter(([other]) => other !== id));
+    // Tiny sends its own estoque notifications now, in the shape of the integrator's fixture of a real one.
+    await sandbox('POST', '/control/tiny/webhooks', { token: tinyToken, idEcommerce: 777, urls: { estoque: webhookUrl } });
+    try {
+      await withTinyShapes(h, tinyToken, { stockNotification: 'account' }, async () => {
+        // The seller counts 41 units; 3 stay reserved. The notification carries the physical 41 and no stock type,
+        // so catalog reads Tiny's available balance (38) and applies the connection's buffer.
+        await sandbox('POST', '/control/tiny/stock', { token: tinyToken, codigo: id, saldo: 41 });
+        const delivered = await deliveriesSettled(p, (d) => d.attempts.some((attempt: any) => attempt.kind === 'estoque'));
+        const estoque = delivered.attempts.filter((attempt: any) => attempt.kind === 'estoque');
+        expect(estoque).toEqual([expect.objectContaining({ status: 200, attempt: 1 })]);
+        expect(estoque[0].body).toEqual({ versao: '1.0.1', cnpj: SELLER.cnpj, tipo: 'estoque', dados: { idProduto: tinyIds.get(id), sku: id, nome: expect.any(String), saldo: 41 } });
+        await waitFor(async () => (await pendingCount()) === 0 && (await iderisStock()).get(id) === 41 - TINY_BALANCE.saldoReservado - SAFETY_BUFFER, 10_000, 100);
+        expect((await pushLog()).at(-1)).toMatchObject({ sku: id, qty: 41 - TINY_BALANCE.saldoReservado - SAFETY_BUFFER });
+        expect(new Map([...(await iderisStock())].filter(([other]) => other !== id))).toEqual(others);
+      });
+    } finally {
+      await sandbox('DELETE', `/control/tiny/webhooks?token=${encodeURIComponent(tinyToken)}`);
+    }
   });
 
   it('ignores stock notifications of a connection that is no longer active, once its read model had time to catch up', async () => {

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1 } from '@hub/contracts';
 import { dropSchema, sql, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
-import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, withTinyShapes, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../../orders/src/app.module';
 import { FiscalShippingAppModule } from '../src/app.module';
 import { importedOrders, type Bound } from './imported-orders';
@@ -174,8 +174,7 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
   it('sends an invoice notified as 1.0.0 senders do, without idNotaFiscalTiny (found through its order in Tiny), once', async () => {
     const order = bound[3]!;
     const before = await iderisCalls('order/invoice');
-    await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, invoiceNotification: 'legacy-1.0.0' });
-    try {
+    await withTinyShapes(h, SELLER.tinyToken, { invoiceNotification: 'legacy-1.0.0' }, async () => {
       const invoice = await sandbox('POST', `/control/tiny/orders/${order.tinyOrderId}/invoice`, { token: SELLER.tinyToken });
       await waitFor(async () => (await fiscalView(order)).body.invoices?.[0]?.state === 'sent', 30_000, 200);
       const notified = await delivered('nota_fiscal', order.tinyOrderId);
@@ -183,8 +182,6 @@ describe('invoices and tracking (Tiny → Ideris) through the running services',
       expect((notified['dados'] as Record<string, unknown>)['idNotaFiscalTiny']).toBeUndefined();
       expect((await fiscalView(order)).body.invoices[0]).toMatchObject({ tinyInvoiceId: String(invoice.id), accessKey: invoice.chaveAcesso, sends: 1 });
       expect(await iderisCalls('order/invoice')).toBe(before + 1);
-    } finally {
-      await sandbox('POST', '/control/tiny/shapes', { token: SELLER.tinyToken, invoiceNotification: 'with-id' });
-    }
+    });
   });
 });

@@ -106,6 +106,20 @@ export async function startService(h: GatewayHarness, forConfig: (config: Encryp
   return app;
 }
 
+/**
+ * Runs `run` with the sandbox's Tiny account answering and notifying in the given observed shapes
+ * (`POST /control/tiny/shapes`), then puts the account's previous shapes back, whatever happened.
+ */
+export async function withTinyShapes<T>(h: GatewayHarness, token: string, shapes: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const before = await sandboxJson(h, 'GET', `/control/tiny/shapes?token=${encodeURIComponent(token)}`);
+  await sandboxJson(h, 'POST', '/control/tiny/shapes', { token, ...shapes });
+  try {
+    return await run();
+  } finally {
+    await sandboxJson(h, 'POST', '/control/tiny/shapes', { token, ...before });
+  }
+}
+
 export async function sandboxPost(h: GatewayHarness, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${h.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}: ${await res.text()}`);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { dropSchema, uniqueSuffix, waitFor } from '@hub/testing';
 import { OrdersAppModule } from '../../orders/src/app.module';
-import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
+import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, withTinyShapes, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { StatusSyncAppModule } from '../src/app.module';
 
 interface StatusView {
@@ -56,6 +56,9 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
   };
   const hubWrites = async (): Promise<{ tiny: number; ideris: number }> => (await h.api('GET', `/api/v1/connections/${connectionId}/status/orders`)).body.writes;
   const settle = () => new Promise((r) => setTimeout(r, 3_000));
+  /** Where the sandbox's Tiny posts its notifications (replaces the previous registration). */
+  const registerWebhooks = (kinds: string[]) =>
+    sandbox('POST', '/control/tiny/webhooks', { token: SELLER.tinyToken, idEcommerce: 777, urls: Object.fromEntries(kinds.map((kind) => [kind, webhookUrls[kind]])) });
 
   beforeAll(async () => {
     process.env['STATUS_POLL_INTERVAL_MS'] = '500';
@@ -69,10 +72,7 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
     webhookUrls = Object.fromEntries(Object.entries(created.webhookUrls as Record<string, string>).map(([k, url]) => [k, url.replace('http://hub.example.test', h.url)]));
     await sandbox('POST', '/control/ideris/marketplaces', { privateKey: SELLER.iderisPrivateKey, marketplaceName: 'Mercado Livre' });
     await sandbox('POST', '/control/tiny/webhooks/settings', { timeScale: 0.001 });
-    await sandbox('POST', '/control/tiny/webhooks', {
-      token: SELLER.tinyToken, idEcommerce: 777,
-      urls: { situacao_pedido: webhookUrls['situacao_pedido'], atualizacao_pedido: webhookUrls['atualizacao_pedido'] },
-    });
+    await registerWebhooks(['situacao_pedido', 'atualizacao_pedido']);
     expect((await h.api('POST', `/api/v1/connections/${connectionId}/activate`)).status).toBe(200);
   });
 
@@ -167,5 +167,40 @@ describe('order status sync (Tiny ⇄ Ideris) through the running services', () 
     expect(seen).toEqual({ ideris: 3 + testIderisWrites.length, tiny: 2 });
     const report = { statusWrites: await hubWrites(), echoes: seen.ideris - testIderisWrites.length - 3 + (seen.tiny - 2) };
     expect(report.echoes).toBe(0);
+  });
+
+  it('maps a situacao_pedido whose situacao is a description ("Aprovada", then "Cancelado") and writes the mapped Ideris status', async () => {
+    const e = imported[4]!;
+    const situationEvents = async () => (await statusOf(e.iderisOrderId)).history.filter((event) => event.kind === 'tiny-change').map((event) => event.detail);
+    /** What Tiny posted for this order, in order: `situacao` and `descricaoSituacao` as sent. */
+    const notified = async () =>
+      ((await sandbox('GET', `/control/tiny/webhooks/deliveries?token=${encodeURIComponent(SELLER.tinyToken)}&kind=situacao_pedido`)).attempts as { status: number; body: { dados: Record<string, unknown> } }[])
+        .filter((attempt) => String(attempt.body.dados['idVendaTiny']) === e.tinyOrderId)
+        .map((attempt) => ({ status: attempt.status, situacao: attempt.body.dados['situacao'], descricaoSituacao: attempt.body.dados['descricaoSituacao'] }));
+    // An e-commerce integration without the account webhooks: situacao_pedido is the only notice of a change, and
+    // Tiny sends the description where the code would be, as integrators' fixtures show.
+    await registerWebhooks(['situacao_pedido']);
+    try {
+      await withTinyShapes(h, SELLER.tinyToken, { situationNotification: 'description' }, async () => {
+        expect(await iderisStatus(e.iderisOrderId)).toBe(OPEN);
+        await sandbox('POST', `/control/tiny/orders/${e.tinyOrderId}/situation`, { token: SELLER.tinyToken, situacao: 'aprovado' });
+        await waitFor(async () => (await iderisStatus(e.iderisOrderId)) === TO_INVOICE, 10_000, 100);
+        await sandbox('POST', `/control/tiny/orders/${e.tinyOrderId}/situation`, { token: SELLER.tinyToken, situacao: 'cancelado' });
+        await waitFor(async () => (await iderisStatus(e.iderisOrderId)) === CANCELLED, 10_000, 100);
+
+        expect(await notified()).toEqual([
+          { status: 200, situacao: 'Aprovada', descricaoSituacao: 'Aprovado' },
+          { status: 200, situacao: 'Cancelado', descricaoSituacao: 'Cancelado' },
+        ]);
+        await waitFor(async () => (await statusOf(e.iderisOrderId)).tinySituation === 'cancelado', 10_000, 100);
+        expect(await situationEvents()).toEqual([
+          expect.objectContaining({ source: 'situacao_pedido', situation: 'aprovado', outcome: 'write-ideris' }),
+          expect.objectContaining({ source: 'situacao_pedido', situation: 'cancelado', outcome: 'write-ideris' }),
+        ]);
+        expect(await statusOf(e.iderisOrderId)).toMatchObject({ tinySituation: 'cancelado', iderisStatusId: CANCELLED, needsAttention: false });
+      });
+    } finally {
+      await registerWebhooks(['situacao_pedido', 'atualizacao_pedido']);
+    }
   });
 });
