@@ -213,6 +213,24 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
       expect(await tinyCalls('produto.obter.estoque')).toBe(reads);
     });
 
+    it("settles a SKU in doubt from the queue's earlier record when the queue listed its change before the notifications arrived", async () => {
+      const id = await tinyId('REC-045');
+      await setTinySaldo('REC-045', 30);
+      await setTinySaldo('REC-045', 12);
+      // The queue is read (and emptied of REC-045) before Tiny's notifications of the two changes arrive, reversed.
+      expect(await runFeed()).toBe(true);
+      await waitFor(async () => (await iderisStock()).get('REC-045') === rule(12), 15_000, 100);
+      const reads = await tinyCalls('produto.obter.estoque');
+      await notify('REC-045', 12 - RESERVED, id);
+      await notify('REC-045', 30 - RESERVED, id);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1 AND sku = 'REC-045' AND reason = 'awaiting-feed'`, [connectionId])).length === 1, 10_000, 100);
+      // The next complete read lists nothing of REC-045: unchanged since the record it kept, which settles the doubt.
+      expect(await runFeed()).toBe(true);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1 AND sku = 'REC-045'`, [connectionId])).length === 0, 15_000, 100);
+      expect((await iderisStock()).get('REC-045')).toBe(rule(12));
+      expect(await tinyCalls('produto.obter.estoque')).toBe(reads);
+    });
+
     it('recovers with a full sweep when a read consumed records but its answer never arrived', async () => {
       await setTinySaldo('REC-042', 5);
       await setTinySaldo('REC-043', 66);
@@ -228,6 +246,8 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
       // The next run sees the unfinished read and starts a full sweep now; the sweep finds and fixes both.
       expect(await runFeed()).toBe(true);
       expect(await feedState()).toMatchObject({ reading_started_at: null, recoveries: 1, last_error: null });
+      // What the queue said before the loss is no longer taken as Tiny's balance (a lost record may have changed it).
+      expect(await sql(`SELECT sku FROM "${catalogSchema}".stock_feed_value WHERE connection_id = $1 AND sku IN ('REC-040', 'REC-042', 'REC-043')`, [connectionId])).toEqual([]);
       const [sweep] = await sql<{ due: boolean; next_offset: number }>(`SELECT next_poll_at <= now() AS due, next_offset FROM "${catalogSchema}".stock_sweep WHERE connection_id = $1`, [connectionId]);
       expect(sweep).toEqual({ due: true, next_offset: 0 });
       const sweeper = catalog.get(StockSweeper);

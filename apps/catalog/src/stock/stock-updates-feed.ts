@@ -8,7 +8,11 @@ import { DataSource } from 'typeorm';
 import { balanceOfKind, desiredQuantity } from './domain/stock-rule';
 import { StockPusher } from './stock-pusher';
 
-const feedRecords = counter('hub_catalog_stock_feed_records_total', "Records read from Tiny's stock-change queue, by outcome: queued, pending (already on its way)", ['outcome']);
+const feedRecords = counter(
+  'hub_catalog_stock_feed_records_total',
+  "Records read from Tiny's stock-change queue, by outcome: queued, pending (already on its way); settled: SKUs in doubt settled by a complete read",
+  ['outcome'],
+);
 const feedRecoveries = counter('hub_catalog_stock_feed_recoveries_total', 'Reads of the stock-change queue that did not finish (their records may be lost): a full sweep was started instead');
 
 export const STOCK_FEED = {
@@ -70,13 +74,18 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
         nextInMs = STOCK_FEED.idleEveryMs;
       } else {
         const api = new TinyProductsApi(tiny);
+        let readStartedAt: Date | undefined;
         for (let page = 0; page < STOCK_FEED.maxPages; page += 1) {
           const [[{ started }]] = (await this.dataSource.query(`UPDATE stock_feed SET reading_started_at = now() WHERE connection_id = $1 RETURNING reading_started_at AS started`, [
             connectionId,
           ])) as [[{ started: Date }], number];
           const { records, remainingPages } = await runInLane('bulk', () => api.readStockUpdates(new Date(claim.since)));
-          await this.record(connectionId, records, connection.settings, started);
-          if (remainingPages === 0) break;
+          readStartedAt ??= started;
+          await this.record(connectionId, records, connection.settings);
+          if (remainingPages === 0) {
+            await this.settleDoubts(connectionId, readStartedAt);
+            break;
+          }
         }
       }
       await this.dataSource.query(`UPDATE stock_feed SET last_error = NULL WHERE connection_id = $1`, [connectionId]);
@@ -98,11 +107,10 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
   }
 
   /**
-   * The records of one page, queued, and the marker cleared, in one transaction. A SKU already pending keeps its
-   * row, except one waiting for this queue (`awaiting-feed`) since before the read began: the balance Tiny answers
-   * now settles its doubt, and it goes at once. One noticed after the read began waits for the next read.
+   * The records of one page, queued (unless the SKU is already pending), what they say kept per SKU
+   * (`stock_feed_value`), and the marker cleared, in one transaction.
    */
-  private async record(connectionId: string, records: TinyStockUpdateRecord[], settings: { stockType: 'physical' | 'available'; safetyBuffer: number }, readStartedAt: Date): Promise<void> {
+  private async record(connectionId: string, records: TinyStockUpdateRecord[], settings: { stockType: 'physical' | 'available'; safetyBuffer: number }): Promise<void> {
     const values = records.map((record) => {
       const balance = balanceOfKind(record, settings.stockType);
       return { productId: record.productId, code: record.sku ?? '', balance, desired: desiredQuantity(balance, settings.safetyBuffer) };
@@ -118,10 +126,19 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
          SELECT $1, f.sku, f.product_id, f.balance, f.desired, coalesce(seen.last_seq, 0), now(), 'feed'
            FROM feed f LEFT JOIN stock_seen seen ON seen.connection_id = $1 AND seen.sku = f.sku
           WHERE f.sku IS NOT NULL
-         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = EXCLUDED.tiny_balance, desired_qty = EXCLUDED.desired_qty, reason = 'feed', next_attempt_at = now()
-         WHERE stock_pending.reason = 'awaiting-feed' AND stock_pending.noticed_at < $6
+         ON CONFLICT (connection_id, sku) DO NOTHING
          RETURNING 1`,
-        [connectionId, values.map((v) => v.productId), values.map((v) => v.code), values.map((v) => v.balance), values.map((v) => v.desired), readStartedAt],
+        [connectionId, values.map((v) => v.productId), values.map((v) => v.code), values.map((v) => v.balance), values.map((v) => v.desired)],
+      );
+      await m.query(
+        `INSERT INTO stock_feed_value (connection_id, sku, tiny_balance, desired_qty, read_at)
+         SELECT DISTINCT ON (sku) $1, sku, balance, desired, now() FROM (
+           SELECT coalesce(p.sku, nullif(t.code, '')) AS sku, t.balance, t.desired, t.n
+             FROM unnest($2::text[], $3::text[], $4::numeric[], $5::int[]) WITH ORDINALITY AS t(product_id, code, balance, desired, n)
+             LEFT JOIN LATERAL (SELECT sku FROM stock_product WHERE connection_id = $1 AND tiny_product_id = t.product_id LIMIT 1) p ON true
+         ) f WHERE sku IS NOT NULL ORDER BY sku, n DESC
+         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = EXCLUDED.tiny_balance, desired_qty = EXCLUDED.desired_qty, read_at = EXCLUDED.read_at`,
+        [connectionId, values.map((v) => v.productId), values.map((v) => v.code), values.map((v) => v.balance), values.map((v) => v.desired)],
       );
       await m.query(
         `UPDATE stock_feed SET reading_started_at = NULL, last_read_at = now(), records_total = records_total + $2 WHERE connection_id = $1`,
@@ -132,6 +149,24 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
     feedRecords.inc({ outcome: 'queued' }, queued);
     feedRecords.inc({ outcome: 'pending' }, records.length - queued);
     if (queued > 0) this.pusher.wake(connectionId);
+  }
+
+  /**
+   * After a complete read of the queue (no pages left): Tiny's queue lists every change, so each SKU's latest
+   * record (this read's, or an earlier one's when it has not changed since) is its balance now. The SKUs waiting
+   * for the queue (`awaiting-feed`) since before this read began take that balance and go at once; one noticed
+   * after the read began, or never seen in the queue, keeps waiting (the next read, or its own read at the deadline).
+   */
+  private async settleDoubts(connectionId: string, readStartedAt: Date): Promise<void> {
+    const [settled] = (await this.dataSource.query(
+      `UPDATE stock_pending p SET tiny_balance = v.tiny_balance, desired_qty = v.desired_qty, reason = 'feed', next_attempt_at = now()
+         FROM stock_feed_value v
+        WHERE p.connection_id = $1 AND p.reason = 'awaiting-feed' AND p.noticed_at < $2 AND v.connection_id = p.connection_id AND v.sku = p.sku
+        RETURNING 1`,
+      [connectionId, readStartedAt],
+    )) as [unknown[], number];
+    feedRecords.inc({ outcome: 'settled' }, settled.length);
+    if (settled.length > 0) this.pusher.wake(connectionId);
   }
 
   /** A read that never recorded its records: they are gone from Tiny's queue, so every SKU is compared now. */
@@ -145,6 +180,8 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
         [connectionId],
       );
       await m.query(`UPDATE stock_feed SET reading_started_at = NULL, recoveries = recoveries + 1 WHERE connection_id = $1`, [connectionId]);
+      // What the queue said can no longer be taken as Tiny's balance now: a change may be among the lost records.
+      await m.query(`DELETE FROM stock_feed_value WHERE connection_id = $1`, [connectionId]);
     });
   }
 }
