@@ -389,7 +389,9 @@ for (const w of writes) {
     if (hubStale) staleAfterNotified++;
     const held = applied.findLastIndex((e) => e.v === w.qty);
     const replacedAt = held >= 0 ? tl[held + 1]?.t : undefined;
-    if (staleSamples.length < 5) staleSamples.push({ sku: w.sku, pushed: w.qty, tinyThen: valueAt(tl, w.sentAt), replacedMsBefore: replacedAt === undefined ? null : w.sentAt - replacedAt, hubHadNewerForMs: told ? w.sentAt - knownAt[told.k] : null, hubStale });
+    // The hub's own stale writes first: they are the ones to explain.
+    if (hubStale && staleSamples.filter((x) => x.hubStale).length < 5) staleSamples.unshift({ sku: w.sku, pushed: w.qty, tinyThen: valueAt(tl, w.sentAt), sentAt: new Date(w.sentAt).toISOString(), hubStale });
+    else if (staleSamples.length < 5) staleSamples.push({ sku: w.sku, pushed: w.qty, tinyThen: valueAt(tl, w.sentAt), replacedMsBefore: replacedAt === undefined ? null : w.sentAt - replacedAt, hubHadNewerForMs: told ? w.sentAt - knownAt[told.k] : null, hubStale });
   }
 }
 
