@@ -152,6 +152,7 @@ export class StockUpdatesFeed extends ConnectionPollLoop<FeedClaim> {
   }
 
   /**
+   * ASSUMPTION (docs/contracts.md#tiny-lista-atualizacoes-estoque): a record's `saldo` is the balance when read.
    * After a complete read of the queue (no pages left): Tiny's queue lists every change, so each SKU's latest
    * record (this read's, or an earlier one's when it has not changed since) is its balance now. The SKUs waiting
    * for the queue (`awaiting-feed`) since before this read began take that balance and go at once; one noticed
