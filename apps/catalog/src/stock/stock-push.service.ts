@@ -94,9 +94,12 @@ export class StockPushService {
       const kit = context.kits.get(row.sku);
       if (desired === null || kit) {
         // A kit counted from its components: as many as the scarcest component allows (never the kit's own balance).
-        const balance = kit
-          ? await this.kitStock.balance(context.connectionId, kit, context.tiny, context.settings.stockType)
-          : balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType);
+        // Tiny is read in the normal lane: an order being created in Tiny (real-time) never waits behind a re-read.
+        const balance = await runInLane('normal', async () =>
+          kit
+            ? await this.kitStock.balance(context.connectionId, kit, context.tiny, context.settings.stockType)
+            : balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType),
+        );
         desired = desiredQuantity(balance, context.settings.safetyBuffer);
         if (row.desired_qty !== desired) await this.stock.resolveFromTiny(row, balance, desired);
       }
