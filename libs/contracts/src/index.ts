@@ -6,6 +6,7 @@ export * from './connections/connection-settings';
 export * from './connections/connection-events';
 export * from './tiny-notifications/tiny-notification';
 export * from './rpc/rpc-subjects';
+export * from './rpc/validation-problems';
 export * from './orders/order-events';
 export * from './orders/marketplace-accounts';
 export * from './catalog/catalog-rpc';
