@@ -9,6 +9,7 @@ export * from './rpc/rpc-subjects';
 export * from './rpc/validation-problems';
 export * from './orders/order-events';
 export * from './orders/marketplace-accounts';
+export * from './orders/order-list';
 export * from './catalog/catalog-rpc';
 export * from './fiscal/fiscal-views';
 export * from './status/status-sync';
