@@ -1,7 +1,10 @@
 // Benchmark: the operator dashboard's all-sellers page with 200 connections. Sandbox, gateway and the four worker
 // services run as processes on a private NATS; 200 connections are created and activated (their pollers run), some
-// get orders (a share parked as needs mapping), then GET /api/v1/overview and the first page of /failures are timed.
-// Prints one JSON line. Usage: node tools/bench/overview.mjs [--connections 200] [--orders-per-connection 3] [--calls 20]
+// get orders (a share parked as needs mapping), then GET /api/v1/overview and the first page of /failures are timed,
+// and the page itself in Debian's Chromium (headless, as the browser tests): from navigation to its table showing
+// the first page (the page pages at 50 rows) with the pager's total of every connection, cold (a new browser
+// context) and warm (the same context again). Prints one JSON line.
+// Usage: node tools/bench/overview.mjs [--connections 200] [--orders-per-connection 3] [--calls 20] [--browser-runs 10]
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
 import { argOf, call, freePort, numberArg, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
+import { timeTableInBrowser } from './browser-timing.mjs';
 
 /**
  * Six processes with their pools need ~80 PostgreSQL connections: on a machine whose PostgreSQL is shared (100
@@ -51,6 +55,9 @@ async function privatePostgres() {
 const connections = numberArg('connections', 200);
 const ordersEach = numberArg('orders-per-connection', 3);
 const calls = numberArg('calls', 20);
+const browserRuns = numberArg('browser-runs', 10);
+/** The overview page's rows per page (apps/dashboard/src/pages/Overview.tsx). */
+const PAGE_ROWS = 50;
 const withOrders = Math.ceil(connections / 2);
 
 const { run, startApp } = privateDist('overview');
@@ -116,6 +123,13 @@ async function timed(path) {
 
 const overview = await timed(`/api/v1/overview?limit=${connections}`);
 const failures = await timed('/api/v1/failures?limit=50');
+const firstPage = Math.min(PAGE_ROWS, connections);
+const browser = browserRuns > 0
+  ? await timeTableInBrowser({
+      url: `${gw}/`, apiPath: '/api/v1/overview', adminKey: secrets.ADMIN_API_KEYS, rows: firstPage, pagerText: `1–${firstPage} de ${connections.toLocaleString('pt-BR')}`, runs: browserRuns,
+      log: (msg) => process.stderr.write(`[bench:overview] ${msg}\n`),
+    }).then((timing) => ({ page: '/', rows: firstPage, of: connections, ...timing }), (error) => ({ error: error.message }))
+  : undefined;
 tracked.stopSampling();
 const o = overview.last;
 console.log(JSON.stringify({
@@ -124,6 +138,7 @@ console.log(JSON.stringify({
   orders: { expected, settled, states: Object.fromEntries(states.map((s) => [s.state, s.n])) },
   overview: { calls, p50Ms: overview.p50Ms, p95Ms: overview.p95Ms, maxMs: overview.maxMs, items: o.items.length, total: o.total, counts: o.counts, partial: o.partial, underOneSecond: overview.p95Ms < 1000 },
   failuresPage1: { calls, p50Ms: failures.p50Ms, p95Ms: failures.p95Ms, maxMs: failures.maxMs, total: failures.last.total, items: failures.last.items.length, partial: failures.last.partial },
+  browser,
   setupSeconds,
   database: db.source,
   memoryPeakMB: tracked.peaks,

@@ -8,7 +8,7 @@ import * as s from './scenarios.mjs';
 import { root, startStack } from './stack.mjs';
 
 const log = (msg) => process.stdout.write(`[e2e] ${msg}\n`);
-const ORDER = ['wizard', 'mapping', 'bulkRetry', 'priceDrop', 'search', 'accessibility'];
+const ORDER = ['wizard', 'mapping', 'bulkRetry', 'priceDrop', 'search', 'ordersFilter', 'accessibility'];
 const only = process.argv.slice(2);
 
 async function features(gateway) {

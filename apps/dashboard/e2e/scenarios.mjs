@@ -72,7 +72,7 @@ export async function wizard(page, ctx) {
   const connection = (await api(ctx, 'GET', '/connections')).find((c) => c.name === 'Loja E2E');
   if (connection?.situation !== 'active') throw new Error(`the wizard's connection is ${connection?.situation}`);
   ctx.connection = connection;
-  await page.getByRole('button', { name: /Copiar estoque/ }).waitFor();
+  await page.getByRole('button', { name: /^Copiar: .*\/estoque$/ }).waitFor();
   // Tiny's side of the set-up the wizard asks for: the webhook URLs pasted into the integration.
   await call('POST', `${ctx.sandbox}/control/tiny/webhooks`, { token: s.token, idEcommerce: s.integrationId, urls: connection.webhookUrls });
   await screenshot(page, 'wizard');
@@ -160,6 +160,28 @@ export async function search(page, ctx) {
   await page.getByRole('button', { name: 'Buscar', exact: true }).click();
   await page.getByRole('row').filter({ hasText: 'Loja E2E' }).first().waitFor({ timeout: 20_000 });
   await screenshot(page, 'search');
+}
+
+/** 5b. The orders page filtered by marketplace and days on the server: the URL, the rows, the pager's total. */
+export async function ordersFilter(page, ctx) {
+  const day = (offsetDays) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+  const code = String(ctx.firstOrder.code);
+  await page.goto(`${ctx.gateway}/pedidos?connectionId=${ctx.connection.id}`);
+  await page.getByRole('row').filter({ hasText: code }).waitFor();
+  // The label wraps the select, so its accessible name runs on with the option shown.
+  await page.getByRole('combobox', { name: /^Marketplace/ }).selectOption('Mercado Livre');
+  await page.getByLabel('De', { exact: true }).fill(day(0));
+  await page.getByLabel('Até', { exact: true }).fill(day(0));
+  await page.getByRole('row').filter({ hasText: code }).waitFor();
+  const url = new URL(page.url());
+  if (url.searchParams.get('marketplace') !== 'Mercado Livre' || url.searchParams.get('from') !== day(0) || url.searchParams.get('to') !== day(0)) throw new Error(`the filters are not in the URL: ${url.search}`);
+  const { total } = await api(ctx, 'GET', `/connections/${ctx.connection.id}/orders?marketplace=Mercado%20Livre&from=${day(0)}&to=${day(0)}`);
+  await page.getByRole('navigation', { name: 'Paginação' }).getByText(`de ${total}`).waitFor();
+  await screenshot(page, 'orders-filter');
+  await page.getByLabel('De', { exact: true }).fill(day(1));
+  await page.getByText('A data final (Até) é anterior à inicial (De).').waitFor();
+  await page.getByLabel('Até', { exact: true }).fill(day(1));
+  await page.getByText('Nenhum pedido com esses filtros.').waitFor();
 }
 
 /** 6. Every page: no serious or critical accessibility violation (axe), each one photographed. */

@@ -21,6 +21,7 @@ import { ParkingService } from '@hub/messaging';
 import { MarketplaceAccountRepository } from './marketplaces/marketplace-account.repository';
 import { MarketplaceSelectionService } from './marketplaces/marketplace-selection.service';
 import { MarketplaceAccounts1764800000100 } from './migrations/1764800000100-fid-ideris-marketplace-accounts';
+import { OrderMarketplaceDayIndex1764850000400 } from './migrations/1764850000400-order-marketplace-day-index';
 
 @Module({})
 export class OrdersAppModule {
@@ -34,7 +35,7 @@ export class OrdersAppModule {
           connectionsConsumer: Consumers.ordersConnections,
           consumers: [Consumers.ordersImport],
           streams: [Streams.ORDERS_WORK, Streams.ORDERS_EVENTS],
-          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, OrdersWorkIndexes1764800000100, MarketplaceAccounts1764800000100],
+          migrations: [Orders1764200000400, OrderDetailCache1764200000401, OrderClaim1764200000402, OrdersWorkIndexes1764800000100, MarketplaceAccounts1764800000100, OrderMarketplaceDayIndex1764850000400],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

@@ -6,6 +6,7 @@ import {
   PRICE_CONFIRMATION_STATUSES,
   PriceRpcSubjects,
   PriceRulesBody,
+  describeValidationErrors,
   type PriceConfirmationCommand,
   type PriceConfirmationListQuery,
   type PriceConfirmationView,
@@ -13,20 +14,13 @@ import {
   type RpcFailure,
 } from '@hub/contracts';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { PricePushService } from './price-push.service';
 import { PricePusher } from './price-pusher';
 import { PricesRepository, type ConfirmationRow } from './prices.repository';
 
 function fail(status: RpcFailure['error']['status'], message: string): RpcFailure {
   return { error: { status, message } };
-}
-
-function describe(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    return [...Object.values(e.constraints ?? {}).map((msg) => `${path}: ${msg}`), ...describe(e.children ?? [], path)];
-  });
 }
 
 export function toConfirmationView(row: ConfirmationRow): PriceConfirmationView {
@@ -66,7 +60,7 @@ export class PriceAdminController {
   async putRules(@Payload() q: { connectionId: string; body: unknown }): Promise<PriceRulesV1 | RpcFailure> {
     const body = plainToInstance(PriceRulesBody, q.body ?? {});
     const errors = await validate(body, { forbidUnknownValues: true });
-    if (errors.length > 0) return fail(400, describe(errors).join('; '));
+    if (errors.length > 0) return fail(400, describeValidationErrors(errors).join('; '));
     const marketplaces = body.rules.map((rule) => rule.marketplace);
     if (new Set(marketplaces).size !== marketplaces.length) return fail(400, 'rules: one rule per marketplace');
     const claimed = body.rules.filter((rule) => rule.marketplace !== DEFAULT_PRICE_MARKETPLACE).flatMap((rule) => rule.listingModelIds ?? []);

@@ -17,6 +17,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reseal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-seal every stored credential under the current HUB_ENCRYPTION_KEY (run after adding a new key with the old one in HUB_ENCRYPTION_KEYS_PREVIOUS) */
+        post: operations["AccessController_reseal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AccessController_list"];
+        put?: never;
+        /** Create a key (read or write, for all connections or some); the key is in this answer only, it is stored hashed */
+        post: operations["AccessController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key (effective on every replica within 5 s) */
+        delete: operations["AccessController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin writes, newest first: who, what, when, the connection before and after */
+        get: operations["AccessController_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections": {
         parameters: {
             query?: never;
@@ -126,7 +194,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders with their sync state (business outcome) and work status, newest first, with counts */
+        /** Orders with their sync state (business outcome) and work status, newest first (by when the hub saw them), with counts per state under the same marketplace and day filter */
         get: operations["OrdersController_list"];
         put?: never;
         post?: never;
@@ -212,7 +280,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue again every parked order of a kind (and every one whose worker gave up) */
+        /** Queue again every parked order of a kind (and every one whose worker gave up), within the marketplace and day filter */
         post: operations["OrdersController_reprocessParked"];
         delete?: never;
         options?: never;
@@ -596,6 +664,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/webhook-secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new webhook secret (new URLs to paste into Tiny); the old one is still accepted during the grace period */
+        post: operations["ConnectionsController_rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/failures": {
         parameters: {
             query?: never;
@@ -658,6 +743,23 @@ export interface paths {
         put?: never;
         /** Retry items (refs) or every failure of a filter through each flow's own reprocess path → matched, queued, skipped with reasons */
         post: operations["DashboardController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the presented key may do: rights, the connections it sees (null = all), administrator or not */
+        get: operations["AccessController_me"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -943,6 +1045,8 @@ export interface components {
             invoiceTrackingPathInEffect: "notification_urls" | "ideris_api";
             lastVerification: components["schemas"]["VerificationView"] | null;
             name: string;
+            /** @description After a webhook secret rotation: until when the old URLs are still accepted */
+            previousWebhookSecretUntil: Record<string, never> | null;
             /** @description False when the stored secrets were sealed under another HUB_ENCRYPTION_KEY: set the credentials again */
             secretsReadable: boolean;
             settings: components["schemas"]["ConnectionSettings"];
@@ -956,6 +1060,14 @@ export interface components {
             version: number;
             /** @description Paste each into the matching field of the Tiny integration (aba Webhook) and the account webhooks; null when the secrets cannot be opened */
             webhookUrls: Record<string, never> | null;
+        };
+        CreateApiKeyDto: {
+            /** @description The connections this key may see; omitted or empty: all of them */
+            connectionIds?: string[];
+            /** @example Agência X — leitura */
+            name: string;
+            /** @enum {string} */
+            rights: "read" | "write";
         };
         CreateConnectionDto: {
             /**
@@ -1173,6 +1285,13 @@ export interface components {
             /** @description A reason code (docs/reason-codes.md) */
             reasonCode?: string;
         };
+        RotateWebhookSecretDto: {
+            /**
+             * @description Hours the old secret is still accepted, while the seller pastes the new URLs into Tiny
+             * @default 24
+             */
+            graceHours?: number;
+        };
         SearchAnswer: {
             hits: components["schemas"]["SearchHit"][];
             /** @description Services that did not answer in time; the answer is given without them */
@@ -1368,6 +1487,104 @@ export interface operations {
             };
         };
     };
+    AccessController_reseal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessController_audit: {
+        parameters: {
+            query?: {
+                /** @description Part of the actor (key name or id) */
+                actor?: string;
+                connectionId?: string;
+                /** @description Rows per page (default: 50 for orders and statuses, 100 for products) */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ConnectionsController_list: {
         parameters: {
             query?: never;
@@ -1520,11 +1737,17 @@ export interface operations {
     OrdersController_list: {
         parameters: {
             query?: {
+                /** @description First day, inclusive, of the order's marketplace date (payment approval; when the hub saw it if Ideris gave none), in America/Sao_Paulo */
+                from?: string;
                 /** @description Rows per page (default: 50 for orders and statuses, 100 for products) */
                 limit?: number;
+                /** @description The marketplace as the order shows it; exact name, any case */
+                marketplace?: string;
                 offset?: number;
                 /** @description Business outcome */
                 state?: "discovered" | "imported" | "needs_mapping" | "invalid" | "cancelled_before_import" | "refused" | "skipped";
+                /** @description Last day, inclusive, same date and zone as `from`; not before `from` */
+                to?: string;
                 /** @description The worker's status (gave_up = retries exhausted) */
                 workStatus?: "queued" | "running" | "done" | "gave_up";
             };
@@ -1626,8 +1849,14 @@ export interface operations {
     OrdersController_reprocessParked: {
         parameters: {
             query?: {
+                /** @description First day, inclusive, of the order's marketplace date (payment approval; when the hub saw it if Ideris gave none), in America/Sao_Paulo */
+                from?: string;
+                /** @description The marketplace as the order shows it; exact name, any case */
+                marketplace?: string;
                 /** @description Default: every parked kind and every order whose worker gave up */
                 state?: "needs_mapping" | "invalid" | "refused" | "discovered";
+                /** @description Last day, inclusive, same date and zone as `from`; not before `from` */
+                to?: string;
             };
             header?: never;
             path: {
@@ -2247,6 +2476,31 @@ export interface operations {
             };
         };
     };
+    ConnectionsController_rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionView"];
+                };
+            };
+        };
+    };
     DashboardController_failures: {
         parameters: {
             query?: {
@@ -2342,6 +2596,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RetryAnswer"];
                 };
+            };
+        };
+    };
+    AccessController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -184,6 +184,8 @@ export interface OrderView {
   attempts: number;
   tinyOrderId: string | null;
   tinyOrderNumber: string | null;
+  /** The order's marketplace date (Ideris's payment approval); null when Ideris gave none (the day filter then reads discoveredAt). */
+  approvedAt: string | null;
   discoveredAt: string;
   importedAt: string | null;
   stockPostedAt: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesOrderFilters, parseFailuresSearch, parseOrdersSearch, parseOverviewSearch } from './search';
+import { parseFailuresSearch, parseOrdersSearch, parseOverviewSearch } from './search';
 
 describe('URL search parameters', () => {
   it('keeps the orders filters that are valid and drops the rest', () => {
@@ -17,16 +17,5 @@ describe('URL search parameters', () => {
     expect(parseFailuresSearch({ flow: 'stock', reasonCode: 'tiny_auth', status: 'gave_up', q: ' MLB-1 ' })).toEqual({ flow: 'stock', reasonCode: 'tiny_auth', status: 'gave_up', q: 'MLB-1' });
     expect(parseFailuresSearch({ flow: 'nope' })).toEqual({});
     expect(parseOverviewSearch({ health: 'failing', offset: 0 })).toEqual({ health: 'failing' });
-  });
-
-  it.each([
-    [{ marketplace: 'shopee' }, true],
-    [{ marketplace: 'Mercado Livre' }, false],
-    [{ from: '2026-12-02' }, true],
-    [{ from: '2026-12-03' }, false],
-    [{ to: '2026-12-01' }, false],
-    [{ from: '2026-12-01', to: '2026-12-02' }, true],
-  ])('marketplace and date filters on a page: %o → %s', (f, ok) => {
-    expect(matchesOrderFilters({ marketplace: 'Shopee', discoveredAt: '2026-12-02T15:00:00.000Z' }, f)).toBe(ok);
   });
 });

@@ -67,15 +67,6 @@ export const parseOrdersSearch = (s: Raw): OrdersSearch =>
     offset: int(s.offset),
   });
 
-/** Marketplace and dates narrow the page the server sent (the orders route filters by state only). */
-export function matchesOrderFilters(order: { marketplace: string | null; discoveredAt: string }, f: OrdersSearch): boolean {
-  if (f.marketplace && (order.marketplace ?? '').toLowerCase() !== f.marketplace.toLowerCase()) return false;
-  const day = order.discoveredAt.slice(0, 10);
-  if (f.from && day < f.from) return false;
-  if (f.to && day > f.to) return false;
-  return true;
-}
-
 export interface ConnectionSearch {
   connectionId?: string;
 }

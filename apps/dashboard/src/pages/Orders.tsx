@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { Fragment, useState } from 'react';
-import { fetchOrder, fetchOrders, ORDERS_LIMIT, postStock, reprocessOrder, reprocessParked } from '../api/orders';
+import { getMarketplaces } from '../api/connections';
+import { fetchOrder, fetchOrders, ORDERS_LIMIT, postStock, reprocessOrder, reprocessParked, type OrdersFilter } from '../api/orders';
 import { ORDER_STATES, type OrderView } from '../api/views';
 import { ConnectionPicker } from '../components/ConnectionPicker';
 import { SkuMappingFix } from '../components/SkuMappingFix';
@@ -9,7 +10,7 @@ import { Badge, Confirm, CsvButton, Empty, ErrorBox, Json, Loading, Pager } from
 import type { CsvColumn } from '../lib/csv';
 import { ago, formatDateTime } from '../lib/format';
 import { ORDER_STATE_LABEL, reasonText } from '../lib/reasons';
-import { matchesOrderFilters, type OrdersSearch } from '../lib/search';
+import type { OrdersSearch } from '../lib/search';
 
 export const ordersCsv: CsvColumn<OrderView>[] = [
   { header: 'pedido ideris', value: (o) => o.iderisOrderId },
@@ -21,6 +22,7 @@ export const ordersCsv: CsvColumn<OrderView>[] = [
   { header: 'pedido tiny (id)', value: (o) => o.tinyOrderId },
   { header: 'pedido tiny (nº)', value: (o) => o.tinyOrderNumber },
   { header: 'tentativas', value: (o) => o.attempts },
+  { header: 'data do pedido (aprovação)', value: (o) => o.approvedAt },
   { header: 'descoberto em', value: (o) => o.discoveredAt },
   { header: 'importado em', value: (o) => o.importedAt },
   { header: 'estoque lançado em', value: (o) => o.stockPostedAt },
@@ -75,7 +77,7 @@ export function OrdersTable({ connectionId, orders, onFix, onChanged }: { connec
           <th scope="col">Situação</th>
           <th scope="col">Motivo / SKU sem de-para</th>
           <th scope="col">Pedido no Tiny</th>
-          <th scope="col">Descoberto</th>
+          <th scope="col">Data do pedido</th>
           <th scope="col">Ações</th>
         </tr>
       </thead>
@@ -114,7 +116,12 @@ export function OrdersTable({ connectionId, orders, onFix, onChanged }: { connec
                 )}
               </td>
               <td>{o.tinyOrderNumber ? `nº ${o.tinyOrderNumber}` : (o.tinyOrderId ?? '—')}</td>
-              <td title={formatDateTime(o.discoveredAt)}>{ago(o.discoveredAt)}</td>
+              <td className="nowrap">
+                {formatDateTime(o.approvedAt ?? o.discoveredAt)}
+                <div className="sub" title={formatDateTime(o.discoveredAt)}>
+                  visto {ago(o.discoveredAt)}
+                </div>
+              </td>
               <td className="nowrap">
                 <OrderActions connectionId={connectionId} order={o} onChanged={onChanged} />
               </td>
@@ -148,6 +155,12 @@ function StateCounts({ counts, current, onPick }: { counts: { state: string; n: 
   );
 }
 
+/** The marketplace names of the connection's accounts, and the one in the URL if no account has it (any case). */
+function marketplaceNames(accounts: { marketplace: string | null }[] | undefined, current: string | undefined): string[] {
+  const names = [...new Set((accounts ?? []).map((a) => a.marketplace).filter((m): m is string => Boolean(m)))].sort((a, b) => a.localeCompare(b, 'pt-BR'));
+  return current && !names.some((n) => n.toLowerCase() === current.toLowerCase()) ? [...names, current] : names;
+}
+
 export function OrdersPage() {
   const search = useSearch({ from: '/pedidos' });
   const navigate = useNavigate({ from: '/pedidos' });
@@ -156,18 +169,21 @@ export function OrdersPage() {
   const [watching, setWatching] = useState<string | null>(null);
   const [askBulk, setAskBulk] = useState(false);
   const c = search.connectionId;
+  const filter: OrdersFilter = { state: search.state, marketplace: search.marketplace, from: search.from, to: search.to };
+  const narrowed = Boolean(search.marketplace || search.from || search.to);
+  const badRange = Boolean(search.from && search.to && search.to < search.from);
   const list = useQuery({
-    queryKey: ['orders', c, search.state, search.offset],
-    queryFn: () => fetchOrders(c!, search.state, ORDERS_LIMIT, search.offset ?? 0),
-    enabled: Boolean(c),
+    queryKey: ['orders', c, filter, search.offset],
+    queryFn: () => fetchOrders(c!, filter, ORDERS_LIMIT, search.offset ?? 0),
+    enabled: Boolean(c) && !badRange,
     placeholderData: keepPreviousData,
     refetchInterval: watching ? 2_000 : 10_000,
   });
-  const bulk = useMutation({ mutationFn: () => reprocessParked(c!), onSuccess: () => { setAskBulk(false); void list.refetch(); } });
+  const accounts = useQuery({ queryKey: ['marketplaces', c], queryFn: () => getMarketplaces(c!), enabled: Boolean(c), staleTime: 60_000 });
+  const bulk = useMutation({ mutationFn: () => reprocessParked(c!, { marketplace: search.marketplace, from: search.from, to: search.to }), onSuccess: () => { setAskBulk(false); void list.refetch(); } });
   const set = (patch: Partial<OrdersSearch>) => navigate({ search: (prev) => ({ ...prev, offset: undefined, ...patch }) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['orders', c] });
-  const rows = (list.data?.orders ?? []).filter((o) => matchesOrderFilters(o, search));
-  const marketplaces = [...new Set((list.data?.orders ?? []).map((o) => o.marketplace).filter((m): m is string => Boolean(m)))];
+  const rows = list.data?.orders ?? [];
   const parked = (list.data?.counts ?? []).filter((x) => ['needs_mapping', 'invalid', 'refused'].includes(x.state) || (x.work_status === 'gave_up' && x.state !== 'imported')).reduce((s, x) => s + x.n, 0);
   return (
     <>
@@ -190,20 +206,22 @@ export function OrdersPage() {
         </label>
         <label className="field inline">
           <span>Marketplace</span>
-          <input list="marketplaces" value={search.marketplace ?? ''} onChange={(e) => set({ marketplace: e.target.value || undefined })} />
-          <datalist id="marketplaces">
-            {marketplaces.map((m) => (
-              <option key={m} value={m} />
+          <select value={search.marketplace ?? ''} onChange={(e) => set({ marketplace: e.target.value || undefined })}>
+            <option value="">Todos</option>
+            {marketplaceNames(accounts.data?.items, search.marketplace).map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
             ))}
-          </datalist>
+          </select>
         </label>
         <label className="field inline">
           <span>De</span>
-          <input type="date" value={search.from ?? ''} onChange={(e) => set({ from: e.target.value || undefined })} />
+          <input type="date" value={search.from ?? ''} max={search.to} onChange={(e) => set({ from: e.target.value || undefined })} />
         </label>
         <label className="field inline">
           <span>Até</span>
-          <input type="date" value={search.to ?? ''} onChange={(e) => set({ to: e.target.value || undefined })} />
+          <input type="date" value={search.to ?? ''} min={search.from} onChange={(e) => set({ to: e.target.value || undefined })} />
         </label>
         <span className="spacer" />
         {c ? (
@@ -211,13 +229,14 @@ export function OrdersPage() {
             filename="pedidos.csv"
             columns={ordersCsv}
             fetchPage={async (limit, offset) => {
-              const page = await fetchOrders(c, search.state, limit, offset);
-              return { total: page.total, items: page.orders.filter((o) => matchesOrderFilters(o, search)) };
+              const page = await fetchOrders(c, filter, limit, offset);
+              return { total: page.total, items: page.orders };
             }}
           />
         ) : null}
       </div>
-      {search.marketplace || search.from || search.to ? <p className="hint">Marketplace e datas filtram os pedidos desta página (a API de pedidos filtra no servidor só por situação).</p> : null}
+      {search.from || search.to ? <p className="hint">Datas do pedido no marketplace (aprovação do pagamento; sem ela, quando o hub viu o pedido), no horário de Brasília.</p> : null}
+      {badRange ? <ErrorBox error={new Error('A data final (Até) é anterior à inicial (De).')} /> : null}
       {!c ? <Empty>Escolha uma conexão para ver os pedidos.</Empty> : null}
       {list.data ? <StateCounts counts={list.data.counts} current={search.state} onPick={(state) => set({ state })} /> : null}
       {c && parked > 0 ? (
@@ -225,7 +244,15 @@ export function OrdersPage() {
           <button type="button" className="secondary" onClick={() => setAskBulk(true)}>
             Reprocessar todos os parados ({parked})
           </button>
-          {askBulk ? <Confirm text={`Reenfileirar ${parked} pedido${parked === 1 ? '' : 's'} parado${parked === 1 ? '' : 's'}?`} busy={bulk.isPending} onConfirm={() => bulk.mutate()} onCancel={() => setAskBulk(false)} confirmLabel="Reenfileirar" /> : null}
+          {askBulk ? (
+            <Confirm
+              text={`Reenfileirar ${parked} pedido${parked === 1 ? '' : 's'} parado${parked === 1 ? '' : 's'}${narrowed ? ' deste marketplace e período' : ''}?`}
+              busy={bulk.isPending}
+              onConfirm={() => bulk.mutate()}
+              onCancel={() => setAskBulk(false)}
+              confirmLabel="Reenfileirar"
+            />
+          ) : null}
           {bulk.data ? <span className="notice ok">{bulk.data.requeued} reenfileirados</span> : null}
           <ErrorBox error={bulk.error} />
         </div>
@@ -249,7 +276,7 @@ export function OrdersPage() {
         </div>
       ) : null}
       <ErrorBox error={list.error} />
-      {c && list.isPending ? <Loading /> : null}
+      {c && list.isPending && !badRange ? <Loading /> : null}
       {list.data && rows.length === 0 ? <Empty>Nenhum pedido com esses filtros.</Empty> : null}
       {c && list.data && rows.length > 0 ? (
         <>

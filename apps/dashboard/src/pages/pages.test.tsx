@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Overview, WorkItemView } from '../api/views';
 import { gateway } from '../test/setup';
 import { renderApp } from '../test/render';
@@ -78,29 +78,91 @@ describe('all sellers at a glance', () => {
   });
 });
 
-describe('orders: filters kept in the URL', () => {
-  it('reads the filters from the URL, asks the server for the state, and writes changes back', async () => {
-    gateway.answer((_m, url) => {
-      if (url.startsWith('/api/v1/connections/c1/orders'))
-        return {
-          total: 2,
-          counts: [{ state: 'needs_mapping', work_status: 'done', n: 2 }],
-          orders: [
-            { iderisOrderId: 11, marketplace: 'Shopee', marketplaceOrderCode: 'SHP-11', state: 'needs_mapping', workStatus: 'done', reason: 'unknown SKUs', unknownSkus: ['CAM-AZUL-M'], attempts: 1, tinyOrderId: null, tinyOrderNumber: null, discoveredAt: '2026-12-02T10:00:00.000Z', importedAt: null, stockPostedAt: null },
-            { iderisOrderId: 12, marketplace: 'Mercado Livre', marketplaceOrderCode: 'MLB-12', state: 'needs_mapping', workStatus: 'done', reason: 'unknown SKUs', unknownSkus: ['X'], attempts: 1, tinyOrderId: null, tinyOrderNumber: null, discoveredAt: '2026-12-02T10:00:00.000Z', importedAt: null, stockPostedAt: null },
-          ],
-        };
-      return connections;
-    });
-    const { router } = renderApp('/pedidos?connectionId=c1&state=needs_mapping&marketplace=Shopee');
-    expect(await screen.findByText('SHP-11')).toBeTruthy();
-    expect(screen.queryByText('MLB-12')).toBeNull();
-    expect(gateway.calls.some((c) => c.url === '/api/v1/connections/c1/orders?state=needs_mapping&limit=50&offset=0')).toBe(true);
+function order(id: number, marketplace: string, approvedAt: string | null) {
+  return { iderisOrderId: id, marketplace, marketplaceOrderCode: `${marketplace.slice(0, 3).toUpperCase()}-${id}`, state: 'needs_mapping', workStatus: 'done', reason: 'unknown SKUs', unknownSkus: ['CAM-AZUL-M'], attempts: 1, tinyOrderId: null, tinyOrderNumber: null, approvedAt, discoveredAt: '2026-12-02T10:00:00.000Z', importedAt: null, stockPostedAt: null };
+}
+
+/** The orders route's answer: the page shows what the server filtered, with its total. */
+function ordersGateway(orders: ReturnType<typeof order>[], total: number) {
+  gateway.answer((method, url) => {
+    if (method === 'POST' && url.includes('/orders/reprocess-parked')) return { requeued: 2 };
+    if (url.startsWith('/api/v1/connections/c1/orders')) return { total, counts: [{ state: 'needs_mapping', work_status: 'done', n: total }], orders };
+    if (url === '/api/v1/connections/c1/marketplaces')
+      return { newAccounts: 'import', items: [{ accountId: 1, marketplace: 'Shopee', name: 'LOJA', state: 'enabled', tinyIntegrationId: null, firstSeenAt: recent(60) }, { accountId: 2, marketplace: 'Mercado Livre', name: 'LOJA', state: 'enabled', tinyIntegrationId: null, firstSeenAt: recent(60) }] };
+    return connections;
+  });
+}
+const ordersCalls = () => gateway.calls.filter((c) => c.method === 'GET' && c.url.startsWith('/api/v1/connections/c1/orders')).map((c) => c.url);
+
+describe('orders: filters kept in the URL and applied by the server', () => {
+  it('sends the URL\'s state, marketplace and days to the server, shows its page and total, and writes changes back', async () => {
+    ordersGateway([order(11, 'Shopee', '2026-12-02T09:00:00.000Z'), order(12, 'Shopee', null)], 120);
+    const { router } = renderApp('/pedidos?connectionId=c1&state=needs_mapping&marketplace=Shopee&from=2026-12-01&to=2026-12-07');
+    expect(await screen.findByText('SHO-11')).toBeTruthy();
+    expect(screen.getByText('SHO-12')).toBeTruthy();
+    expect(screen.getByText('1–50 de 120')).toBeTruthy();
+    expect(ordersCalls()).toEqual(['/api/v1/connections/c1/orders?state=needs_mapping&marketplace=Shopee&from=2026-12-01&to=2026-12-07&limit=50&offset=0']);
     expect((screen.getByLabelText('Situação') as HTMLSelectElement).value).toBe('needs_mapping');
-    fireEvent.change(screen.getByLabelText('De'), { target: { value: '2026-12-01' } });
-    await waitFor(() => expect(router.state.location.search).toEqual({ connectionId: 'c1', state: 'needs_mapping', marketplace: 'Shopee', from: '2026-12-01' }));
+    expect((screen.getByLabelText('Até') as HTMLInputElement).value).toBe('2026-12-07');
+    // The marketplaces to pick are the connection's accounts'.
+    await waitFor(() => expect([...(screen.getByLabelText('Marketplace') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['', 'Mercado Livre', 'Shopee']));
+
+    fireEvent.change(screen.getByLabelText('Marketplace'), { target: { value: 'Mercado Livre' } });
+    await waitFor(() => expect(router.state.location.search).toEqual({ connectionId: 'c1', state: 'needs_mapping', marketplace: 'Mercado Livre', from: '2026-12-01', to: '2026-12-07' }));
+    await waitFor(() => expect(ordersCalls()).toContain('/api/v1/connections/c1/orders?state=needs_mapping&marketplace=Mercado%20Livre&from=2026-12-01&to=2026-12-07&limit=50&offset=0'));
+    fireEvent.change(screen.getByLabelText('Até'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('Situação'), { target: { value: '' } });
-    await waitFor(() => expect(router.state.location.search).toEqual({ connectionId: 'c1', marketplace: 'Shopee', from: '2026-12-01' }));
+    await waitFor(() => expect(router.state.location.search).toEqual({ connectionId: 'c1', marketplace: 'Mercado Livre', from: '2026-12-01' }));
+    await waitFor(() => expect(ordersCalls()).toContain('/api/v1/connections/c1/orders?marketplace=Mercado%20Livre&from=2026-12-01&limit=50&offset=0'));
+    fireEvent.click(screen.getByRole('button', { name: 'Próxima ›' }));
+    await waitFor(() => expect(router.state.location.search).toEqual({ connectionId: 'c1', marketplace: 'Mercado Livre', from: '2026-12-01', offset: 50 }));
+    await waitFor(() => expect(ordersCalls()).toContain('/api/v1/connections/c1/orders?marketplace=Mercado%20Livre&from=2026-12-01&limit=50&offset=50'));
+  });
+
+  it('exports to CSV every page of the same filter, as the server filtered it', async () => {
+    ordersGateway([order(11, 'Shopee', '2026-12-02T09:00:00.000Z'), order(12, 'Shopee', null)], 2);
+    const files: Blob[] = [];
+    const createObjectURL = vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      files.push(blob as Blob);
+      return 'blob:orders';
+    });
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    // The download link is clicked, not followed: happy-dom would navigate the window to the blob.
+    const save = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    try {
+      renderApp('/pedidos?connectionId=c1&marketplace=Shopee&from=2026-12-01&to=2026-12-07');
+      await screen.findByText('SHO-11');
+      fireEvent.click(screen.getByRole('button', { name: 'Exportar CSV' }));
+      await waitFor(() => expect(files).toHaveLength(1));
+      expect(ordersCalls()).toContain('/api/v1/connections/c1/orders?marketplace=Shopee&from=2026-12-01&to=2026-12-07&limit=500&offset=0');
+      const lines = (await files[0]!.text()).split('\r\n');
+      expect(lines.slice(1, 3).map((l) => l.split(';').slice(0, 3))).toEqual([
+        ['11', 'Shopee', 'SHO-11'],
+        ['12', 'Shopee', 'SHO-12'],
+      ]);
+      expect(lines[0]).toContain('data do pedido (aprovação)');
+      expect(lines[1]).toContain('2026-12-02T09:00:00.000Z');
+    } finally {
+      for (const spy of [createObjectURL, revoke, save]) spy.mockRestore();
+    }
+  });
+
+  it('queues again the parked orders of the same marketplace and days, saying so first', async () => {
+    ordersGateway([order(11, 'Shopee', null), order(12, 'Shopee', null)], 2);
+    renderApp('/pedidos?connectionId=c1&marketplace=Shopee&from=2026-12-01');
+    fireEvent.click(await screen.findByRole('button', { name: 'Reprocessar todos os parados (2)' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('Reenfileirar 2 pedidos parados deste marketplace e período?');
+    fireEvent.click(screen.getByRole('button', { name: 'Reenfileirar' }));
+    expect(await screen.findByText('2 reenfileirados')).toBeTruthy();
+    expect(gateway.calls.find((c) => c.method === 'POST')!.url).toBe('/api/v1/connections/c1/orders/reprocess-parked?marketplace=Shopee&from=2026-12-01');
+  });
+
+  it('does not ask the server for a range that ends before it starts, and says why', async () => {
+    ordersGateway([], 0);
+    renderApp('/pedidos?connectionId=c1&from=2026-12-07&to=2026-12-01');
+    expect(await screen.findByText('A data final (Até) é anterior à inicial (De).')).toBeTruthy();
+    await screen.findByLabelText('Marketplace');
+    expect(ordersCalls()).toEqual([]);
   });
 });
 

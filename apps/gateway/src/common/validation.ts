@@ -1,13 +1,5 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-
-/** Flattens nested class-validator errors to `field.path: reason` strings. */
-export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((msg) => `${path}: ${msg}`);
-    return [...own, ...describeValidationErrors(e.children ?? [], path)];
-  });
-}
+import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { describeValidationErrors } from '@hub/contracts';
 
 /** Whitelist + forbid unknown properties; a 400 names each field and why. */
 export function createValidationPipe(): ValidationPipe {

@@ -14,7 +14,7 @@ export class OrdersController {
   constructor(private readonly rpc: ServiceRpc) {}
 
   @Get('orders')
-  @ApiOperation({ summary: 'Orders with their sync state (business outcome) and work status, newest first, with counts' })
+  @ApiOperation({ summary: 'Orders with their sync state (business outcome) and work status, newest first (by when the hub saw them), with counts per state under the same marketplace and day filter' })
   list(@Param('connectionId', ParseUUIDPipe) connectionId: string, @Query() query: ListOrdersQuery) {
     return this.rpc.ask(RpcSubjects.ordersList, { connectionId, ...query });
   }
@@ -33,9 +33,9 @@ export class OrdersController {
 
   @Post('orders/reprocess-parked')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue again every parked order of a kind (and every one whose worker gave up)' })
+  @ApiOperation({ summary: 'Queue again every parked order of a kind (and every one whose worker gave up), within the marketplace and day filter' })
   reprocessParked(@Param('connectionId', ParseUUIDPipe) connectionId: string, @Query() query: ReprocessParkedQuery) {
-    return this.rpc.ask(RpcSubjects.ordersReprocessParked, { connectionId, state: query.state });
+    return this.rpc.ask(RpcSubjects.ordersReprocessParked, { connectionId, ...query });
   }
 
   @Post('orders/:iderisOrderId/post-stock')

@@ -1,11 +1,23 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RpcSubjects, type MarketplaceAccountListQuery, type MarketplaceAccountPut, type RpcFailure } from '@hub/contracts';
+import {
+  describeValidationErrors,
+  OrderFilter,
+  RpcSubjects,
+  type MarketplaceAccountListQuery,
+  type MarketplaceAccountPut,
+  type OrderListQuery,
+  type OrderReprocessParkedCommand,
+  type RpcFailure,
+} from '@hub/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { OrderImportService } from '../import/order-import.service';
 import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
 import { MarketplaceSelectionService } from '../marketplaces/marketplace-selection.service';
 import { SkuMappingService, type MappingKind } from '../sku-mapping/sku-mapping.service';
+import { orderWhere } from './order-filter';
 import { OrderRequeue } from './order-requeue';
 
 const PARKED_STATES = ['needs_mapping', 'invalid', 'refused'];
@@ -24,6 +36,8 @@ export function toOrderView(row: OrderSyncRow) {
     attempts: row.attempts,
     tinyOrderId: row.tiny_order_id,
     tinyOrderNumber: row.tiny_order_number,
+    /** The marketplace's date of the order (Ideris's payment approval); the day filter falls back to discoveredAt without it. */
+    approvedAt: row.visible_at ? new Date(row.visible_at).toISOString() : null,
     discoveredAt: new Date(row.discovered_at).toISOString(),
     importedAt: row.imported_at ? new Date(row.imported_at).toISOString() : null,
     stockPostedAt: row.stock_posted_at ? new Date(row.stock_posted_at).toISOString() : null,
@@ -32,6 +46,13 @@ export function toOrderView(row: OrderSyncRow) {
 
 function fail(status: RpcFailure['error']['status'], message: string): RpcFailure {
   return { error: { status, message } };
+}
+
+/** The marketplace and day filter of a list or bulk command, validated as the gateway does (a caller may skip it). */
+async function readFilter(q: OrderFilter): Promise<OrderFilter | RpcFailure> {
+  const filter = plainToInstance(OrderFilter, { marketplace: q.marketplace, from: q.from, to: q.to });
+  const problems = describeValidationErrors(await validate(filter));
+  return problems.length ? fail(400, problems.join('; ')) : filter;
 }
 
 /** The orders admin queries and commands, over NATS request/reply; the gateway exposes them as REST. */
@@ -57,18 +78,22 @@ export class OrdersAdminController {
     return chosen ? { ...chosen.item, requeued: chosen.requeued } : fail(404, `no marketplace account ${q.accountId} for this connection (list the accounts first)`);
   }
 
+  /** Newest first, with the counts per state under the same marketplace and day filter (not the state's). */
   @MessagePattern(RpcSubjects.ordersList)
-  async list(@Payload() q: { connectionId: string; state?: string; workStatus?: string; limit?: number; offset?: number }) {
-    const where = `connection_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR work_status = $3)`;
-    const params = [q.connectionId, q.state ?? null, q.workStatus ?? null];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM order_sync WHERE ${where}`, params)) as [{ n: number }];
+  async list(@Payload() q: OrderListQuery) {
+    const filter = await readFilter(q);
+    if ('error' in filter) return filter;
+    const where = orderWhere(q.connectionId, { ...filter, state: q.state, workStatus: q.workStatus });
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM order_sync WHERE ${where.sql}`, where.params)) as [{ n: number }];
+    const page = where.params.length;
     const rows: OrderSyncRow[] = await this.dataSource.query(
-      `SELECT * FROM order_sync WHERE ${where} ORDER BY discovered_at DESC, ideris_order_id DESC LIMIT $4 OFFSET $5`,
-      [...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
+      `SELECT * FROM order_sync WHERE ${where.sql} ORDER BY discovered_at DESC, ideris_order_id DESC LIMIT $${page + 1} OFFSET $${page + 2}`,
+      [...where.params, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
     );
+    const byState = orderWhere(q.connectionId, filter);
     const counts: { state: string; work_status: string; n: number }[] = await this.dataSource.query(
-      'SELECT state, work_status, count(*)::int AS n FROM order_sync WHERE connection_id = $1 GROUP BY state, work_status ORDER BY state, work_status',
-      [q.connectionId],
+      `SELECT state, work_status, count(*)::int AS n FROM order_sync WHERE ${byState.sql} GROUP BY state, work_status ORDER BY state, work_status`,
+      byState.params,
     );
     return { total: n, counts, orders: rows.map(toOrderView) };
   }
@@ -91,13 +116,17 @@ export class OrdersAdminController {
     return { requeued: 1 };
   }
 
+  /** Every parked order (and every one whose worker gave up) under the list's marketplace and day filter. */
   @MessagePattern(RpcSubjects.ordersReprocessParked)
-  async reprocessParked(@Payload() q: { connectionId: string; state?: string }) {
+  async reprocessParked(@Payload() q: OrderReprocessParkedCommand) {
     const states = q.state ? [q.state] : PARKED_STATES;
     if (states.some((s) => !PARKED_STATES.includes(s) && s !== 'discovered')) return fail(400, `state must be one of ${PARKED_STATES.join(', ')}, discovered`);
+    const filter = await readFilter(q);
+    if ('error' in filter) return filter;
+    const where = orderWhere(q.connectionId, filter);
     const rows: OrderSyncRow[] = await this.dataSource.query(
-      `SELECT * FROM order_sync WHERE connection_id = $1 AND (state = ANY($2::text[]) OR (work_status = 'gave_up' AND state <> 'imported'))`,
-      [q.connectionId, states],
+      `SELECT * FROM order_sync WHERE ${where.sql} AND (state = ANY($${where.params.length + 1}::text[]) OR (work_status = 'gave_up' AND state <> 'imported'))`,
+      [...where.params, states],
     );
     await this.requeue(rows, 'operator-bulk');
     return { requeued: rows.length };
