@@ -1,21 +1,11 @@
-import { createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
 import { auth } from './api/client';
 import { Layout } from './components/Layout';
-import { BudgetPage } from './pages/Budget';
-import { ConnectionPage } from './pages/ConnectionPage';
-import { ConnectionWizard } from './pages/ConnectionWizard';
-import { FailureItemPage } from './pages/FailureItem';
-import { FailuresPage } from './pages/Failures';
-import { FiscalPage } from './pages/Fiscal';
-import { OrdersPage } from './pages/Orders';
 import { OverviewPage } from './pages/Overview';
-import { ParkedPage } from './pages/Parked';
-import { SearchPage } from './pages/Search';
 import { SignInPage } from './pages/SignIn';
-import { StatusPage } from './pages/Status';
-import { StockPage } from './pages/Stock';
 import { parseConnectionSearch, parseFailuresSearch, parseFiscalSearch, parseItemSearch, parseOrdersSearch, parseOverviewSearch, parseParkedSearch, parseQSearch } from './lib/search';
 
+// The all-sellers page (the landing page) and sign-in are in the first bundle; every other page loads when first opened.
 const rootRoute = createRootRoute({ component: Layout });
 
 const signedIn = ({ location }: { location: { href: string } }) => {
@@ -30,17 +20,17 @@ const signInRoute = createRoute({
   validateSearch: (s: Record<string, unknown>): { next?: string } => (typeof s.next === 'string' ? { next: s.next } : {}),
 });
 const overviewRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: OverviewPage, beforeLoad: signedIn, validateSearch: parseOverviewSearch });
-const wizardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/conexoes/nova', component: ConnectionWizard, beforeLoad: signedIn });
-const connectionRoute = createRoute({ getParentRoute: () => rootRoute, path: '/conexoes/$id', component: ConnectionPage, beforeLoad: signedIn });
-const failuresRoute = createRoute({ getParentRoute: () => rootRoute, path: '/falhas', component: FailuresPage, beforeLoad: signedIn, validateSearch: parseFailuresSearch });
-const failureItemRoute = createRoute({ getParentRoute: () => rootRoute, path: '/falhas/item', component: FailureItemPage, beforeLoad: signedIn, validateSearch: parseItemSearch });
-const ordersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/pedidos', component: OrdersPage, beforeLoad: signedIn, validateSearch: parseOrdersSearch });
-const stockRoute = createRoute({ getParentRoute: () => rootRoute, path: '/estoque', component: StockPage, beforeLoad: signedIn, validateSearch: parseConnectionSearch });
-const fiscalRoute = createRoute({ getParentRoute: () => rootRoute, path: '/notas', component: FiscalPage, beforeLoad: signedIn, validateSearch: parseFiscalSearch });
-const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: '/situacoes', component: StatusPage, beforeLoad: signedIn, validateSearch: parseConnectionSearch });
-const parkedRoute = createRoute({ getParentRoute: () => rootRoute, path: '/mensagens', component: ParkedPage, beforeLoad: signedIn, validateSearch: parseParkedSearch });
-const budgetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/consumo', component: BudgetPage, beforeLoad: signedIn, validateSearch: parseConnectionSearch });
-const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/busca', component: SearchPage, beforeLoad: signedIn, validateSearch: parseQSearch });
+const wizardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/conexoes/nova', component: lazyRouteComponent(() => import('./pages/ConnectionWizard'), 'ConnectionWizard'), beforeLoad: signedIn });
+const connectionRoute = createRoute({ getParentRoute: () => rootRoute, path: '/conexoes/$id', component: lazyRouteComponent(() => import('./pages/ConnectionPage'), 'ConnectionPage'), beforeLoad: signedIn });
+const failuresRoute = createRoute({ getParentRoute: () => rootRoute, path: '/falhas', component: lazyRouteComponent(() => import('./pages/Failures'), 'FailuresPage'), beforeLoad: signedIn, validateSearch: parseFailuresSearch });
+const failureItemRoute = createRoute({ getParentRoute: () => rootRoute, path: '/falhas/item', component: lazyRouteComponent(() => import('./pages/FailureItem'), 'FailureItemPage'), beforeLoad: signedIn, validateSearch: parseItemSearch });
+const ordersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/pedidos', component: lazyRouteComponent(() => import('./pages/Orders'), 'OrdersPage'), beforeLoad: signedIn, validateSearch: parseOrdersSearch });
+const stockRoute = createRoute({ getParentRoute: () => rootRoute, path: '/estoque', component: lazyRouteComponent(() => import('./pages/Stock'), 'StockPage'), beforeLoad: signedIn, validateSearch: parseConnectionSearch });
+const fiscalRoute = createRoute({ getParentRoute: () => rootRoute, path: '/notas', component: lazyRouteComponent(() => import('./pages/Fiscal'), 'FiscalPage'), beforeLoad: signedIn, validateSearch: parseFiscalSearch });
+const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: '/situacoes', component: lazyRouteComponent(() => import('./pages/Status'), 'StatusPage'), beforeLoad: signedIn, validateSearch: parseConnectionSearch });
+const parkedRoute = createRoute({ getParentRoute: () => rootRoute, path: '/mensagens', component: lazyRouteComponent(() => import('./pages/Parked'), 'ParkedPage'), beforeLoad: signedIn, validateSearch: parseParkedSearch });
+const budgetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/consumo', component: lazyRouteComponent(() => import('./pages/Budget'), 'BudgetPage'), beforeLoad: signedIn, validateSearch: parseConnectionSearch });
+const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/busca', component: lazyRouteComponent(() => import('./pages/Search'), 'SearchPage'), beforeLoad: signedIn, validateSearch: parseQSearch });
 
 export const routeTree = rootRoute.addChildren([
   signInRoute,
