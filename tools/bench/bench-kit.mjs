@@ -46,6 +46,57 @@ export function memoryOf(pid) {
   }
 }
 
+let clockTicks;
+/** CPU time (user + system) a process has used so far, in seconds, from /proc; null once it is gone. */
+export function cpuSecondsOf(pid) {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Peak memory and CPU time per app over processes that come and go (an app killed and started again): `pidsOf()`
+ * names the running pid of each app, every pid's last reading is kept, so an app's CPU time is the sum over its
+ * processes and its peak the highest of theirs. `sample()` takes a reading now (e.g. right before a kill).
+ */
+export function usageSampler(pidsOf, everyMs = 1000) {
+  const byPid = new Map();
+  const sample = () => {
+    for (const [app, pid] of Object.entries(pidsOf())) {
+      const entry = byPid.get(pid) ?? { app, cpu: 0, peakMB: 0 };
+      const cpu = cpuSecondsOf(pid);
+      if (cpu !== null) entry.cpu = cpu;
+      entry.peakMB = Math.max(entry.peakMB, memoryOf(pid).peakMB ?? 0);
+      byPid.set(pid, entry);
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    sample,
+    stop() {
+      sample();
+      clearInterval(timer);
+    },
+    totals() {
+      const memoryPeakMB = {};
+      const cpuSeconds = {};
+      const processes = {};
+      for (const { app, cpu, peakMB } of byPid.values()) {
+        memoryPeakMB[app] = Math.max(memoryPeakMB[app] ?? 0, peakMB);
+        cpuSeconds[app] = Math.round(((cpuSeconds[app] ?? 0) + cpu) * 100) / 100;
+        processes[app] = (processes[app] ?? 0) + 1;
+      }
+      return { memoryPeakMB, cpuSeconds, processes };
+    },
+  };
+}
+
 /** Closed-loop load: `concurrency` keep-alive clients POST for `seconds`; returns throughput and latency. */
 export async function load({ url, body, seconds, concurrency, headers = {} }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
