@@ -27,7 +27,9 @@
 //   duplicate is an accepted write of the value Ideris already held (`catalogChanges`, a re-send);
 // - products to Ideris: listing models per SKU (with their variants and kit); to Tiny: products per code;
 // - invoices, tracking, status to Ideris: Ideris's `orderChanges` by the API; tracking markers and status to
-//   Tiny: Tiny's `orderChanges` by the API. A duplicate is a second write of the same fact; lost = expected − delivered;
+//   Tiny: Tiny's `orderChanges` by the API. A duplicate is a second write of the same fact (for markers, which are a
+//   set on the Tiny order, the marker held twice; calls repeated after a lost answer are `repeatedCalls`);
+//   lost = expected − delivered;
 // - crashes: exits of a service the bench did not cause; answers to Tiny: every delivery attempt of Tiny's
 //   notifications by the status the gateway answered (`none`: no answer — the gateway was down);
 // - recovery after each infrastructure fault: from the restart until every service is ready again, and until a
@@ -438,8 +440,12 @@ function flows(perSeller) {
     const tracking = iderisWrites('tracking');
     const shipped = ours.filter((o) => o.concludedAt);
     add('tracking', once(shipped.map((o) => o.id), (id) => tracking.get(id) ?? 0));
-    const markers = countBy(tiny.orderChanges.filter((c) => c.kind === 'marker' && c.value === MARKER), (c) => String(c.orderId));
-    add('trackingMarkers', once(shipped.map((o) => o.tinyId), (id) => markers.get(id) ?? 0));
+    // Markers are a set on the Tiny order: a duplicate is the marker held twice; a call repeated after an answer
+    // that never came (the injected cut, a SIGKILL) leaves it once and is counted apart.
+    const markerCalls = countBy(tiny.orderChanges.filter((c) => c.kind === 'marker' && c.value === MARKER), (c) => String(c.orderId));
+    const tinyOrders = new Map(tiny.orders.map((t) => [String(t.id), t]));
+    const marked = once(shipped.map((o) => o.tinyId), (id) => (tinyOrders.get(id)?.marcadores ?? []).filter((m) => m === MARKER).length);
+    add('trackingMarkers', { ...marked, repeatedCalls: shipped.reduce((n, o) => n + Math.max(0, (markerCalls.get(o.tinyId) ?? 0) - 1), 0) });
     const situationOf = new Map(tiny.orders.map((t) => [String(t.id), t.situacao]));
     const cancelled = new Set(ours.filter((o) => o.cancelledAt).map((o) => o.id));
     const statusWrites = countBy(api.filter((c) => c.kind === 'status' && !c.refused), (c) => `${c.orderId}:${c.value}`);
