@@ -46,22 +46,59 @@ export function memoryOf(pid) {
   }
 }
 
-/** CPU-seconds (user + system) a process has used so far, from /proc (null when it is gone). */
+let clockTicks;
+/** CPU time (user + system) a process has used so far, in seconds, from /proc; null once it is gone. */
 export function cpuSecondsOf(pid) {
   try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
   } catch {
     return null;
   }
 }
-const CLOCK_TICKS = 100;
-
 /** CPU-seconds per item of each service (null where no item was counted), rounded to the millisecond. */
 export function perItem(cpuSeconds, items) {
   return Object.fromEntries(Object.entries(cpuSeconds).map(([name, s]) => [name, items > 0 ? Math.round((s / items) * 1e4) / 1e4 : null]));
+}
+
+/**
+ * Peak memory and CPU time per app over processes that come and go (an app killed and started again): `pidsOf()`
+ * names the running pid of each app, every pid's last reading is kept, so an app's CPU time is the sum over its
+ * processes and its peak the highest of theirs. `sample()` takes a reading now (e.g. right before a kill).
+ */
+export function usageSampler(pidsOf, everyMs = 1000) {
+  const byPid = new Map();
+  const sample = () => {
+    for (const [app, pid] of Object.entries(pidsOf())) {
+      const entry = byPid.get(pid) ?? { app, cpu: 0, peakMB: 0 };
+      const cpu = cpuSecondsOf(pid);
+      if (cpu !== null) entry.cpu = cpu;
+      entry.peakMB = Math.max(entry.peakMB, memoryOf(pid).peakMB ?? 0);
+      byPid.set(pid, entry);
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    sample,
+    stop() {
+      sample();
+      clearInterval(timer);
+    },
+    totals() {
+      const memoryPeakMB = {};
+      const cpuSeconds = {};
+      const processes = {};
+      for (const { app, cpu, peakMB } of byPid.values()) {
+        memoryPeakMB[app] = Math.max(memoryPeakMB[app] ?? 0, peakMB);
+        cpuSeconds[app] = Math.round(((cpuSeconds[app] ?? 0) + cpu) * 100) / 100;
+        processes[app] = (processes[app] ?? 0) + 1;
+      }
+      return { memoryPeakMB, cpuSeconds, processes };
+    },
+  };
 }
 
 /** Closed-loop load: `concurrency` keep-alive clients POST for `seconds`; returns throughput and latency. */
@@ -155,20 +192,16 @@ export function passThrough(port, upstreamPort, record) {
  */
 export function trackProcesses(onExit = () => undefined) {
   const procs = {};
+  // `peaks` and `cpuSeconds` are filled in place at every reading (callers hold the objects), from usageSampler.
   const peaks = {};
-  /** Per service: CPU-seconds of every process it ran (a killed one counts with its last sample). */
-  const cpuByPid = new Map();
   const cpuSeconds = {};
-  const sample = () => {
-    for (const [name, p] of Object.entries(procs)) {
-      peaks[name] = Math.max(peaks[name] ?? 0, memoryOf(p.pid).peakMB ?? 0);
-      const cpu = cpuSecondsOf(p.pid);
-      if (cpu !== null) cpuByPid.set(p.pid, { name, cpu });
-    }
-    for (const key of Object.keys(cpuSeconds)) delete cpuSeconds[key];
-    for (const { name, cpu } of cpuByPid.values()) cpuSeconds[name] = Math.round(((cpuSeconds[name] ?? 0) + cpu) * 100) / 100;
+  const usage = usageSampler(() => Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, p.pid])));
+  const refresh = () => {
+    const totals = usage.totals();
+    Object.assign(peaks, totals.memoryPeakMB);
+    Object.assign(cpuSeconds, totals.cpuSeconds);
   };
-  const sampler = setInterval(sample, 1000);
+  const timer = setInterval(refresh, 1000);
   process.on('exit', () => {
     Object.values(procs).forEach((p) => p.kill('SIGKILL'));
     onExit();
@@ -179,8 +212,9 @@ export function trackProcesses(onExit = () => undefined) {
     cpuSeconds,
     /** A last sample, and no more. */
     stopSampling() {
-      sample();
-      clearInterval(sampler);
+      usage.stop();
+      clearInterval(timer);
+      refresh();
     },
   };
 }

@@ -1,5 +1,4 @@
-import { sleep, waitFor } from '@hub/testing';
-import { ProcessStack, SERVICES } from './process-stack';
+import { ProcessStack, SERVICES, sleep, waitFor } from '@hub/testing';
 
 /**
  * The whole stack as processes on a PostgreSQL and a nats-server of this test's own, through a PostgreSQL

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@hub/testing';
-import { ProcessStack } from './process-stack';
+import { ProcessStack, waitFor } from '@hub/testing';
 
 /**
  * A full scenario at LOG_LEVEL=debug (every service as a process): a seller connected, orders of buyers with a CPF
@@ -11,7 +10,7 @@ import { ProcessStack } from './process-stack';
  */
 jest.setTimeout(240_000);
 
-const stack = new ProcessStack('secrets-logs', 'debug');
+const stack = new ProcessStack('secrets-logs', { logLevel: 'debug' });
 const BUYERS = [
   { firstName: 'Maria', lastName: 'Souza', document: '52998224725', formatted: '529.982.247-25' },
   { firstName: 'João', lastName: 'Lima', document: '11144477735', formatted: '111.444.777-35' },

@@ -16,7 +16,8 @@ import { StockUpdatesFeed } from './stock/stock-updates-feed';
 import { StockFeed1764200000505 } from './migrations/1764200000505-stock-feed';
 import { Products1764200000502 } from './migrations/1764200000502-products';
 import { CatalogWorkIndexes1764800000500 } from './migrations/1764800000500-dash-api-work-indexes';
-import { StockDoubt1764900000500 } from './migrations/1764900000500-stock-doubt';
+import { PriceFreshness1764900000500 } from './migrations/1764900000500-price-freshness';
+import { StockDoubt1764900000501 } from './migrations/1764900000501-stock-doubt';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -59,7 +60,7 @@ export class CatalogAppModule {
           connectionsConsumer: Consumers.catalogConnections,
           consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders, Consumers.catalogProducts],
           streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
-          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505, CatalogWorkIndexes1764800000500, StockDoubt1764900000500],
+          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505, CatalogWorkIndexes1764800000500, PriceFreshness1764900000500, StockDoubt1764900000501],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

@@ -22,14 +22,21 @@ describe('prices (Tiny → Ideris) through the running services', () => {
   let webhookUrl: string;
   let catalogSchema: string;
   let iderisKey: string;
+  let tinyToken: string;
 
   const sandbox = (method: string, path: string, body?: unknown): Promise<any> => p.sandbox(method, path, body);
-  const postPrice = async (sku: string, preco: string, precoPromocional = ''): Promise<number> => {
+  /** A `precos` notification as Tiny posts it (whatever Tiny holds now: a late retry carries an older price). */
+  const postNotice = async (sku: string, preco: string, precoPromocional = ''): Promise<number> => {
     const body = { versao: '1.0.0', cnpj: SELLER.cnpj, idEcommerce: 778, tipo: 'precos', dados: { idMapeamento: '1', skuMapeamento: sku, skuMapeamentoPai: '', nome: sku, codigo: sku, preco, precoPromocional } };
     const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = (await res.json()) as { status: string; sequence: number };
     if (res.status !== 200 || answer.status !== 'accepted') throw new Error(`webhook answered ${res.status} ${JSON.stringify(answer)}`);
     return answer.sequence;
+  };
+  /** The seller changes the price in Tiny, and Tiny notifies it. */
+  const postPrice = async (sku: string, preco: string, precoPromocional = ''): Promise<number> => {
+    await sandbox('POST', '/control/tiny/prices', { token: tinyToken, codigo: sku, preco, precoPromocional: precoPromocional || '0.00' });
+    return postNotice(sku, preco, precoPromocional);
   };
   const iderisPrice = async (sku: string): Promise<number | undefined> => {
     const api = new IderisCatalogApi(new IderisClient({ baseUrl: `${h.sandboxUrl}/ideris`, privateKey: iderisKey }));
@@ -57,10 +64,13 @@ describe('prices (Tiny → Ideris) through the running services', () => {
       settings: {},
       // Each SKU gets a listing model priced R$ 99.90.
       beforeActivation: async (control, ids) => {
-        for (const sku of ['PRC-1', 'PRC-2']) await control('POST', '/control/ideris/skus', { privateKey: ids.iderisKey, sku, currentStock: 1 });
+        for (const sku of ['PRC-1', 'PRC-2']) {
+          await control('POST', '/control/ideris/skus', { privateKey: ids.iderisKey, sku, currentStock: 1 });
+          await control('POST', '/control/tiny/products', { token: ids.tinyToken, codigo: sku, preco: '99.90', saldo: 1 });
+        }
       },
     });
-    ({ h, catalog, connectionId, catalogSchema, iderisKey } = p);
+    ({ h, catalog, connectionId, catalogSchema, iderisKey, tinyToken } = p);
     webhookUrl = p.webhookUrls['precos']!;
     nc = await connect({ servers: testNatsUrl() });
     jsm = await jetstreamManager(nc);
@@ -101,11 +111,12 @@ describe('prices (Tiny → Ideris) through the running services', () => {
     const log = await sql<{ price_cents: number; previous_cents: number }>(`SELECT price_cents, previous_cents FROM "${catalogSchema}".price_push_log WHERE connection_id = $1 AND sku = 'PRC-1'`, [connectionId]);
     expect(log).toEqual([{ price_cents: 10490, previous_cents: 9990 }]);
 
-    // A stale redelivery of the first notification, at its original stream position, changes nothing either.
+    // A redelivery of the first notification, at its original stream position, sends nothing new either: it is
+    // close to the latest one, so Tiny's price is read, and Ideris already holds it.
     const stored = (await jsm.streams.getMessage(Streams.TINY_NOTIFICATIONS.name, { seq }))!.json<TinyNotificationReceivedV1>();
     await catalog.get(PriceNotificationHandler).handle(redelivery(stored, seq));
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${catalogSchema}".price_pending WHERE connection_id = $1`, [connectionId]);
-    expect(n).toBe(0);
+    await settled('PRC-1', again);
+    expect(await priceCalls()).toMatchObject({ calls: callsBefore.calls + 1, ok: callsBefore.ok + 1 });
   });
 
   it('parks a 50 % drop with the old and new price, and pushes it once confirmed', async () => {
@@ -156,6 +167,19 @@ describe('prices (Tiny → Ideris) through the running services', () => {
     expect(await confirmations()).toEqual([]);
     expect((await confirmations('superseded')).map((c) => c.newPriceCents)).toEqual([2390]);
     expect((await priceCalls()).ok).toBe(callsBefore.ok + 1);
+  });
+
+  it("reads Tiny's price when a notification reaches the hub close to another of the SKU: Tiny's late retry of an older price does not overwrite the newer one", async () => {
+    // The seller changed PRC-2 to 110.00, then to 120.00. The first notification failed while the hub was
+    // unreachable, and Tiny's retry came after the second one: the older price reaches the hub last.
+    await sandbox('POST', '/control/tiny/prices', { token: tinyToken, codigo: 'PRC-2', preco: '110.00' });
+    await postPrice('PRC-2', '120.00');
+    const retried = await postNotice('PRC-2', '110.00');
+    await settled('PRC-2', retried);
+    // Tiny holds 120.00: × 1.10 = 132.00 → 132.90 (110.00 would give 121.90).
+    expect(await iderisPrice('PRC-2')).toBe(132.9);
+    const [last] = await sql<{ price_cents: number }>(`SELECT price_cents FROM "${catalogSchema}".price_push_log WHERE connection_id = $1 AND sku = 'PRC-2' ORDER BY id DESC LIMIT 1`, [connectionId]);
+    expect(last).toEqual({ price_cents: 13290 });
   });
 });
 

@@ -8,10 +8,24 @@ import { priceChangeFromNotification } from './domain/price-notification.mapper'
 import { PricePusher } from './price-pusher';
 import { PricesRepository } from './prices.repository';
 
-const notifications = counter('hub_catalog_price_notifications_total', 'Tiny price notifications by outcome: accepted, stale (older than one already seen), ignored', ['outcome']);
+const notifications = counter(
+  'hub_catalog_price_notifications_total',
+  'Tiny price notifications by outcome: accepted, reread (possibly out of order: Tiny is read before the push), stale (a redelivery of one already seen), ignored',
+  ['outcome'],
+);
 
 /**
- * Tiny `precos` notifications → at most one pending price per SKU, guarded by the stream sequence (no inbox).
+ * Two price notifications of one SKU that reach the gateway closer than this may be out of order, so the later one
+ * is not trusted and Tiny's price is read just before the push. Wider than stock's 10 s: Tiny retries a notification
+ * it could not deliver 1, 2, 4, 8, 16… minutes later — after any newer one the seller made meanwhile — and with no
+ * sweep behind prices an older price that wins stays in Ideris. A SKU whose price changes at most once an hour costs
+ * no Tiny call; a busier one costs one read (two the first time: a search by code) per push.
+ */
+export const PRICE_REORDER_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Tiny `precos` notifications → at most one pending price per SKU, guarded by the stream sequence (no inbox), and
+ * marked for a Tiny read when it reached the hub close to another of the SKU (`PRICE_REORDER_WINDOW_MS`).
  * The rule is applied at push time, per listing model and its marketplace account's rule.
  */
 @Injectable()
@@ -38,12 +52,13 @@ export class PriceNotificationHandler {
     const outcome = await this.prices.coalesce({
       connectionId,
       sku: change.sku,
+      tinyCode: change.tinyCode,
       price: change.price,
       promotionalPrice: change.promotionalPrice ?? null,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
-    });
+    }, PRICE_REORDER_WINDOW_MS);
     notifications.inc({ outcome });
-    if (outcome === 'accepted') this.pusher.wake(connectionId);
+    if (outcome !== 'stale') this.pusher.wake(connectionId);
   }
 }

@@ -1,12 +1,12 @@
 import { IderisApiError } from '@hub/ideris';
 import { TinyApiError } from '@hub/tiny';
 
-export type PriceProblemKind = 'unknown-sku' | 'refused' | 'no-price' | 'price-list-unknown';
+export type PriceProblemKind = 'unknown-sku' | 'refused' | 'no-price' | 'price-list-unknown' | 'tiny-product-unknown';
 
 /** Transient: the SKU stays pending with a backoff. Problem: recorded and visible, not retried until a newer price arrives. */
 export type PricePushFailure = { kind: 'transient'; detail: string } | { kind: 'problem'; problem: PriceProblemKind; detail: string };
 
-/** A price problem found by the hub itself (no listing model, nothing to send, an unknown price list). */
+/** A price problem found by the hub itself (no listing model, nothing to send, an unknown price list, no Tiny product to read). */
 export class PriceProblem extends Error {
   constructor(readonly problem: PriceProblemKind, message: string) {
     super(message);

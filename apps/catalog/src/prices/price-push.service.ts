@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { IderisCatalogApi, type IderisListingModel } from '@hub/ideris';
 import { counter } from '@hub/platform';
-import { TinyProductsApi, type TinyClient } from '@hub/tiny';
+import { centsToDecimal, toDecimalString, TinyProductsApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients } from '@hub/integrations';
 import { centsToReais, computePriceCents, dropPercent, needsConfirmation, reaisToCents, ruleForListingModel } from './domain/price-rule';
 import { classifyPricePushError, PriceProblem, priceRetryDelayMs } from './price-push.errors';
-import { PricesRepository, type ConfirmationRow, type PendingPrice, type PriceRuleSet } from './prices.repository';
+import { PricesRepository, type ConfirmationRow, type PendingPrice, type PricedPending, type PriceRuleSet } from './prices.repository';
+import { StockRepository } from '../stock/stock.repository';
 
 const pushes = counter('hub_catalog_price_pushes_total', 'Listing model prices by outcome: pushed, unchanged, parked (drop guard), confirmed, problem, retry', ['outcome']);
 
@@ -28,7 +29,11 @@ export type ConfirmOutcome = { kind: 'pushed'; cents: number } | { kind: 'not-pe
 export class PricePushService {
   private readonly logger = new Logger(PricePushService.name);
 
-  constructor(private readonly clients: ConnectionClients, private readonly prices: PricesRepository) {}
+  constructor(
+    private readonly clients: ConnectionClients,
+    private readonly prices: PricesRepository,
+    private readonly products: StockRepository,
+  ) {}
 
   /** Handles up to one batch of due SKUs; returns how many were taken (0: nothing due). */
   async pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number> {
@@ -68,7 +73,8 @@ export class PricePushService {
       const models = await context.catalog.searchListingModels({ sku: row.sku });
       if (models.length === 0) throw new PriceProblem('unknown-sku', `Ideris has no listing model for SKU ${row.sku}`);
       const known = await this.prices.knownPrices(row.connection_id, models.map((model) => model.id));
-      for (const model of models) await this.priceModel(row, model, known.get(model.id), context);
+      const priced: PricedPending = row.tiny_price === null ? await this.readTinyPrice(row, context.tiny) : { ...row, tiny_price: row.tiny_price };
+      for (const model of models) await this.priceModel(priced, model, known.get(model.id), context);
       await this.prices.recordDone(row);
     } catch (error) {
       const failure = classifyPricePushError(error);
@@ -83,7 +89,7 @@ export class PricePushService {
     }
   }
 
-  private async priceModel(row: PendingPrice, model: IderisListingModel, pushedCents: number | undefined, context: RoundContext): Promise<void> {
+  private async priceModel(row: PricedPending, model: IderisListingModel, pushedCents: number | undefined, context: RoundContext): Promise<void> {
     const rule = ruleForListingModel(context.set.rules, model.id);
     const listPercent = rule.priceListId ? await this.priceListPercent(rule.priceListId, context) : undefined;
     const target = computePriceCents({ price: row.tiny_price, promotionalPrice: row.tiny_promotional_price }, rule, listPercent);
@@ -110,6 +116,28 @@ export class PricePushService {
     await context.catalog.setListingModelPrice(model.id, centsToReais(target));
     await this.prices.recordPushed(row.connection_id, row.sku, { listingModelId: model.id, marketplace: rule.marketplace, cents: target, previous, sourceSeq: row.source_seq });
     pushes.inc({ outcome: 'pushed' });
+  }
+
+  /**
+   * Tiny's price now, for a notification that was not trusted (it reached the hub close to another of the SKU).
+   * The Tiny product is the one stock or the products sync know for the SKU, else found by its code and remembered.
+   */
+  private async readTinyPrice(row: PendingPrice, tiny: TinyClient): Promise<PricedPending> {
+    const api = new TinyProductsApi(tiny);
+    let productId = (await this.products.productsBySku(row.connection_id, [row.sku])).get(row.sku)?.tinyProductId;
+    if (!productId) {
+      const code = row.tiny_code ?? row.sku;
+      const found = await api.findProductByCode(code);
+      if (!found) throw new PriceProblem('tiny-product-unknown', `Tiny has no product with code ${code} (SKU ${row.sku}) to read its price from`);
+      await this.products.rememberProduct(row.connection_id, { sku: row.sku, tinyCode: found.code, tinyProductId: found.id });
+      productId = found.id;
+    }
+    const product = await api.getProduct(productId);
+    if (product.priceCents === undefined) throw new PriceProblem('no-price', `Tiny product ${productId} (SKU ${row.sku}) has no price`);
+    // In the notification's canonical form ("47.5"), as the drop guard's queue shows it.
+    const decimal = (cents: number): string => toDecimalString(centsToDecimal(cents)) ?? '0';
+    const promotional = product.promotionalPriceCents;
+    return { ...row, tiny_price: decimal(product.priceCents), tiny_promotional_price: promotional ? decimal(promotional) : null };
   }
 
   private async priceListPercent(priceListId: string, context: RoundContext): Promise<string> {

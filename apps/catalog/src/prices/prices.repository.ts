@@ -7,6 +7,8 @@ import type { PriceProblemKind } from './price-push.errors';
 export interface PriceNotice {
   connectionId: string;
   sku: string;
+  /** Tiny's own code of the product, to find it in Tiny when its price must be read. */
+  tinyCode?: string;
   price: string;
   promotionalPrice: string | null;
   sourceSeq: number;
@@ -16,11 +18,18 @@ export interface PriceNotice {
 export interface PendingPrice {
   connection_id: string;
   sku: string;
-  tiny_price: string;
+  tiny_code: string | null;
+  /** NULL: the notification is not trusted (it reached the hub close to another of the SKU); Tiny is read at push time. */
+  tiny_price: string | null;
   tiny_promotional_price: string | null;
   /** bigint comes back as text. */
   source_seq: string;
   attempts: number;
+}
+
+/** A pending price with the value it goes out with (the notification's, or Tiny's when it had to be read). */
+export interface PricedPending extends PendingPrice {
+  tiny_price: string;
 }
 
 export interface PriceRuleSet {
@@ -71,23 +80,48 @@ export interface PushedPrice {
 export class PricesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** As for stock: recorded only if newer (by stream sequence) than anything seen for the SKU. */
-  async coalesce(notice: PriceNotice): Promise<'accepted' | 'stale'> {
-    const rows: unknown[] = await this.dataSource.query(
+  /**
+   * Records a notification against what was already seen for its SKU, in one statement — as for stock
+   * (`StockRepository.coalesce`):
+   * - newer than anything seen (by stream sequence): it becomes the SKU's pending price. When another notification
+   *   of the SKU reached the gateway less than `reorderWindowMs` before or after it, Tiny may have delivered the two
+   *   out of order (its retries come minutes later, after newer ones), so its price is not trusted: the row is
+   *   queued without a price and the pusher reads Tiny's just before pushing (`reread`);
+   * - older, but within that window of the latest one: whatever is pending (or was already pushed) may be the older
+   *   price: the SKU is queued again without a price (`reread`);
+   * - older and outside the window: a redelivery; it changes nothing (`stale`).
+   */
+  async coalesce(notice: PriceNotice, reorderWindowMs: number): Promise<'accepted' | 'reread' | 'stale'> {
+    const rows: { outcome: 'accepted' | 'reread' | 'stale' }[] = await this.dataSource.query(
       `WITH seen AS (
-         INSERT INTO price_seen (connection_id, sku, last_seq) VALUES ($1, $2, $5)
-         ON CONFLICT (connection_id, sku) DO UPDATE SET last_seq = EXCLUDED.last_seq WHERE price_seen.last_seq < EXCLUDED.last_seq
-         RETURNING 1
+         INSERT INTO price_seen (connection_id, sku, last_seq, last_received_at) VALUES ($1, $2, $5, coalesce($6::timestamptz, now()))
+         ON CONFLICT (connection_id, sku) DO UPDATE SET
+           prev_seq = price_seen.last_seq, prev_received_at = price_seen.last_received_at,
+           last_seq = greatest(price_seen.last_seq, EXCLUDED.last_seq),
+           last_received_at = CASE WHEN EXCLUDED.last_seq > price_seen.last_seq THEN EXCLUDED.last_received_at ELSE price_seen.last_received_at END
+         RETURNING last_seq, last_received_at, prev_seq IS NULL OR prev_seq < $5 AS newer,
+           (prev_seq IS NOT NULL AND prev_seq <> $5 AND prev_received_at IS NOT NULL
+             AND abs(extract(epoch FROM coalesce($6::timestamptz, now()) - prev_received_at)) * 1000 < $7) AS close
+       ),
+       decision AS (
+         SELECT *, CASE WHEN newer AND NOT close THEN 'accepted' WHEN newer OR (close AND last_seq <> $5) THEN 'reread' ELSE 'stale' END AS outcome
+           FROM seen
+       ),
+       pending AS (
+         INSERT INTO price_pending (connection_id, sku, tiny_code, tiny_price, tiny_promotional_price, source_seq, received_at)
+         SELECT $1, $2, $8, CASE WHEN outcome = 'accepted' THEN $3 END, CASE WHEN outcome = 'accepted' THEN $4 END,
+                CASE WHEN newer THEN $5 ELSE last_seq END, CASE WHEN newer THEN $6::timestamptz ELSE last_received_at END
+           FROM decision WHERE outcome <> 'stale'
+         ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_code = coalesce(EXCLUDED.tiny_code, price_pending.tiny_code), tiny_price = EXCLUDED.tiny_price,
+           tiny_promotional_price = EXCLUDED.tiny_promotional_price, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now()
+         WHERE price_pending.source_seq < EXCLUDED.source_seq
+            -- out of order (older than the latest, close to it): the pending price may be the older one; read Tiny instead
+            OR (EXCLUDED.tiny_price IS NULL AND price_pending.source_seq = EXCLUDED.source_seq)
        )
-       INSERT INTO price_pending (connection_id, sku, tiny_price, tiny_promotional_price, source_seq, received_at)
-       SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM seen)
-       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_price = EXCLUDED.tiny_price, tiny_promotional_price = EXCLUDED.tiny_promotional_price,
-         source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now()
-       WHERE price_pending.source_seq < EXCLUDED.source_seq
-       RETURNING 1`,
-      [notice.connectionId, notice.sku, notice.price, notice.promotionalPrice, notice.sourceSeq, notice.receivedAt],
+       SELECT outcome FROM decision`,
+      [notice.connectionId, notice.sku, notice.price, notice.promotionalPrice, notice.sourceSeq, notice.receivedAt, reorderWindowMs, notice.tinyCode ?? null],
     );
-    return rows.length > 0 ? 'accepted' : 'stale';
+    return rows[0]!.outcome;
   }
 
   async dueConnections(): Promise<string[]> {
@@ -97,7 +131,7 @@ export class PricesRepository {
 
   async due(connectionId: string, limit: number): Promise<PendingPrice[]> {
     return this.dataSource.query(
-      `SELECT connection_id, sku, tiny_price, tiny_promotional_price, source_seq, attempts
+      `SELECT connection_id, sku, tiny_code, tiny_price, tiny_promotional_price, source_seq, attempts
          FROM price_pending WHERE connection_id = $1 AND next_attempt_at <= now() ORDER BY queued_at, sku LIMIT $2`,
       [connectionId, limit],
     );
@@ -189,7 +223,7 @@ export class PricesRepository {
   }
 
   /** Parks a drop the guard refused; a newer one replaces the pending one of the same listing model. */
-  async park(row: PendingPrice, park: { listingModelId: number; marketplace: string; oldCents: number; newCents: number; dropPercent: number }): Promise<void> {
+  async park(row: PricedPending, park: { listingModelId: number; marketplace: string; oldCents: number; newCents: number; dropPercent: number }): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO price_pending_confirmation (connection_id, listing_model_id, sku, marketplace, old_cents, new_cents, drop_percent, tiny_price, tiny_promotional_price, source_seq)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -259,9 +293,14 @@ export class PricesRepository {
     await this.dataSource.query(`DELETE FROM price_push_log WHERE at < now() - make_interval(days => $1)`, [keepDays]);
   }
 
-  /** Compare-and-delete: a newer price that arrived during the push keeps the row, and is handled next. */
+  /**
+   * Compare-and-delete on what was taken: a newer price that arrived during the push keeps the row, and so does a
+   * mark for a Tiny read that an out-of-order notification left meanwhile (its price became NULL); either goes next.
+   */
   private async finish(m: EntityManager, row: PendingPrice): Promise<void> {
-    await m.query(`DELETE FROM price_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $3`, [row.connection_id, row.sku, row.source_seq]);
+    await m.query(`DELETE FROM price_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $3 AND tiny_price IS NOT DISTINCT FROM $4`, [
+      row.connection_id, row.sku, row.source_seq, row.tiny_price,
+    ]);
   }
 
   private async supersede(m: EntityManager, connectionId: string, listingModelId: number, detail: string): Promise<void> {

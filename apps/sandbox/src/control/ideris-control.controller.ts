@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, NotFoundException, Param, P
 import { IderisAccountStore } from '../ideris/ideris-account.store';
 import {
   IderisDataStore,
+  type IderisCatalogChange,
   type IderisListingModel,
   type IderisMarketplaceAccount,
   type IderisNcm,
@@ -204,13 +205,14 @@ export class IderisControlController {
   state(@Query('privateKey') privateKey: string | undefined): {
     orders: IderisOrder[];
     orderChanges: IderisOrderChange[];
+    catalogChanges: IderisCatalogChange[];
     skus: IderisSku[];
     listingModels: IderisListingModel[];
     ncms: IderisNcm[];
   } {
     if (!privateKey || !this.accounts.findByKey(privateKey)) throw new BadRequestException('unknown privateKey');
-    const { orders, orderChanges, skus, listingModels, ncms } = this.data.of(privateKey);
-    return { orders, orderChanges, skus, listingModels, ncms };
+    const { orders, orderChanges, catalogChanges, skus, listingModels, ncms } = this.data.of(privateKey);
+    return { orders, orderChanges, catalogChanges, skus, listingModels, ncms };
   }
 
   /**

@@ -79,6 +79,26 @@ describe('sandbox: order change journals and the marketplace status control', ()
     ]);
   });
 
+  it('journals every stock and price write an integrator made, each time, with what the SKU or listing model held before', async () => {
+    await call('POST', '/control/ideris/accounts', { privateKey: KEY, limitPerMinute: 100 });
+    const sku = (await call('POST', '/control/ideris/skus', { privateKey: KEY, sku: 'JRN-1', currentStock: 5 })).body as { sku: string };
+    const auth = { authorization: `Bearer ${(await call('POST', '/ideris/login', KEY)).body as string}` };
+    const [model] = (await call('GET', '/ideris/listingModel/search?sku=JRN-1', undefined, auth)).body.obj as { id: number }[];
+    for (let i = 0; i < 2; i++) expect((await call('PUT', '/ideris/sku/stock', { sku: sku.sku, currentStock: 7 }, auth)).status).toBe(200);
+    expect((await call('PUT', '/ideris/sku/stock', { sku: 'JRN-unknown', currentStock: 7 }, auth)).status).toBe(404);
+    expect((await call('PUT', '/ideris/listingModel/price', { listingModelId: model!.id, value: 109.9 }, auth)).status).toBe(200);
+    expect((await call('PUT', '/ideris/listingModel/price', { listingModelId: model!.id, value: 0 }, auth)).status).toBe(400);
+    // A seeded change (a marketplace sale in Ideris) is not an integrator's write.
+    await call('POST', '/control/ideris/skus', { privateKey: KEY, sku: 'JRN-1', currentStock: 3 });
+
+    const { catalogChanges } = (await call('GET', `/control/ideris/state?privateKey=${KEY}`)).body;
+    expect(catalogChanges).toEqual([
+      { at: expect.any(String), kind: 'stock', sku: 'JRN-1', value: 7, previous: 5 },
+      { at: expect.any(String), kind: 'stock', sku: 'JRN-1', value: 7, previous: 7 },
+      { at: expect.any(String), kind: 'price', sku: 'JRN-1', listingModelId: model!.id, value: 109.9, previous: 99.9 },
+    ]);
+  });
+
   it('sets a carrier on an order whose coleta was generated without one, and the expedition reports it', async () => {
     await call('POST', '/control/tiny/accounts', { token: TOKEN, cnpj: '12345678000190', limitPerMinute: 100 });
     await call('POST', '/control/tiny/webhooks', { token: TOKEN, idEcommerce: 1, urls: { rastreio: 'http://127.0.0.1:9/unreachable' } });

@@ -54,8 +54,10 @@ export class IderisCatalogController {
         if (!sku || typeof currentStock !== 'number' || !Number.isInteger(currentStock) || currentStock < 0) {
           throw new IderisHttpError(400, { Message: 'The request is invalid.', ModelState: { currentStock: ['sku and a non-negative integer currentStock are required.'] } });
         }
-        const found = this.data.of(account.privateKey).skus.find((candidate) => candidate.sku === sku);
+        const accountData = this.data.of(account.privateKey);
+        const found = accountData.skus.find((candidate) => candidate.sku === sku);
         if (!found) throw new IderisHttpError(404, { Message: `SKU '${sku}' não encontrado.` });
+        this.data.recordCatalogChange(accountData, { kind: 'stock', sku: found.sku, value: currentStock, previous: found.currentStock });
         found.currentStock = currentStock;
         // ASSUMPTION (docs/contracts.md#ideris-sku-stock): the success body is not public; we answer the stored values.
         return { obj: { sku: found.sku, currentStock: found.currentStock } };

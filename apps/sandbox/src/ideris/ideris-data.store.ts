@@ -115,6 +115,20 @@ export interface IderisOrderChange {
   refused?: true;
 }
 
+/**
+ * One accepted catalogue write by an integrator (the hub): an absolute stock (`PUT /sku/stock`) or a listing model's
+ * price (`PUT /listingModel/price`), with what was held before. Benchmarks count deliveries and repeats from it.
+ */
+export interface IderisCatalogChange {
+  at: string;
+  kind: 'stock' | 'price';
+  sku: string;
+  /** The listing model priced (prices only). */
+  listingModelId?: number;
+  value: number;
+  previous: number;
+}
+
 export interface IderisAccountData {
   marketplaces: IderisMarketplaceAccount[];
   orders: IderisOrder[];
@@ -123,6 +137,8 @@ export interface IderisAccountData {
   ncms: IderisNcm[];
   /** Every order change, in the order Ideris applied them. */
   orderChanges: IderisOrderChange[];
+  /** Every accepted stock and price write, in the order Ideris applied them. */
+  catalogChanges: IderisCatalogChange[];
   /** What the seller's notification URLs received (see ideris-notifications.controller.ts). */
   notifications?: IderisNotificationReceipt[];
 }
@@ -158,7 +174,7 @@ export class IderisDataStore {
   of(privateKey: string): IderisAccountData {
     let accountData = this.data.get(privateKey);
     if (!accountData) {
-      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], ncms: [], orderChanges: [] };
+      accountData = { marketplaces: [], orders: [], skus: [], listingModels: [], ncms: [], orderChanges: [], catalogChanges: [] };
       this.data.set(privateKey, accountData);
     }
     return accountData;
@@ -167,6 +183,11 @@ export class IderisDataStore {
   /** Journals a change of an order (see `IderisOrderChange`). */
   recordChange(accountData: IderisAccountData, change: Omit<IderisOrderChange, 'at'>): void {
     accountData.orderChanges.push({ at: new Date().toISOString(), ...change });
+  }
+
+  /** Journals an accepted stock or price write (see `IderisCatalogChange`). */
+  recordCatalogChange(accountData: IderisAccountData, change: Omit<IderisCatalogChange, 'at'>): void {
+    accountData.catalogChanges.push({ at: new Date().toISOString(), ...change });
   }
 
   newOrderId(): number {

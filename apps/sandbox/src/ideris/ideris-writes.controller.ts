@@ -78,8 +78,10 @@ export class IderisWritesController {
       res,
       await this.calls.run('listingModel/price', auth, (account) => {
         const fields = requireFields(body, { listingModelId: 'number', value: 'number' });
-        const model = findModel(this.data.of(account.privateKey), fields['listingModelId']);
+        const accountData = this.data.of(account.privateKey);
+        const model = findModel(accountData, fields['listingModelId']);
         if (Number(fields['value']) <= 0) throw badRequest('value', 'O valor deve ser maior que zero.');
+        this.data.recordCatalogChange(accountData, { kind: 'price', sku: model.sku, listingModelId: model.id, value: Number(fields['value']), previous: model.value });
         model.value = Number(fields['value']);
         return { obj: { listingModelId: model.id, value: model.value } };
       }),

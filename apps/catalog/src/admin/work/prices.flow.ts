@@ -27,7 +27,7 @@ export const PRICES_TABLE: FlowTable = {
   status: `CASE WHEN t.part = 'pending' THEN 'queued' ELSE 'waiting' END`,
   outcome: 't.outcome',
   reasonCode: `CASE t.outcome WHEN 'unknown-sku' THEN 'unknown_sku_in_ideris' WHEN 'refused' THEN 'ideris_refused' WHEN 'no-price' THEN 'no_price'
-                    WHEN 'price-list-unknown' THEN 'price_list_unknown' ELSE t.outcome END`,
+                    WHEN 'price-list-unknown' THEN 'price_list_unknown' WHEN 'tiny-product-unknown' THEN 'tiny_product_unknown' ELSE t.outcome END`,
   reasonDetail: 't.detail',
   attempts: 't.attempts',
   createdAt: 't.created_at',

@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (`awaiting-feed` rows with `next_attempt_at` as the deadline) where the connection reads it; `stock_feed_value`
  * keeps what the queue last said of each SKU, its balance for as long as the queue does not list it again.
  */
-export class StockDoubt1764900000500 implements MigrationInterface {
-  name = 'StockDoubt1764900000500';
+export class StockDoubt1764900000501 implements MigrationInterface {
+  name = 'StockDoubt1764900000501';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE stock_seen ADD COLUMN last_qty int, ADD COLUMN prev_qty int, ADD COLUMN doubt_until timestamptz`);
