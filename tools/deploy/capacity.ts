@@ -135,3 +135,13 @@ export function capacity(connections = CONNECTIONS): ServiceCapacity[] {
     return result;
   });
 }
+
+/** The API budget's own pool in every replica (`BudgetStore.connect`, libs/budget). */
+export const API_BUDGET_POOL = 4;
+/** The outbox relay's `LISTEN` connection in every replica (libs/messaging). */
+export const OUTBOX_LISTEN_CONNECTIONS = 1;
+
+/** The PostgreSQL connections one replica may hold at once, for a DB_POOL_SIZE (start-up adds 2 for a few seconds). */
+export function postgresConnectionsPerReplica(poolSize: number): number {
+  return poolSize + API_BUDGET_POOL + OUTBOX_LISTEN_CONNECTIONS;
+}
