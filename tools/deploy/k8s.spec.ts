@@ -5,6 +5,7 @@ import { Consumers } from '@hub/contracts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { capacity, CPU_TARGET_CORES, type ServiceCapacity } from './capacity';
 import {
   APP_PORTS,
   HUB_SERVICES,
@@ -27,8 +28,12 @@ const envNames = loadEnvVarNames();
 /** Read by Node itself rather than by the app. */
 const NODE_ENV_VARS = new Set(['NODE_OPTIONS']);
 const MAX_MEMORY_LIMIT = 320 * 1024 * 1024;
+/** The NATS headless Service of the official chart: on a cluster, KEDA reaches a consumer's leader as <pod>.<this>. */
+const NATS_MONITORING = 'nats-headless.nats.svc:8222';
+/** Every CPU trigger targets this average per replica, as a quantity (a percentage would be of the 100m request). */
+const CPU_TARGET = `${CPU_TARGET_CORES * 1000}m`;
+const CAPACITY: ReadonlyMap<string, ServiceCapacity> = new Map(capacity().map((c) => [c.service, c]));
 
-/** Worker → the durable JetStream consumer KEDA scales it on. */
 /**
  * The consumers each service scales on: its work consumers (jobs and Tiny notifications), taken from
  * libs/contracts so a renamed or added consumer cannot leave the manifests behind. Read models (connections,
@@ -259,22 +264,25 @@ describe('k8s/', () => {
     }
   });
 
-  it('scales orders, catalog, fiscal-shipping and status-sync with KEDA on JetStream lag and CPU', () => {
+  it('scales orders, catalog, fiscal-shipping and status-sync with KEDA on each work consumer\'s lag and on CPU', () => {
     const scaledObjects = manifests.filter((r) => r.kind === 'ScaledObject');
     expect(scaledObjects.map(scaleTargetName).sort()).toEqual([...JETSTREAM_CONSUMERS.keys()].sort());
     for (const scaledObject of scaledObjects) {
       const target = scaleTargetName(scaledObject);
+      const sized = CAPACITY.get(target);
       expect(inDir(scaledObject.dir, 'Deployment').map((d) => d.name)).toContain(target);
       const triggers = list(spec(scaledObject)['triggers'], `${target} triggers`).map((t) => mapping(t, `${target} trigger`));
       const nats = triggers.filter((t) => t['type'] === 'nats-jetstream').map((t) => mapping(t['metadata'], `${target} nats-jetstream metadata`));
       const expected = JETSTREAM_CONSUMERS.get(target) ?? [];
       expect(nats.map((m) => ({ stream: m['stream'], consumer: m['consumer'] }))).toEqual(expected);
       for (const metadata of nats) {
-        expect(metadata).toMatchObject({ natsServerMonitoringEndpoint: expect.stringMatching(/:8222$/), account: '$G', lagThreshold: '100' });
+        expect(metadata).toEqual({ natsServerMonitoringEndpoint: NATS_MONITORING, account: '$G', stream: metadata['stream'], consumer: metadata['consumer'], lagThreshold: String(sized?.lagThreshold), useHttps: 'false' });
       }
       // The CPU trigger lives in the same ScaledObject: KEDA owns the only HPA.
-      expect(triggers.filter((t) => t['type'] === 'cpu')).toHaveLength(1);
-      expect(Number(spec(scaledObject)['minReplicaCount'])).toBeGreaterThanOrEqual(1);
+      expect(triggers.filter((t) => t['type'] === 'cpu')).toEqual([{ type: 'cpu', metricType: 'AverageValue', metadata: { value: CPU_TARGET } }]);
+      expect(triggers).toHaveLength(nats.length + 1);
+      // Sized by the capacity model (docs/deploy.md#capacity).
+      expect([target, spec(scaledObject)['minReplicaCount'], spec(scaledObject)['maxReplicaCount']]).toEqual([target, sized?.minReplicas, sized?.maxReplicas]);
     }
   });
 
@@ -283,10 +291,12 @@ describe('k8s/', () => {
     const hpas = manifests.filter((r) => r.kind === 'HorizontalPodAutoscaler');
     expect(hpas.map(scaleTargetName)).toEqual(['gateway']);
     for (const hpa of hpas) {
-      expect(keda.has(scaleTargetName(hpa))).toBe(false);
-      expect(inDir(hpa.dir, 'Deployment').map((d) => d.name)).toContain(scaleTargetName(hpa));
-      const metrics = list(spec(hpa)['metrics'], 'hpa metrics').map((m) => mapping(m, 'metric'));
-      expect(metrics.map((m) => mapping(m['resource'], 'resource')['name'])).toEqual(['cpu']);
+      const target = scaleTargetName(hpa);
+      expect(keda.has(target)).toBe(false);
+      expect(inDir(hpa.dir, 'Deployment').map((d) => d.name)).toContain(target);
+      expect(spec(hpa)['metrics']).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: CPU_TARGET } } }]);
+      const sized = CAPACITY.get(target);
+      expect([spec(hpa)['minReplicas'], spec(hpa)['maxReplicas']]).toEqual([sized?.minReplicas, sized?.maxReplicas]);
     }
     // Replica counts belong to the autoscalers.
     for (const d of inDir('', 'Deployment')) expect([d.name, spec(d)['replicas']]).toEqual([d.name, undefined]);

@@ -43,6 +43,7 @@ export class GatewayAppModule {
         DatabaseModule.forService({
           url: config.DATABASE_URL,
           schema: config.DB_SCHEMA ?? 'gateway',
+          poolSize: config.DB_POOL_SIZE,
           entities: [ConnectionEntity],
           migrations: [MessagingTables1764200000000, Connections1764200000200, Access1764800000210, IderisNotificationUrls1764801500200],
         }),

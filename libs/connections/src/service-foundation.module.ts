@@ -34,6 +34,7 @@ export class ServiceFoundationModule {
         DatabaseModule.forService({
           url: options.config.DATABASE_URL,
           schema,
+          poolSize: options.config.DB_POOL_SIZE,
           entities: options.entities ?? [],
           migrations: [MessagingTables1764200000000, ConnectionView1764200000100, ConnectionViewNotificationUrls1764801500100, ...(options.migrations ?? [])],
         }),

@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/HUB_ENCRYPTION_KEY must be 32 bytes in base64/);
   });
 
+  it('reads the PostgreSQL pool size, 10 by default, between 1 and 100', () => {
+    expect(loadConfig(EncryptionConfig, { HUB_ENCRYPTION_KEY: KEY }).DB_POOL_SIZE).toBe(10);
+    expect(loadConfig(EncryptionConfig, { HUB_ENCRYPTION_KEY: KEY, DB_POOL_SIZE: '4' }).DB_POOL_SIZE).toBe(4);
+    for (const bad of ['0', '101', 'many']) {
+      expect(() => loadConfig(EncryptionConfig, { HUB_ENCRYPTION_KEY: KEY, DB_POOL_SIZE: bad })).toThrow(/DB_POOL_SIZE must be/);
+    }
+  });
+
   it('ignores empty values as if unset', () => {
     expect(loadConfig(EncryptionConfig, { HUB_ENCRYPTION_KEY: KEY, NATS_URL: '' }).NATS_URL).toBe('nats://127.0.0.1:4222');
   });

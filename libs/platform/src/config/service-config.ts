@@ -38,6 +38,17 @@ export class BaseServiceConfig {
   @Max(5)
   NATS_REPLICAS = 1;
 
+  /**
+   * Connections of the service's own PostgreSQL pool (its schema). Each replica also keeps up to 4 for the
+   * API budget and 1 for the outbox relay's LISTEN: see docs/deploy.md#postgresql-connections.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
+  @Min(1, { message: 'DB_POOL_SIZE must be between 1 and 100' })
+  @Max(100, { message: 'DB_POOL_SIZE must be between 1 and 100' })
+  DB_POOL_SIZE = 10;
+
   /** Overrides the PostgreSQL schema a service owns (tests give each suite its own). */
   @IsOptional()
   @IsString()

@@ -1,0 +1,147 @@
+// The capacity model behind the autoscalers' bounds in k8s/ and the capacity table of docs/deploy.md (both
+// checked against it by k8s.spec.ts). At a Black-Friday peak each connection's work is bounded by its own
+// Tiny and Ideris budgets, which every replica of every service shares; the CPU an item costs comes from the
+// single-replica benchmarks. Until bench:scale measures several replicas, this is a derivation, not a
+// measurement of a scaled deployment.
+
+/** The manifests are sized for this many connections; every figure below scales linearly with it. */
+export const CONNECTIONS = 100;
+
+/** Calls per minute one connection may make (the accounts' rate limits). */
+export const BUDGET_PER_MINUTE = { tiny: 60, ideris: 50 } as const;
+
+/**
+ * The CPU one replica is scaled to run at (the `cpu` triggers' AverageValue): half of its 1-CPU limit, since
+ * a Node process has one event loop and its latency grows well before the core is full.
+ */
+export const CPU_TARGET_CORES = 0.5;
+
+/** A worker's lag trigger adds a replica per backlog that one replica clears in this many seconds at its CPU target. */
+export const DRAIN_SECONDS = 30;
+
+/** Availability: one replica may be drained or restarted while another works; the consumers always exist. */
+export const MIN_REPLICAS = 2;
+
+/**
+ * Tiny notifications an imported order brings at peak: ~2 `estoque` (its items), ~4 situation changes each
+ * notified twice (`situacao_pedido` and `atualizacao_pedido`), one `nota_fiscal`, one `rastreio`.
+ */
+export const NOTIFICATIONS_PER_ORDER = 12;
+
+type Api = keyof typeof BUDGET_PER_MINUTE;
+
+/** One kind of item a service handles, bounded by the calls it costs on one API. */
+interface Flow {
+  item: string;
+  api: Api;
+  callsPerItem: number;
+  /** The part of that API's budget this flow can get (the rest goes to work it cannot do without). */
+  budgetShare: number;
+}
+
+interface ServiceInput {
+  service: 'gateway' | 'orders' | 'catalog' | 'fiscal-shipping' | 'status-sync';
+  /** CPU-seconds per item, and where the figure comes from. */
+  cpuSecondsPerItem: number;
+  cpuSource: string;
+  /** Workers: what bounds their items. The gateway's items are the notifications of the orders' peak. */
+  flows: Flow[];
+}
+
+export const SERVICES: readonly ServiceInput[] = [
+  {
+    service: 'gateway',
+    // 0.0088 CPU-s per stock push for ~5.4 notifications taken in (bench:stock); bench:intake's ~1,500
+    // webhooks/s per core (0.00067 CPU-s each) is cheaper: the larger figure is kept.
+    cpuSecondsPerItem: 0.0088 / 5.4,
+    cpuSource: 'bench:stock (0.0088 CPU-s per push ÷ 5.4 notifications); bench:intake: 0.00067',
+    flows: [],
+  },
+  {
+    service: 'orders',
+    // ~1,000 orders in 60 s of one orders process on 2 shared cores (with PostgreSQL, NATS and the sandbox on
+    // them): wall time, so an upper bound of its CPU per order.
+    cpuSecondsPerItem: 0.06,
+    cpuSource: 'bench:orders (≤ 0.06: wall time per order, an upper bound)',
+    // `/order/{id}` once per order (and one `pedido.incluir` on Tiny); the poller keeps ≤ 1/5 of the Ideris budget.
+    flows: [{ item: 'order imported', api: 'ideris', callsPerItem: 1, budgetShare: 0.8 }],
+  },
+  {
+    service: 'catalog',
+    cpuSecondsPerItem: 0.0155,
+    cpuSource: 'bench:stock (per Ideris stock push)',
+    // One Ideris write per stock push (+ ~0.76 Tiny reads, well inside Tiny's budget).
+    flows: [{ item: 'stock push', api: 'ideris', callsPerItem: 1, budgetShare: 1 }],
+  },
+  {
+    service: 'fiscal-shipping',
+    cpuSecondsPerItem: 0.01,
+    cpuSource: 'assumed ~0.01 (not measured per item yet)',
+    // An invoice costs 2 Tiny calls (`nota.fiscal.obter`, `…obter.xml`) + 1 Ideris; a tracking 2 Tiny + 1 Ideris.
+    flows: [{ item: 'invoice or tracking', api: 'tiny', callsPerItem: 2, budgetShare: 1 }],
+  },
+  {
+    service: 'status-sync',
+    cpuSecondsPerItem: 0.01,
+    cpuSource: 'assumed ~0.01 (not measured per item yet)',
+    flows: [
+      // Tiny → Ideris: the order's Ideris status read, then the write.
+      { item: 'Tiny situation → Ideris', api: 'ideris', callsPerItem: 2, budgetShare: 1 },
+      // Ideris → Tiny: `pedido.obter`, then `pedido.alterar.situacao`.
+      { item: 'Ideris status → Tiny', api: 'tiny', callsPerItem: 2, budgetShare: 1 },
+    ],
+  },
+];
+
+export interface ServiceCapacity {
+  service: ServiceInput['service'];
+  /** Items per second at the peak of `connections` connections. */
+  itemsPerSecond: number;
+  /** CPU cores the service uses then, rounded to hundredths. */
+  cores: number;
+  /** Replicas that run it at CPU_TARGET_CORES each. */
+  replicasAtPeak: number;
+  minReplicas: number;
+  /** One spare over the peak (a node drain or a rollout during the peak), and never fewer than min + 1. */
+  maxReplicas: number;
+  /** Workers: the nats-jetstream `lagThreshold` (items one replica clears in DRAIN_SECONDS), a multiple of 50. */
+  lagThreshold?: number;
+}
+
+const callsPerSecond = (api: Api, connections: number) => (BUDGET_PER_MINUTE[api] * connections) / 60;
+
+function itemsPerSecond(input: ServiceInput, connections: number): number {
+  if (input.service === 'gateway') {
+    const orders = SERVICES.find((s) => s.service === 'orders');
+    return orders === undefined ? Number.NaN : NOTIFICATIONS_PER_ORDER * itemsPerSecond(orders, connections);
+  }
+  return input.flows.reduce((sum, f) => sum + (callsPerSecond(f.api, connections) * f.budgetShare) / f.callsPerItem, 0);
+}
+
+export function capacity(connections = CONNECTIONS): ServiceCapacity[] {
+  return SERVICES.map((input) => {
+    const items = itemsPerSecond(input, connections);
+    const cores = Math.round(items * input.cpuSecondsPerItem * 100) / 100;
+    const replicasAtPeak = Math.ceil(cores / CPU_TARGET_CORES);
+    const result: ServiceCapacity = {
+      service: input.service,
+      itemsPerSecond: items,
+      cores,
+      replicasAtPeak,
+      minReplicas: MIN_REPLICAS,
+      maxReplicas: Math.max(replicasAtPeak + 1, MIN_REPLICAS + 1),
+    };
+    if (input.flows.length > 0) result.lagThreshold = Math.floor((CPU_TARGET_CORES / input.cpuSecondsPerItem) * DRAIN_SECONDS / 50) * 50;
+    return result;
+  });
+}
+
+/** The API budget's own pool in every replica (`BudgetStore.connect`, libs/budget). */
+export const API_BUDGET_POOL = 4;
+/** The outbox relay's `LISTEN` connection in every replica (libs/messaging). */
+export const OUTBOX_LISTEN_CONNECTIONS = 1;
+
+/** The PostgreSQL connections one replica may hold at once, for a DB_POOL_SIZE (start-up adds 2 for a few seconds). */
+export function postgresConnectionsPerReplica(poolSize: number): number {
+  return poolSize + API_BUDGET_POOL + OUTBOX_LISTEN_CONNECTIONS;
+}
