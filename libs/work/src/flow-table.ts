@@ -21,6 +21,8 @@ export interface FlowTable {
   key: string;
   /** The failure inbox: rows an operator should look at. */
   inbox: string;
+  /** Rows not finished (queued, running, waiting, given up), as the flow's partial index reads them: the metrics' rows. */
+  open: string;
   status: string;
   outcome: string;
   reasonCode: string;

@@ -9,3 +9,8 @@ export * from './work-admin';
 export * from './work-admin.controller';
 export * from './parked-messages.flow';
 export * from './freshness';
+export * from './work-errors';
+export * from './backoff';
+export * from './failure-policy';
+export * from './work-claims';
+export * from './work-metrics';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionFlow } from '@hub/contracts';
 import { ConnectionDirectory, flowEnabled } from '@hub/connections';
-import { describeError } from '@hub/messaging';
+import { describeError } from '@hub/work';
 import { runWithContext } from '@hub/platform';
 import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { InvoiceSyncRepository } from '../invoices/invoice-sync.repository';

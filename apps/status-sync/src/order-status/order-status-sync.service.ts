@@ -1,4 +1,4 @@
-import { BusyError } from '@hub/messaging';
+import { BusyError } from '@hub/work';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';

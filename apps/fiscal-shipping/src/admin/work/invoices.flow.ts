@@ -11,6 +11,7 @@ export const INVOICES_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.tiny_invoice_id',
   inbox: INBOX,
+  open: `t.state NOT IN ('sent', 'ignored')`,
   status: `CASE WHEN t.state = 'sent' THEN 'succeeded' WHEN t.state IN ('refused', 'failed', 'ignored') THEN 'gave_up'
                 WHEN t.state LIKE 'waiting%' THEN 'waiting' WHEN t.claimed_until > now() THEN 'running' ELSE 'queued' END`,
   outcome: 't.state',

@@ -11,6 +11,7 @@ export const TRACKING_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.tiny_order_id',
   inbox: INBOX,
+  open: `(t.state <> 'sent' OR t.marker_state = 'failed')`,
   status: `CASE WHEN t.state = 'sent' AND coalesce(t.marker_state, '') <> 'failed' THEN 'succeeded' WHEN t.state = 'failed' OR t.marker_state = 'failed' THEN 'gave_up'
                 WHEN t.state LIKE 'waiting%' THEN 'waiting' WHEN t.claimed_until > now() THEN 'running' ELSE 'queued' END`,
   outcome: 't.state',
