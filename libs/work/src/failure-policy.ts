@@ -17,8 +17,10 @@ export interface FailureVerdict {
   kind: string;
   /** A refusal's code from the flow's table (`unknown-sku`, `refused`); the kind otherwise. */
   code: string;
-  /** The error's message (`Name: message`), for the item's journal. */
+  /** The error's message (`Name: message`), for the item's journal and logs. */
   reason: string;
+  /** The bare message, for what an operator reads on the item (`last_error`, a problem's detail). */
+  detail: string;
   /** `retry` and `wait`: how long until the next attempt; 0 otherwise. */
   delayMs: number;
 }
@@ -77,7 +79,8 @@ export class FailurePolicy {
   /** What the `attempt`-th failed attempt (1-based) means. */
   classify(error: unknown, attempt: number): FailureVerdict {
     const { message, kind } = describeError(error);
-    const verdict = (action: FailureAction, code = kind): FailureVerdict => ({ action, kind, code, reason: message, delayMs: 0 });
+    const detail = error instanceof Error ? error.message : String(error);
+    const verdict = (action: FailureAction, code = kind): FailureVerdict => ({ action, kind, code, reason: message, detail, delayMs: 0 });
     if (error instanceof PermanentError) return verdict('park');
     const refused = this.refusal(error);
     if (refused !== undefined) return verdict('refuse', refused);
