@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { OrderEvents } from '@hub/contracts';
+import { metricsRegistry } from '@hub/platform';
 import { dropSchema, sql, uniqueSuffix, waitFor } from '@hub/testing';
 import { createSandboxConnection, sandboxJson, SELLER, startGateway, startService, type GatewayHarness } from '../../gateway/test/gateway-harness';
 import { OrdersAppModule } from '../src/app.module';
@@ -73,6 +74,11 @@ describe('order import: failed attempts and concurrent deliveries', () => {
     const reprocess = await h.api('POST', `/api/v1/connections/${connectionId}/orders/${created.id}/reprocess`);
     expect(await importJobs(created.id)).toBe(1);
     expect(reprocess.status).toBe(409);
+
+    // The flow's metrics see it waiting for its next attempt, and how old it is.
+    const metrics = await metricsRegistry.metrics();
+    expect(metrics).toMatch(/hub_work_items\{service="orders",flow="orders",state="queued"\} 1\n/);
+    expect(Number(/hub_work_oldest_open_seconds\{service="orders",flow="orders"\} ([\d.]+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     await waitFor(async () => (await order(created.id)).state === 'imported', 60_000, 250);
   });
 
