@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { keepAlive } from '@hub/platform';
-import type { Queryable } from './flow-table';
+import { returningRows, type Queryable } from './flow-table';
 
 /** Where a table keeps its claims: the row's key column and the holder and expiry columns. */
 export interface ClaimColumns {
@@ -11,6 +11,11 @@ export interface ClaimColumns {
   until: string;
   /** Set on every claim too (e.g. `updated_at = now()`). */
   onClaim?: string;
+}
+
+/** SQL true when no live claim holds the row (for queries that pick work a claim would then take). */
+export function unclaimed(columns: Pick<ClaimColumns, 'until'>): string {
+  return `(${columns.until} IS NULL OR ${columns.until} < now())`;
 }
 
 /** Extra conditions of one claim (`where`, `set`), their parameters numbered from `$4`. */
@@ -60,7 +65,7 @@ export class WorkClaims<Row = Record<string, unknown>> {
     const holder = newHolder();
     const sets = [`${holderColumn} = $2`, `${until} = now() + make_interval(secs => $3::float8 / 1000)`, this.columns.onClaim, condition.set].filter(Boolean).join(', ');
     const result = await this.db.query(
-      `UPDATE ${table} SET ${sets} WHERE ${keyColumn} = $1 AND (${until} IS NULL OR ${until} < now())${condition.where ? ` AND (${condition.where})` : ''} RETURNING ${this.returning}`,
+      `UPDATE ${table} SET ${sets} WHERE ${keyColumn} = $1 AND ${unclaimed(this.columns)}${condition.where ? ` AND (${condition.where})` : ''} RETURNING ${this.returning}`,
       [key, holder, this.claimMs, ...(condition.params ?? [])],
     );
     const row = returningRows<Row>(result)[0];
@@ -91,10 +96,4 @@ export class WorkClaims<Row = Record<string, unknown>> {
       await claim.release().catch(() => undefined);
     }
   }
-}
-
-/** `UPDATE … RETURNING` rows, from a DataSource (`[rows, count]`) or an EntityManager/driver answer (`rows`). */
-export function returningRows<Row>(result: unknown): Row[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Row[];
-  return Array.isArray(result) ? (result as Row[]) : [];
 }

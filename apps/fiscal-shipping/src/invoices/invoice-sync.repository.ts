@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InvoiceSyncState, InvoiceSyncView } from '@hub/contracts';
 import { DataSource } from 'typeorm';
-import { WorkClaims } from '@hub/work';
+import { unclaimed, WorkClaims, type ClaimColumns } from '@hub/work';
 import { FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from '../fiscal-shipping.options';
 
 export interface InvoiceSyncRow {
@@ -76,13 +76,16 @@ export interface InvoiceNotice {
   danfeUrl?: string;
 }
 
+/** Where a row's claim is kept: one worker at a time on it, each call with its own holder. */
+export const INVOICE_CLAIM_COLUMNS: ClaimColumns = { table: 'invoice_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' };
+
 @Injectable()
 export class InvoiceSyncRepository {
-  /** One worker at a time on a row, each call with its own claim; a crashed worker's claim runs out. */
+  /** A crashed worker's claim runs out. */
   readonly claims: WorkClaims<InvoiceSyncRow>;
 
   constructor(readonly dataSource: DataSource, @Inject(FISCAL_SHIPPING_OPTIONS) options: FiscalShippingOptions) {
-    this.claims = new WorkClaims(dataSource, { table: 'invoice_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' }, options.claimMs);
+    this.claims = new WorkClaims(dataSource, INVOICE_CLAIM_COLUMNS, options.claimMs);
   }
 
   /** Records a notification of the invoice (the first creates the row); returns the row. */
@@ -156,7 +159,7 @@ export class InvoiceSyncRepository {
            (next_check_at <= now() AND (state NOT IN ('sent', 'refused', 'failed') OR (state = 'sent' AND cancel_state IN ('pending', 'sending', 'waiting_configuration'))))
            OR ((state = 'waiting_configuration' OR (state = 'sent' AND cancel_state = 'waiting_configuration'))
              AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = invoice_sync.connection_id::text AND c.updated_at > invoice_sync.updated_at)))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
+         AND ${unclaimed(INVOICE_CLAIM_COLUMNS)} ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TrackingMarkerState, TrackingSyncState, TrackingSyncView } from '@hub/contracts';
 import { DataSource } from 'typeorm';
-import { WorkClaims } from '@hub/work';
+import { unclaimed, WorkClaims, type ClaimColumns } from '@hub/work';
 import { FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import type { TrackingNotice } from './domain/tracking-readiness';
 
@@ -77,13 +77,16 @@ const URL_REASON_SQL = URL_REASON_CODES.map((code) => `'${code}'`).join(', ');
 /** Attempts at leaving the marker in Tiny before it is left as failed. */
 export const MARKER_ATTEMPTS = 5;
 
+/** Where a row's claim is kept: one worker at a time on it, each call with its own holder. */
+export const TRACKING_CLAIM_COLUMNS: ClaimColumns = { table: 'tracking_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' };
+
 @Injectable()
 export class TrackingSyncRepository {
-  /** One worker at a time on a row, each call with its own claim; a crashed worker's claim runs out. */
+  /** A crashed worker's claim runs out. */
   readonly claims: WorkClaims<TrackingSyncRow>;
 
   constructor(private readonly dataSource: DataSource, @Inject(FISCAL_SHIPPING_OPTIONS) options: FiscalShippingOptions) {
-    this.claims = new WorkClaims(dataSource, { table: 'tracking_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' }, options.claimMs);
+    this.claims = new WorkClaims(dataSource, TRACKING_CLAIM_COLUMNS, options.claimMs);
   }
 
   /** Records a notification (or an admin's request) for the order's tracking; returns the row. */
@@ -141,7 +144,7 @@ export class TrackingSyncRepository {
            (next_check_at <= now() AND (state <> 'sent' OR marker_state IN ('pending', 'failed') OR reason_code IN (${URL_REASON_SQL})))
            OR (reason_code IN (${URL_REASON_SQL})
              AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = tracking_sync.connection_id::text AND c.updated_at > tracking_sync.updated_at)))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
+         AND ${unclaimed(TRACKING_CLAIM_COLUMNS)} ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }
