@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { keepAlive, runWithContext } from '@hub/platform';
 import type { ConnectionFlow } from '@hub/contracts';
-import { WorkClaims } from '@hub/work';
+import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
 import type { ConnectionDirectory, ConnectionRecord } from './connection-directory';
 import { flowEnabled, recordFlowSkip } from './flow-switch';
@@ -39,7 +39,8 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   private readonly running = new Set<string>();
   /** Connections seen with the flow off, so the skip is logged once per switch-off, not every tick. */
   private readonly switchedOff = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  /** Ticks overlap: `running` keeps each connection to one poll, and a slow one does not hold the others back. */
+  private readonly ticker: Ticker;
   private stopped = false;
 
   protected constructor(
@@ -48,6 +49,7 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     private readonly options: PollLoopOptions,
   ) {
     this.logger = new Logger(new.target.name);
+    this.ticker = new Ticker(() => this.tick(), options.tickMs ?? 500, { overlap: true });
     this.leases = new WorkClaims(dataSource, { table: options.stateTable, key: 'connection_id', holder: 'lease_holder', until: 'lease_until' }, options.leaseMs, options.claimColumns);
   }
 
@@ -57,14 +59,12 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 500);
+    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
+    await this.ticker.stop();
   }
 
   /** One scheduling pass: polls every due connection this replica can claim. */

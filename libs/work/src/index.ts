@@ -14,3 +14,4 @@ export * from './backoff';
 export * from './failure-policy';
 export * from './work-claims';
 export * from './work-metrics';
+export * from './ticker';

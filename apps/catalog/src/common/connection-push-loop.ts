@@ -2,7 +2,7 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import type { ConnectionFlow } from '@hub/contracts';
 import { flowEnabled, type ConnectionDirectory } from '@hub/connections';
 import { runWithContext } from '@hub/platform';
-import { WorkClaims } from '@hub/work';
+import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
 
 export interface PushLoopOptions {
@@ -33,7 +33,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   protected readonly leases: WorkClaims;
   protected stopped = false;
   private readonly running = new Map<string, Promise<void>>();
-  private timer?: NodeJS.Timeout;
+  private readonly ticker: Ticker;
   private lastPruneAt = 0;
 
   protected constructor(
@@ -42,6 +42,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     private readonly options: PushLoopOptions,
   ) {
     this.logger = new Logger(new.target.name);
+    this.ticker = new Ticker(() => this.tick(), options.tickMs);
     this.leases = new WorkClaims(dataSource, { table: options.leaseTable, key: 'connection_id', holder: 'lease_holder', until: 'lease_until' }, options.leaseSeconds * 1000, '1');
   }
 
@@ -52,19 +53,18 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   protected abstract pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    await this.ticker.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 
   /** Work was just recorded here: start pushing without waiting for the next tick. */
   wake(connectionId: string): void {
-    if (!this.stopped && this.timer) this.drain(connectionId, true);
+    if (!this.stopped && this.ticker.started) this.drain(connectionId, true);
   }
 
   async tick(): Promise<void> {

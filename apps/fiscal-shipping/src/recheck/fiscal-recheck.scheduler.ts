@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionFlow } from '@hub/contracts';
 import { ConnectionDirectory, flowEnabled } from '@hub/connections';
-import { describeError } from '@hub/work';
+import { describeError, Ticker } from '@hub/work';
 import { runWithContext } from '@hub/platform';
 import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { InvoiceSyncRepository } from '../invoices/invoice-sync.repository';
@@ -30,8 +30,7 @@ const FLOW_OFF_POSTPONE_MS = 60_000;
 @Injectable()
 export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FiscalRecheckScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly ticker: Ticker;
   private stopping = false;
 
   constructor(
@@ -41,19 +40,17 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
     private readonly trackingService: TrackingSyncService,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
     private readonly directory: ConnectionDirectory,
-  ) {}
+  ) {
+    this.ticker = new Ticker(() => this.tick(), options.schedulerTickMs);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running || this.stopping) return;
-      this.running = this.tick().then(() => undefined).finally(() => (this.running = undefined));
-    }, this.options.schedulerTickMs);
+    this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.ticker.stop();
   }
 
   /** One pass over what is due; returns how many rows it looked at. */
