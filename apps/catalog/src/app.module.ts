@@ -18,6 +18,7 @@ import { Products1764200000502 } from './migrations/1764200000502-products';
 import { CatalogWorkIndexes1764800000500 } from './migrations/1764800000500-dash-api-work-indexes';
 import { PriceFreshness1764900000500 } from './migrations/1764900000500-price-freshness';
 import { StockDoubt1764900000501 } from './migrations/1764900000501-stock-doubt';
+import { ProductSyncClaimHolder1764900000502 } from './migrations/1764900000502-product-sync-claim-holder';
 import { PriceAdminController } from './prices/price-admin.controller';
 import { PriceNotificationHandler } from './prices/price-notification.handler';
 import { PricePushService } from './prices/price-push.service';
@@ -60,7 +61,7 @@ export class CatalogAppModule {
           connectionsConsumer: Consumers.catalogConnections,
           consumers: [Consumers.catalogStock, Consumers.catalogPrices, Consumers.catalogImportedOrders, Consumers.catalogProducts],
           streams: [Streams.TINY_NOTIFICATIONS, Streams.ORDERS_EVENTS],
-          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505, CatalogWorkIndexes1764800000500, PriceFreshness1764900000500, StockDoubt1764900000501],
+          migrations: [Stock1764200000500, Prices1764200000501, Products1764200000502, StockFreshness1764200000503, StockReconciliation1764200000504, StockFeed1764200000505, CatalogWorkIndexes1764800000500, PriceFreshness1764900000500, StockDoubt1764900000501, ProductSyncClaimHolder1764900000502],
         }),
         ApiBudgetModule.forRoot(config.DATABASE_URL),
       ],

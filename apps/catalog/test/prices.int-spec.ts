@@ -1,7 +1,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { Streams, type PriceConfirmationView, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { Consumers, Streams, type PriceConfirmationView, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { FailurePolicy } from '@hub/work';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
@@ -196,5 +197,6 @@ function redelivery(payload: TinyNotificationReceivedV1, streamSequence: number)
     manager: undefined as never,
     emit: async () => '',
     working: () => undefined,
+    failure: (error) => FailurePolicy.forConsumer(Consumers.catalogPrices).classify(error, 2),
   };
 }

@@ -4,7 +4,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
-import { CatalogRpcSubjects, Streams, type StockStateView, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { CatalogRpcSubjects, Consumers, Streams, type StockStateView, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { FailurePolicy } from '@hub/work';
 import { IderisCatalogApi, IderisClient } from '@hub/ideris';
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
@@ -298,5 +299,6 @@ function redelivery(payload: TinyNotificationReceivedV1, streamSequence: number,
     manager: undefined as never,
     emit: async () => '',
     working: () => undefined,
+    failure: (error) => FailurePolicy.forConsumer(Consumers.catalogStock).classify(error, attempt),
   };
 }

@@ -1,3 +1,7 @@
+import { IderisApiError } from '@hub/ideris';
+import { TinyApiError } from '@hub/tiny';
+import { Backoff, FailurePolicy, type Refusal } from '@hub/work';
+
 /** Timings of the re-check scheduler; tests shorten them. */
 export interface FiscalShippingOptions {
   /** How often the scheduler looks for due rows. */
@@ -30,15 +34,33 @@ export const DEFAULT_FISCAL_SHIPPING_OPTIONS: FiscalShippingOptions = {
 
 export const FISCAL_SHIPPING_OPTIONS = Symbol('FISCAL_SHIPPING_OPTIONS');
 
-/** The n-th delay of a schedule (1-based), the last one repeating. */
-function delayAt(delays: readonly number[], n: number): number {
-  return delays[Math.min(Math.max(n - 1, 0), delays.length - 1)] ?? MINUTE;
-}
-
 export function recheckDelay(options: FiscalShippingOptions, checks: number): number {
-  return delayAt(options.recheckDelaysMs, checks);
+  return Backoff.steps(options.recheckDelaysMs).delayMs(checks);
 }
 
 export function retryDelay(options: FiscalShippingOptions, failures: number): number {
-  return delayAt(options.retryDelaysMs, failures);
+  return Backoff.steps(options.retryDelaysMs).delayMs(failures);
+}
+
+/**
+ * When a send (`sending`, committed before the Ideris call) is looked at again if nothing confirms it: after the
+ * claim of a writer that died has run out.
+ */
+export function unconfirmedSendRecheckAt(claimMs: number, now = Date.now()): Date {
+  return new Date(now + claimMs + 5_000);
+}
+
+/** Ideris refusing the body or not knowing the order: no retry changes it (an outage, a limit or credentials would). */
+const IDERIS_REFUSES: Refusal = { error: IderisApiError, kinds: ['not-found', 'validation', 'request'] };
+
+/**
+ * The fiscal flows' failures, retried on `retryDelaysMs` for as long as the scheduler re-checks: a delivery (tracking,
+ * a cancellation) is refused by Ideris only; an invoice also when Tiny does not know it or will not give it.
+ */
+export function fiscalFailures(options: FiscalShippingOptions): { delivery: FailurePolicy; invoice: FailurePolicy } {
+  const backoff = Backoff.steps(options.retryDelaysMs);
+  return {
+    delivery: new FailurePolicy({ backoff, refusals: [IDERIS_REFUSES] }),
+    invoice: new FailurePolicy({ backoff, refusals: [IDERIS_REFUSES, { error: TinyApiError, kinds: ['not-found', 'validation'] }] }),
+  };
 }

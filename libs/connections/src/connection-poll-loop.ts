@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { keepAlive, runWithContext } from '@hub/platform';
 import type { ConnectionFlow } from '@hub/contracts';
+import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
 import type { ConnectionDirectory, ConnectionRecord } from './connection-directory';
 import { flowEnabled, recordFlowSkip } from './flow-switch';
@@ -35,11 +34,13 @@ export interface PollLoopOptions {
  */
 export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstrap, OnModuleDestroy {
   protected readonly logger: Logger;
-  protected readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  /** The connection's poll lease, one holder per poll (a poll that throws before releasing it waits for it to lapse). */
+  private readonly leases: WorkClaims<Claim>;
   private readonly running = new Set<string>();
   /** Connections seen with the flow off, so the skip is logged once per switch-off, not every tick. */
   private readonly switchedOff = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  /** Ticks overlap: `running` keeps each connection to one poll, and a slow one does not hold the others back. */
+  private readonly ticker: Ticker;
   private stopped = false;
 
   protected constructor(
@@ -48,6 +49,8 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     private readonly options: PollLoopOptions,
   ) {
     this.logger = new Logger(new.target.name);
+    this.ticker = new Ticker(() => this.tick(), options.tickMs ?? 500, { overlap: true });
+    this.leases = new WorkClaims(dataSource, { table: options.stateTable, key: 'connection_id', holder: 'lease_holder', until: 'lease_until' }, options.leaseMs, options.claimColumns);
   }
 
   /** Creates the connection's state row if missing (with the service's own defaults). */
@@ -56,14 +59,12 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 500);
+    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 50));
+    await this.ticker.stop();
   }
 
   /** One scheduling pass: polls every due connection this replica can claim. */
@@ -89,11 +90,12 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   async pollIfDue(connectionId: string): Promise<boolean> {
     this.running.add(connectionId);
     try {
-      const claim = await this.claim(connectionId);
-      if (!claim) return false;
-      const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => this.extendLease(connectionId), this.options.leaseMs) : () => undefined;
+      await this.ensureStateRow(connectionId);
+      const lease = await this.leases.claim(connectionId, { where: 'next_poll_at <= now()' });
+      if (!lease) return false;
+      const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => lease.renew(), this.options.leaseMs) : () => undefined;
       try {
-        await runWithContext({ connectionId }, () => this.poll(connectionId, claim));
+        await runWithContext({ connectionId }, () => this.poll(connectionId, lease.row));
       } finally {
         stopRenewing();
       }
@@ -104,23 +106,5 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     } finally {
       this.running.delete(connectionId);
     }
-  }
-
-  private async extendLease(connectionId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.options.stateTable} SET lease_until = now() + make_interval(secs => $3) WHERE connection_id = $1 AND lease_holder = $2`,
-      [connectionId, this.holder, this.options.leaseMs / 1000],
-    );
-  }
-
-  private async claim(connectionId: string): Promise<Claim | undefined> {
-    await this.ensureStateRow(connectionId);
-    const [rows] = (await this.dataSource.query(
-      `UPDATE ${this.options.stateTable} SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
-        WHERE connection_id = $1 AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
-        RETURNING ${this.options.claimColumns}`,
-      [connectionId, this.holder, this.options.leaseMs / 1000],
-    )) as [Claim[], number];
-    return rows[0];
   }
 }

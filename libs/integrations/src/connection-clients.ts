@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiBudget } from '@hub/budget';
 import { ConnectionDirectory, type ConnectionRecord } from '@hub/connections';
 import { IderisClient } from '@hub/ideris';
-import { PermanentError } from '@hub/messaging';
+import { PermanentError } from '@hub/work';
 import { TinyClient } from '@hub/tiny';
 
 export interface ConnectionClientSet {

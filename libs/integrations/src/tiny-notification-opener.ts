@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { TinyNotificationKind, TinyNotificationReceivedV1 } from '@hub/contracts';
 import { FLOW_OF_NOTIFICATION, flowEnabled, recordFlowSkip, type ConnectionDirectory, type ConnectionRecord } from '@hub/connections';
-import { PermanentError, type MessageContext } from '@hub/messaging';
+import { type MessageContext } from '@hub/messaging';
+import { PermanentError } from '@hub/work';
 import { bindConnection } from '@hub/platform';
 import { parseTinyNotification, type TinyNotificationDataByKind } from '@hub/tiny';
 

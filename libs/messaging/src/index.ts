@@ -1,4 +1,3 @@
-export * from './errors';
 export * from './messaging.module';
 export * from './nats/jetstream-connection';
 export * from './nats/message-publisher';

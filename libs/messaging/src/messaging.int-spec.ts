@@ -8,7 +8,7 @@ import { CONSUMER_DEFAULTS, defineEvent, MessageHeaders, type ConsumerDefinition
 import { DatabaseModule, metricsRegistry } from '@hub/platform';
 import { dropSchema, sleep, sql, testDatabaseUrl, testNatsUrl, uniqueSuffix, waitFor } from '@hub/testing';
 import { JetStreamHandler, type MessageContext } from './consumer/jetstream-handler.decorator';
-import { PermanentError } from './errors';
+import { PermanentError } from '@hub/work';
 import { MessagingModule } from './messaging.module';
 import { MessagingTables1764200000000 } from './migrations/1764200000000-messaging-tables';
 import { MessagePublisher } from './nats/message-publisher';

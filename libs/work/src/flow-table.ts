@@ -5,9 +5,17 @@ export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
+/** The rows of a query; an `UPDATE … RETURNING` run on a DataSource answers `[rows, count]`, read as its rows. */
 export async function rows<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await db.query(sql, params)) as T[];
+  return returningRows<T>(await db.query(sql, params));
 }
+
+/** `UPDATE … RETURNING` rows, from a DataSource (`[rows, count]`) or an EntityManager/driver answer (`rows`). */
+export function returningRows<Row>(result: unknown): Row[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Row[];
+  return Array.isArray(result) ? (result as Row[]) : [];
+}
+
 
 /**
  * How one flow's table reads as work items: SQL expressions over the row (alias `t`). This is all a flow states
@@ -21,6 +29,8 @@ export interface FlowTable {
   key: string;
   /** The failure inbox: rows an operator should look at. */
   inbox: string;
+  /** Rows not finished (queued, running, waiting, given up), as the flow's partial index reads them: the metrics' rows. */
+  open: string;
   status: string;
   outcome: string;
   reasonCode: string;

@@ -1,8 +1,12 @@
-import type { WorkerService, WorkItemView } from '@hub/contracts';
-import type { ParkingService } from '@hub/messaging';
+import type { RedriveResult, WorkerService, WorkItemView } from '@hub/contracts';
 import { eachItem } from './work-admin';
 import type { FlowSource, ItemHistory, RetryVerdict } from './flow-source';
 import { rows, toSummary, type FlowTable, type Queryable, type SummaryRow } from './flow-table';
+
+/** What re-drives a parked message (`ParkingService` of `@hub/messaging`, which builds on this lib). */
+export interface ParkedMessageRedriver {
+  redrive(id: string): Promise<RedriveResult>;
+}
 
 /**
  * The parked (dead-lettered) JetStream messages of a service as a flow of the failure inbox: each one `gave_up`
@@ -12,13 +16,14 @@ export class ParkedMessagesFlow implements FlowSource {
   readonly flow = 'messages' as const;
   readonly table: FlowTable;
 
-  constructor(private readonly service: WorkerService, private readonly parking: ParkingService) {
+  constructor(private readonly service: WorkerService, private readonly parking: ParkedMessageRedriver) {
     this.table = {
       flow: 'messages',
       from: 'parked_message t',
       connectionId: 't.connection_id',
       key: `'${service}:' || t.id::text`,
       inbox: 't.redriven_at IS NULL',
+      open: 't.redriven_at IS NULL',
       status: `CASE WHEN t.redriven_at IS NULL THEN 'gave_up' ELSE 'succeeded' END`,
       outcome: 't.error_kind',
       reasonCode: `CASE WHEN t.error_kind IN ('invalid', 'invalid-payload') THEN 'invalid_message' ELSE 'parked_message' END`,

@@ -1,4 +1,4 @@
-import { Controller, Inject, type Type } from '@nestjs/common';
+import { Controller, Inject, type OnModuleDestroy, type Type } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { WorkRpcSubjects, type WorkerService } from '@hub/contracts';
 import { DataSource } from 'typeorm';
@@ -14,11 +14,15 @@ const METHODS: Method[] = ['summary', 'list', 'groups', 'get', 'retry', 'search'
  */
 export function createWorkAdminController(service: WorkerService): Type<unknown> {
   @Controller()
-  class WorkAdminController {
+  class WorkAdminController implements OnModuleDestroy {
     private readonly admin: WorkAdmin;
 
     constructor(dataSource: DataSource, @Inject(WORK_FLOW_SOURCES) sources: FlowSource[]) {
       this.admin = new WorkAdmin(service, dataSource, sources);
+    }
+
+    onModuleDestroy(): void {
+      this.admin.close();
     }
 
     summary() {

@@ -8,6 +8,7 @@ import { compareItems } from './merge';
 import { redact } from './redact';
 import { emptyRetryAnswer, tallyRetry } from './retry-tally';
 import { WorkQueries } from './work-queries';
+import { meterWork } from './work-metrics';
 import { decodeRef, serviceOfRef } from './work-ref';
 
 /** Most items one list answer or one bulk retry touches (the gateway pages within it). */
@@ -23,9 +24,16 @@ function fail(status: RpcFailure['error']['status'], message: string): RpcFailur
  */
 export class WorkAdmin {
   private readonly queries = new Map<FlowName, { source: FlowSource; queries: WorkQueries }>();
+  private readonly unmeter: () => void;
 
   constructor(readonly service: WorkerService, private readonly db: Queryable, sources: FlowSource[]) {
     for (const source of sources) this.queries.set(source.flow, { source, queries: new WorkQueries(source.table) });
+    this.unmeter = meterWork(service, db, [...this.queries.values()].map((f) => f.queries));
+  }
+
+  /** Stops reporting the service's flows at /metrics. */
+  close(): void {
+    this.unmeter();
   }
 
   private flows(flow?: FlowName) {

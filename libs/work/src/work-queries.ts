@@ -1,4 +1,4 @@
-import type { WorkActivityBucket, WorkFilter, WorkGroup, WorkItemView, WorkSearchHit } from '@hub/contracts';
+import type { WorkActivityBucket, WorkFilter, WorkGroup, WorkItemView, WorkSearchHit, WorkStatus } from '@hub/contracts';
 import { iso, rows, type FlowTable, type Queryable, type WorkRow } from './flow-table';
 import { encodeRef } from './work-ref';
 
@@ -78,6 +78,17 @@ export class WorkQueries {
       params,
     );
     return found.map((g) => ({ connectionId: g.connection_id, flow: this.table.flow, reasonCode: g.reason_code, count: g.n, oldestAt: iso(g.oldest)!, sampleDetail: g.sample }));
+  }
+
+  /** Open rows per status, with the oldest one's creation (the flow's metrics). */
+  async openCounts(db: Queryable): Promise<{ status: Exclude<WorkStatus, 'succeeded'>; count: number; oldestAt: Date }[]> {
+    const found = await rows<{ status: Exclude<WorkStatus, 'succeeded'>; n: number; oldest: Date }>(
+      db,
+      `SELECT v.status, count(*)::int AS n, min(v.created_at) AS oldest
+         FROM (SELECT ${this.table.status} AS status, ${this.table.createdAt} AS created_at FROM ${this.table.from} WHERE ${this.table.open}) v
+        WHERE v.status <> 'succeeded' GROUP BY v.status`,
+    );
+    return found.map((r) => ({ status: r.status, count: r.n, oldestAt: new Date(r.oldest) }));
   }
 
   /** One item by its key, in the inbox or not (a retry of a done item is answered `already_done`). */

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionFlow } from '@hub/contracts';
 import { flowEnabled, type ConnectionDirectory } from '@hub/connections';
-import { keepAlive, runWithContext } from '@hub/platform';
+import { runWithContext } from '@hub/platform';
+import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
 
 export interface PushLoopOptions {
-  /** `stock`, `price`, `product`, `product-import`: in log lines and the lease holder. */
+  /** `stock`, `price`, `product`, `product-import`: in log lines. */
   name: string;
   /** The table holding one lease row per connection (`connection_id`, `lease_holder`, `lease_until`). */
   leaseTable: 'stock_pusher_lease' | 'price_pusher_lease' | 'product_push_lease' | 'product_import_lease';
@@ -30,10 +29,11 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  */
 export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnModuleDestroy {
   protected readonly logger: Logger;
-  protected readonly holder: string;
+  /** The connection's lease, held by one drain (or one confirmation) at a time, each with its own holder. */
+  protected readonly leases: WorkClaims;
   protected stopped = false;
   private readonly running = new Map<string, Promise<void>>();
-  private timer?: NodeJS.Timeout;
+  private readonly ticker: Ticker;
   private lastPruneAt = 0;
 
   protected constructor(
@@ -42,7 +42,8 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     private readonly options: PushLoopOptions,
   ) {
     this.logger = new Logger(new.target.name);
-    this.holder = `${hostname()}:${process.pid}:${options.name}:${randomBytes(3).toString('hex')}`;
+    this.ticker = new Ticker(() => this.tick(), options.tickMs);
+    this.leases = new WorkClaims(dataSource, { table: options.leaseTable, key: 'connection_id', holder: 'lease_holder', until: 'lease_until' }, options.leaseSeconds * 1000, '1');
   }
 
   /** Connections with due work. */
@@ -52,19 +53,18 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   protected abstract pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] === 'off') return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    await this.ticker.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 
   /** Work was just recorded here: start pushing without waiting for the next tick. */
   wake(connectionId: string): void {
-    if (!this.stopped && this.timer) this.drain(connectionId, true);
+    if (!this.stopped && this.ticker.started) this.drain(connectionId, true);
   }
 
   async tick(): Promise<void> {
@@ -94,38 +94,15 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   private async drainClaimed(connectionId: string, checkFlow: boolean): Promise<void> {
     if (checkFlow && !flowEnabled(await this.directory.get(connectionId), this.options.flow)) return;
     await this.ensureLeaseRow(connectionId);
-    if (!(await this.renew(connectionId))) return;
     // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris
     // budget), and a lapsed lease would let another replica start a second pusher for the connection.
-    let held = true;
-    const stopRenewing = keepAlive(async () => (held = held && (await this.renew(connectionId))), this.options.leaseSeconds * 1000);
-    try {
-      while (!this.stopped && held && (await this.renew(connectionId))) {
-        if ((await this.pushDue(connectionId, async () => held && (await this.renew(connectionId)))) === 0) break;
-      }
-    } finally {
-      stopRenewing();
-      await this.release(connectionId);
-    }
+    await this.leases.hold(connectionId, async (lease) => {
+      const keepLease = async () => !this.stopped && (await lease.renew());
+      while (await keepLease()) if ((await this.pushDue(connectionId, keepLease)) === 0) break;
+    });
   }
 
   protected async ensureLeaseRow(connectionId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO ${this.options.leaseTable} (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
-  }
-
-  protected async release(connectionId: string, holder = this.holder): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.options.leaseTable} SET lease_holder = NULL, lease_until = NULL WHERE connection_id = $1 AND lease_holder = $2`, [connectionId, holder]);
-  }
-
-  /** Claims or extends the lease for `holder`; false when another holder has it. */
-  protected async renew(connectionId: string, holder = this.holder): Promise<boolean> {
-    if (this.stopped) return false;
-    const [rows] = (await this.dataSource.query(
-      `UPDATE ${this.options.leaseTable} SET lease_holder = $2, lease_until = now() + make_interval(secs => $3)
-        WHERE connection_id = $1 AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2)
-        RETURNING 1`,
-      [connectionId, holder, this.options.leaseSeconds],
-    )) as [unknown[], number];
-    return rows.length > 0;
   }
 }

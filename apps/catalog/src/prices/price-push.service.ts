@@ -5,7 +5,7 @@ import { counter } from '@hub/platform';
 import { centsToDecimal, toDecimalString, TinyProductsApi, type TinyClient } from '@hub/tiny';
 import { ConnectionClients } from '@hub/integrations';
 import { centsToReais, computePriceCents, dropPercent, needsConfirmation, reaisToCents, ruleForListingModel } from './domain/price-rule';
-import { classifyPricePushError, PriceProblem, priceRetryDelayMs } from './price-push.errors';
+import { PRICE_PUSH_FAILURES, PriceProblem, type PriceProblemKind } from './price-push.errors';
 import { PricesRepository, type ConfirmationRow, type PendingPrice, type PricedPending, type PriceRuleSet } from './prices.repository';
 import { StockRepository } from '../stock/stock.repository';
 
@@ -77,14 +77,14 @@ export class PricePushService {
       for (const model of models) await this.priceModel(priced, model, known.get(model.id), context);
       await this.prices.recordDone(row);
     } catch (error) {
-      const failure = classifyPricePushError(error);
-      if (failure.kind === 'problem') {
+      const failure = PRICE_PUSH_FAILURES.classify(error, row.attempts + 1);
+      if (failure.action === 'refuse') {
         pushes.inc({ outcome: 'problem' });
-        this.logger.warn({ msg: 'price push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.problem, detail: failure.detail });
-        await this.prices.recordProblem(row, failure.problem, failure.detail);
+        this.logger.warn({ msg: 'price push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.code, detail: failure.detail });
+        await this.prices.recordProblem(row, failure.code as PriceProblemKind, failure.detail);
       } else {
         pushes.inc({ outcome: 'retry' });
-        await this.prices.recordRetry(row, failure.detail, priceRetryDelayMs(row.attempts + 1));
+        await this.prices.recordRetry(row, failure.detail, failure.delayMs);
       }
     }
   }

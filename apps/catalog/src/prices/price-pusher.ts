@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConnectionDirectory } from '@hub/connections';
 import { DataSource } from 'typeorm';
@@ -35,17 +34,12 @@ export class PricePusher extends ConnectionPushLoop {
   /** Runs `work` holding the connection's lease (waiting a little for a running round); undefined when it stayed busy. */
   async withLease<T>(connectionId: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
     await this.ensureLeaseRow(connectionId);
-    // A holder of its own, so this replica's push round (or another confirmation) cannot renew over it.
-    const holder = `${this.holder}:${randomBytes(3).toString('hex')}`;
     const deadline = Date.now() + CONFIRM_WAIT_MS;
-    while (!(await this.renew(connectionId, holder))) {
+    for (;;) {
+      const done = await this.leases.hold(connectionId, work);
+      if (done.held) return { value: done.value };
       if (Date.now() > deadline) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    try {
-      return { value: await work() };
-    } finally {
-      await this.release(connectionId, holder);
     }
   }
 }

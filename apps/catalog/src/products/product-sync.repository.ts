@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProductKind, ProductSyncDirection, ProductSyncState } from '@hub/contracts';
+import { WorkClaims } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A `product_sync` row (bigint columns come back as text). */
@@ -23,6 +24,7 @@ export interface ProductSyncRow {
   ideris_create_sent_at: Date | null;
   attempts: number;
   next_attempt_at: Date;
+  claimed_by: string | null;
   claimed_until: Date | null;
   waiting_for: string | null;
   last_outcome: string | null;
@@ -73,7 +75,13 @@ export const CLAIM_SECONDS = { 'to-ideris': 60, 'to-tiny': 180 } as const;
 /** product_binding, product_kit_component, product_sync and its journal. */
 @Injectable()
 export class ProductSyncRepository {
-  constructor(readonly dataSource: DataSource) {}
+  /** A write's claim on a product (`state = 'writing'` until `claimed_until`), per direction's length. */
+  private readonly claims: Record<ProductSyncDirection, WorkClaims>;
+
+  constructor(readonly dataSource: DataSource) {
+    const columns = { table: 'product_sync', key: 'connection_id', holder: 'claimed_by', until: 'claimed_until', onClaim: `state = 'writing', updated_at = now()` };
+    this.claims = { 'to-ideris': new WorkClaims(dataSource, columns, CLAIM_SECONDS['to-ideris'] * 1000, '1'), 'to-tiny': new WorkClaims(dataSource, columns, CLAIM_SECONDS['to-tiny'] * 1000, '1') };
+  }
 
   /** The product's sync row, created if missing, locked for the rest of the transaction. */
   async lockSync(m: EntityManager, connectionId: string, sku: string, kind: ProductSyncRow['kind']): Promise<ProductSyncRow> {
@@ -137,22 +145,19 @@ export class ProductSyncRepository {
     return rows.map((row) => row.connection_id);
   }
 
-  /** Takes a row for writing if it is still at the revision read; false when newer work replaced it meanwhile. */
+  /**
+   * Takes a row for writing if it is still at the revision read and no live claim holds it; false when newer work
+   * replaced it meanwhile. The write's outcome (finish, retry, wait, fail) ends the claim.
+   */
   async claim(row: ProductSyncRow, extra: { tinyPendingFingerprint?: string; iderisPendingFingerprint?: string; tinyCreateSent?: boolean; iderisCreateSent?: boolean } = {}): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE product_sync SET state = 'writing', claimed_until = now() + make_interval(secs => $4), updated_at = now(),
-              tiny_pending_fingerprint = COALESCE($5, tiny_pending_fingerprint), ideris_pending_fingerprint = COALESCE($6, ideris_pending_fingerprint),
-              tiny_create_sent_at = CASE WHEN $7 THEN now() ELSE tiny_create_sent_at END,
-              ideris_create_sent_at = CASE WHEN $8 THEN now() ELSE ideris_create_sent_at END
-        WHERE connection_id = $1 AND sku = $2 AND revision = $3 AND direction = $9
-          AND (state IN ('pending', 'waiting') OR (state = 'writing' AND claimed_until < now()))
-        RETURNING 1`,
-      [
-        row.connection_id, row.sku, row.revision, CLAIM_SECONDS[row.direction ?? 'to-tiny'], extra.tinyPendingFingerprint ?? null, extra.iderisPendingFingerprint ?? null,
-        extra.tinyCreateSent === true, extra.iderisCreateSent === true, row.direction,
-      ],
-    );
-    return rows.length > 0;
+    const direction = row.direction ?? 'to-tiny';
+    const claim = await this.claims[direction].claim(row.connection_id, {
+      where: `sku = $4 AND revision = $5 AND direction = $6 AND state IN ('pending', 'waiting', 'writing')`,
+      set: `tiny_pending_fingerprint = COALESCE($7, tiny_pending_fingerprint), ideris_pending_fingerprint = COALESCE($8, ideris_pending_fingerprint),
+            tiny_create_sent_at = CASE WHEN $9 THEN now() ELSE tiny_create_sent_at END, ideris_create_sent_at = CASE WHEN $10 THEN now() ELSE ideris_create_sent_at END`,
+      params: [row.sku, row.revision, direction, extra.tinyPendingFingerprint ?? null, extra.iderisPendingFingerprint ?? null, extra.tinyCreateSent === true, extra.iderisCreateSent === true],
+    });
+    return claim !== undefined;
   }
 
   /** Announces what is about to be written (committed before the call), so its echo is recognised. */

@@ -6,7 +6,7 @@ import type { TinyClient } from '@hub/tiny';
 import { ConnectionClients } from '@hub/integrations';
 import type { KitStockSource } from '@hub/contracts';
 import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain/stock-rule';
-import { classifyStockPushError, retryDelayMs } from './stock-push.errors';
+import { STOCK_PUSH_FAILURES, type StockProblemKind } from './stock-push.errors';
 import { KitStock, type KitComponent } from './kit-stock';
 import { StockRepository, type PendingStock } from './stock.repository';
 
@@ -139,14 +139,14 @@ export class StockPushService {
       pushes.inc({ outcome: 'pushed' });
       if (pushed.received_ms !== null) latency.observe(Math.max(0, Date.now() - pushed.received_ms) / 1000);
     } catch (error) {
-      const failure = classifyStockPushError(error);
-      if (failure.kind === 'problem') {
+      const failure = STOCK_PUSH_FAILURES.classify(error, row.attempts + 1);
+      if (failure.action === 'refuse') {
         pushes.inc({ outcome: 'problem' });
-        this.logger.warn({ msg: 'stock push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.problem, detail: failure.detail });
-        await this.stock.recordProblem(row, failure.problem, failure.detail, desired);
+        this.logger.warn({ msg: 'stock push refused', connectionId: row.connection_id, sku: row.sku, problem: failure.code, detail: failure.detail });
+        await this.stock.recordProblem(row, failure.code as StockProblemKind, failure.detail, desired);
       } else {
         pushes.inc({ outcome: 'retry' });
-        await this.stock.recordRetry(row, failure.detail, retryDelayMs(row.attempts + 1));
+        await this.stock.recordRetry(row, failure.detail, failure.delayMs);
       }
     }
   }

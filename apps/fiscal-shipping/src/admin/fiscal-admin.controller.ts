@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { runInLane } from '@hub/budget';
 import { RpcSubjects, type FiscalActionResult, type FiscalOrderQuery, type FiscalOrderView, type InvoiceSyncView, type RpcFailure, type TrackingSyncView } from '@hub/contracts';
-import { describeError } from '@hub/messaging';
+import { describeError } from '@hub/work';
 import { bindConnection } from '@hub/platform';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, OrderEvents, type OrderImportedV1 } from '@hub/contracts';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
-import { returningRows } from '../returning-rows';
 import { OrderBindingRepository } from './order-binding.repository';
+import { returningRows } from '@hub/work';
 
 /**
  * Keeps the bindings of imported orders. A new binding makes invoices and tracking that arrived before it

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IderisApiError, NotificationUrlError } from '@hub/ideris';
+import { NotificationUrlError } from '@hub/ideris';
 import { ConnectionClients } from '@hub/integrations';
 import { TinyFulfilmentApi } from '@hub/tiny';
+import type { FailurePolicy } from '@hub/work';
 import type { OrderBinding } from '../bindings/order-binding.repository';
 import { IderisDeliveries, type InvoiceDelivery } from '../delivery/ideris-delivery';
-import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { unconfirmedSendRecheckAt } from '../worker-id';
+import { fiscalFailures, FISCAL_SHIPPING_OPTIONS, unconfirmedSendRecheckAt, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { CANCELLED, situationLabel } from './domain/invoice-standing';
 import { InvoiceSyncRepository, type InvoiceSyncRow } from './invoice-sync.repository';
 
@@ -20,13 +20,16 @@ export type CancellationOutcome = 'cancellation_reported' | 'duplicate' | 'faile
 @Injectable()
 export class InvoiceCancellationService {
   private readonly logger = new Logger(InvoiceCancellationService.name);
+  private readonly failures: FailurePolicy;
 
   constructor(
     private readonly invoices: InvoiceSyncRepository,
     private readonly clients: ConnectionClients,
     private readonly deliveries: IderisDeliveries,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
-  ) {}
+  ) {
+    this.failures = fiscalFailures(options).delivery;
+  }
 
   /** A report under way, or a new notification of an invoice already sent (it may be its cancellation). */
   worthALook(row: InvoiceSyncRow, trigger: string): boolean {
@@ -71,13 +74,14 @@ export class InvoiceCancellationService {
         this.logger.warn({ msg: 'invoice cancellation waits for the connection\'s invoice URL to be fixed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, reasonCode: error.problem });
         return 'waiting_configuration';
       }
-      if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
-        await this.invoices.update(row.id, { cancel_state: 'failed', cancel_reason: error.message, next_check_at: null });
+      const verdict = this.failures.classify(error, row.failures + 1);
+      if (verdict.action === 'refuse') {
+        await this.invoices.update(row.id, { cancel_state: 'failed', cancel_reason: (error as Error).message, next_check_at: null });
         return 'failed';
       }
       const cancelState = sendingCommitted || mayHaveLanded ? 'sending' : 'pending';
       if (sendingCommitted || pendingCommitted || row.cancel_state !== null) {
-        await this.invoices.update(row.id, { cancel_state: cancelState, cancel_reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
+        await this.invoices.update(row.id, { cancel_state: cancelState, cancel_reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + verdict.delayMs) }, { countFailure: true });
       }
       throw error;
     }

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
-import { BusyError, JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { BusyError } from '@hub/work';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
 import { InvoiceLocator, InvoiceNotYetFoundError } from './invoice-locator';
 import { InvoiceSyncRepository } from './invoice-sync.repository';
@@ -56,11 +57,12 @@ export class InvoiceNotificationHandler {
       this.logger.log({ msg: 'invoice ignored: its order was not imported by this hub', connectionId, tinyInvoiceId: row.tiny_invoice_id, tinyOrderId: row.tiny_order_id });
       return;
     }
-    if (ctx.attempt >= Consumers.fiscalShippingInvoices.maxAttempts) {
+    const notYet = new BindingNotYetKnownError(`${reason} (attempt ${ctx.attempt} of ${Consumers.fiscalShippingInvoices.maxAttempts})`);
+    if (ctx.failure(notYet).action === 'park') {
       // Parked by the runner with this reason; a binding that shows up later still sends it (see OrderImportedHandler).
       await this.invoices.update(row.id, { state: 'ignored', reason: `${reason} after ${ctx.attempt} attempts: not imported by this hub, or its import has not finished` });
       this.logger.warn({ msg: 'invoice ignored: no imported order matches', connectionId, tinyInvoiceId: row.tiny_invoice_id, attempts: ctx.attempt });
     }
-    throw new BindingNotYetKnownError(`${reason} (attempt ${ctx.attempt} of ${Consumers.fiscalShippingInvoices.maxAttempts})`);
+    throw notYet;
   }
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { InvoiceSyncState, InvoiceSyncView } from '@hub/contracts';
 import { DataSource } from 'typeorm';
-import { returningRows } from '../returning-rows';
+import { unclaimed, WorkClaims, type ClaimColumns } from '@hub/work';
+import { FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from '../fiscal-shipping.options';
 
 export interface InvoiceSyncRow {
   id: string;
@@ -75,9 +76,17 @@ export interface InvoiceNotice {
   danfeUrl?: string;
 }
 
+/** Where a row's claim is kept: one worker at a time on it, each call with its own holder. */
+export const INVOICE_CLAIM_COLUMNS: ClaimColumns = { table: 'invoice_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' };
+
 @Injectable()
 export class InvoiceSyncRepository {
-  constructor(readonly dataSource: DataSource) {}
+  /** A crashed worker's claim runs out. */
+  readonly claims: WorkClaims<InvoiceSyncRow>;
+
+  constructor(readonly dataSource: DataSource, @Inject(FISCAL_SHIPPING_OPTIONS) options: FiscalShippingOptions) {
+    this.claims = new WorkClaims(dataSource, INVOICE_CLAIM_COLUMNS, options.claimMs);
+  }
 
   /** Records a notification of the invoice (the first creates the row); returns the row. */
   async noticed(notice: InvoiceNotice): Promise<InvoiceSyncRow> {
@@ -117,21 +126,6 @@ export class InvoiceSyncRepository {
     ]);
   }
 
-  /** Only one worker works on an invoice at a time; a crashed worker's claim runs out. */
-  async claim(id: string, worker: string, forMs: number): Promise<InvoiceSyncRow | undefined> {
-    const result: unknown = await this.dataSource.query(
-      `UPDATE invoice_sync SET claimed_by = $2, claimed_until = now() + ($3::int * interval '1 millisecond'), updated_at = now()
-       WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2) RETURNING *`,
-      [id, worker, forMs],
-    );
-    return returningRows<InvoiceSyncRow>(result)[0];
-  }
-
-  /** Renews a claim its holder still holds. */
-  async extendClaim(id: string, worker: string, forMs: number): Promise<void> {
-    await this.dataSource.query(`UPDATE invoice_sync SET claimed_until = now() + ($3::int * interval '1 millisecond') WHERE id = $1 AND claimed_by = $2`, [id, worker, forMs]);
-  }
-
   /**
    * A failed attempt the service could not record itself (the scheduler saw it throw): the row is looked at again
    * after `at`, unless the failed attempt already planned its next look.
@@ -143,10 +137,6 @@ export class InvoiceSyncRepository {
   /** Looked at later for a reason that is no failure (its flow is switched off): the failure schedule is left alone. */
   async deferIfDue(id: string, at: Date): Promise<void> {
     await this.dataSource.query(`UPDATE invoice_sync SET next_check_at = $2, updated_at = now() WHERE id = $1 AND (next_check_at IS NULL OR next_check_at <= now())`, [id, at]);
-  }
-
-  async release(id: string, worker: string): Promise<void> {
-    await this.dataSource.query('UPDATE invoice_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
 
   async update(id: string, patch: InvoiceSyncPatch, extra: { countSend?: boolean; countFailure?: boolean; countCancelSend?: boolean } = {}): Promise<void> {
@@ -169,7 +159,7 @@ export class InvoiceSyncRepository {
            (next_check_at <= now() AND (state NOT IN ('sent', 'refused', 'failed') OR (state = 'sent' AND cancel_state IN ('pending', 'sending', 'waiting_configuration'))))
            OR ((state = 'waiting_configuration' OR (state = 'sent' AND cancel_state = 'waiting_configuration'))
              AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = invoice_sync.connection_id::text AND c.updated_at > invoice_sync.updated_at)))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
+         AND ${unclaimed(INVOICE_CLAIM_COLUMNS)} ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError, NotificationUrlError } from '@hub/ideris';
-import { counter, keepAlive } from '@hub/platform';
+import { NotificationUrlError } from '@hub/ideris';
+import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi } from '@hub/tiny';
+import type { FailurePolicy } from '@hub/work';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients } from '@hub/integrations';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
+import { fiscalFailures, FISCAL_SHIPPING_OPTIONS, recheckDelay, unconfirmedSendRecheckAt, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { IderisDeliveries } from '../delivery/ideris-delivery';
 import { InvoiceCancellationService } from './invoice-cancellation.service';
 import { CANCELLED, invoiceForIderis, invoiceStanding, situationLabel } from './domain/invoice-standing';
@@ -24,6 +24,7 @@ export type InvoiceProcessOutcome = 'sent' | 'cancellation_reported' | 'duplicat
 @Injectable()
 export class InvoiceSyncService {
   private readonly logger = new Logger(InvoiceSyncService.name);
+  private readonly failures: FailurePolicy;
 
   constructor(
     private readonly invoices: InvoiceSyncRepository,
@@ -32,7 +33,9 @@ export class InvoiceSyncService {
     private readonly deliveries: IderisDeliveries,
     private readonly cancellations: InvoiceCancellationService,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
-  ) {}
+  ) {
+    this.failures = fiscalFailures(options).invoice;
+  }
 
   async process(row: InvoiceSyncRow, trigger: string): Promise<InvoiceProcessOutcome> {
     if (row.state === 'sent' && this.cancellations.worthALook(row, trigger)) return this.count(await this.cancellationOf(row, trigger));
@@ -42,33 +45,19 @@ export class InvoiceSyncService {
       await this.invoices.update(row.id, { state: 'waiting_binding', reason: waitingForBindingReason(row.tiny_order_id, row.marketplace_order_code), next_check_at: null });
       return this.count('waiting_binding');
     }
-    const claimant = newClaimant();
-    const claimed = await this.invoices.claim(row.id, claimant, this.options.claimMs);
-    if (!claimed) return this.count('busy');
-    const stopRenewing = keepAlive(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
-    try {
-      if (isFinal(claimed, trigger)) return this.count(claimed.state === 'failed' ? 'failed' : 'duplicate');
-      return this.count(await runInLane('normal', () => this.sendClaimed(claimed, binding, trigger)));
-    } finally {
-      stopRenewing();
-      await this.invoices.release(row.id, claimant).catch(() => undefined);
-    }
+    const sent = await this.invoices.claims.hold(row.id, async ({ row: claimed }) => {
+      if (isFinal(claimed, trigger)) return claimed.state === 'failed' ? 'failed' : 'duplicate';
+      return runInLane('normal', () => this.sendClaimed(claimed, binding, trigger));
+    });
+    return this.count(sent.held ? sent.value : 'busy');
   }
 
   /** A sent invoice's cancellation, checked and reported under the row's claim. */
   private async cancellationOf(row: InvoiceSyncRow, trigger: string): Promise<InvoiceProcessOutcome> {
     const binding = await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
     if (!binding) return 'duplicate';
-    const claimant = newClaimant();
-    const claimed = await this.invoices.claim(row.id, claimant, this.options.claimMs);
-    if (!claimed) return 'busy';
-    const stopRenewing = keepAlive(() => this.invoices.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
-    try {
-      return await runInLane('normal', () => this.cancellations.check(claimed, binding, trigger));
-    } finally {
-      stopRenewing();
-      await this.invoices.release(row.id, claimant).catch(() => undefined);
-    }
+    const checked = await this.invoices.claims.hold(row.id, ({ row: claimed }) => runInLane('normal', () => this.cancellations.check(claimed, binding, trigger)));
+    return checked.held ? checked.value : 'busy';
   }
 
   /** Tiny says the order came from no e-commerce at all: certainly not one this hub imported. */
@@ -158,14 +147,15 @@ export class InvoiceSyncService {
         this.logger.warn({ msg: 'invoice waits for the connection\'s invoice URL to be fixed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, reasonCode: error.problem, reason: error.plainReason });
         return 'waiting_configuration';
       }
-      if (isRefusal(error)) {
+      const verdict = this.failures.classify(error, row.failures + 1);
+      if (verdict.action === 'refuse') {
         await this.invoices.update(row.id, { state: 'failed', reason: (error as Error).message, reason_code: null, next_check_at: null });
         this.logger.warn({ msg: 'invoice refused', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: (error as Error).message });
         return 'failed';
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
       const state = sendingCommitted || row.state === 'sending' ? 'sending' : 'received';
-      await this.invoices.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
+      await this.invoices.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + verdict.delayMs) }, { countFailure: true });
       throw error;
     }
   }
@@ -199,11 +189,4 @@ export function waitingForBindingReason(tinyOrderId: string | null, marketplaceO
 function isFinal(row: InvoiceSyncRow, trigger: string): boolean {
   if (trigger === 'operator' && row.state === 'failed') return false;
   return INVOICE_FINAL_STATES.includes(row.state);
-}
-
-/** Answers that no retry changes: Ideris refusing the body or not knowing the order, Tiny not knowing the invoice. */
-function isRefusal(error: unknown): boolean {
-  if (error instanceof IderisApiError) return !error.retryable && error.kind !== 'auth';
-  if (error instanceof TinyApiError) return ['not-found', 'validation'].includes(error.kind);
-  return false;
 }

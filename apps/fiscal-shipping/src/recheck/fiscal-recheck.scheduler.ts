@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionFlow } from '@hub/contracts';
 import { ConnectionDirectory, flowEnabled } from '@hub/connections';
-import { describeError } from '@hub/messaging';
+import { describeError, Ticker } from '@hub/work';
 import { runWithContext } from '@hub/platform';
 import { FISCAL_SHIPPING_OPTIONS, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { InvoiceSyncRepository } from '../invoices/invoice-sync.repository';
 import { InvoiceSyncService } from '../invoices/invoice-sync.service';
 import { TrackingSyncRepository } from '../tracking/tracking-sync.repository';
 import { TrackingSyncService } from '../tracking/tracking-sync.service';
+
+type FlowSwitches = (connectionId: string, flow: ConnectionFlow) => Promise<boolean>;
+type RecheckedRow = { id: string; connection_id: string; failures: number };
+type RecheckedRows<Row> = Pick<InvoiceSyncRepository, 'deferIfDue' | 'postponeIfDue'> & { due(limit: number): Promise<Row[]> };
 
 /** Rows looked at per tick and kind; the API budget, not this, bounds the pace. */
 const BATCH = 50;
@@ -26,8 +30,7 @@ const FLOW_OFF_POSTPONE_MS = 60_000;
 @Injectable()
 export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FiscalRecheckScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly ticker: Ticker;
   private stopping = false;
 
   constructor(
@@ -37,64 +40,58 @@ export class FiscalRecheckScheduler implements OnApplicationBootstrap, OnModuleD
     private readonly trackingService: TrackingSyncService,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
     private readonly directory: ConnectionDirectory,
-  ) {}
+  ) {
+    this.ticker = new Ticker(() => this.tick(), options.schedulerTickMs);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running || this.stopping) return;
-      this.running = this.tick().then(() => undefined).finally(() => (this.running = undefined));
-    }, this.options.schedulerTickMs);
+    this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.ticker.stop();
   }
 
   /** One pass over what is due; returns how many rows it looked at. */
   async tick(): Promise<number> {
-    let seen = 0;
     const flowOn = this.flowSwitches();
     try {
-      const invoices = await this.invoices.due(BATCH);
-      for (const row of invoices) {
-        if (this.stopping) return seen;
-        seen += 1;
-        if (!(await flowOn(row.connection_id, 'invoices'))) {
-          await this.invoices.deferIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
-          continue;
-        }
-        await runWithContext({ connectionId: row.connection_id }, () =>
-          this.invoiceService.process(row, 'recheck').catch(async (error: unknown) => {
-            this.logger.warn({ msg: 'invoice re-check failed', connectionId: row.connection_id, tinyInvoiceId: row.tiny_invoice_id, err: describeError(error).message });
-            await this.invoices.postponeIfDue(row.id, new Date(Date.now() + retryDelay(this.options, row.failures + 1)));
-          }),
-        );
-      }
-      const tracking = await this.tracking.due(BATCH);
-      for (const row of tracking) {
-        if (this.stopping) return seen;
-        seen += 1;
-        if (!(await flowOn(row.connection_id, 'tracking'))) {
-          await this.tracking.deferIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
-          continue;
-        }
-        await runWithContext({ connectionId: row.connection_id }, () =>
-          this.trackingService.process(row, 'recheck').catch(async (error: unknown) => {
-            this.logger.warn({ msg: 'tracking re-check failed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, err: describeError(error).message });
-            await this.tracking.postponeIfDue(row.id, new Date(Date.now() + retryDelay(this.options, row.failures + 1)));
-          }),
-        );
-      }
+      const invoices = await this.recheck('invoices', this.invoices, flowOn, (row) => this.invoiceService.process(row, 'recheck'), (row) => ({ tinyInvoiceId: row.tiny_invoice_id }));
+      return invoices + (await this.recheck('tracking', this.tracking, flowOn, (row) => this.trackingService.process(row, 'recheck'), (row) => ({ tinyOrderId: row.tiny_order_id })));
     } catch (error) {
       this.logger.warn({ msg: 're-check pass failed', err: describeError(error).message });
+      return 0;
+    }
+  }
+
+  /**
+   * The due rows of one flow, each processed in its connection's context. A row whose flow is off is deferred; one whose
+   * attempt threw before it could record itself is looked at again on the retry schedule.
+   */
+  private async recheck<Row extends RecheckedRow>(
+    flow: 'invoices' | 'tracking', rows: RecheckedRows<Row>, flowOn: FlowSwitches, process: (row: Row) => Promise<unknown>, ids: (row: Row) => object,
+  ): Promise<number> {
+    let seen = 0;
+    for (const row of await rows.due(BATCH)) {
+      if (this.stopping) break;
+      seen += 1;
+      if (!(await flowOn(row.connection_id, flow))) {
+        await rows.deferIfDue(row.id, new Date(Date.now() + FLOW_OFF_POSTPONE_MS));
+        continue;
+      }
+      await runWithContext({ connectionId: row.connection_id }, () =>
+        process(row).catch(async (error: unknown) => {
+          this.logger.warn({ msg: `${flow} re-check failed`, connectionId: row.connection_id, ...ids(row), err: describeError(error).message });
+          await rows.postponeIfDue(row.id, new Date(Date.now() + retryDelay(this.options, row.failures + 1)));
+        }),
+      );
     }
     return seen;
   }
 
   /** Whether a flow runs for a connection, read once per connection and pass. */
-  private flowSwitches(): (connectionId: string, flow: ConnectionFlow) => Promise<boolean> {
+  private flowSwitches(): FlowSwitches {
     const connections = new Map<string, ReturnType<ConnectionDirectory['get']>>();
     return async (connectionId, flow) => {
       if (!connections.has(connectionId)) connections.set(connectionId, this.directory.get(connectionId));

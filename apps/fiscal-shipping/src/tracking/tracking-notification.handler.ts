@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
-import { BusyError, JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { BusyError } from '@hub/work';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
 import { TrackingSyncRepository } from './tracking-sync.repository';
 import { TrackingSyncService } from './tracking-sync.service';
@@ -38,9 +39,8 @@ export class TrackingNotificationHandler {
     const outcome = await this.service.process(row, 'notification');
     if (outcome === 'busy') throw new BusyError(`tracking of Tiny order ${row.tiny_order_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;
-    if (ctx.attempt >= Consumers.fiscalShippingTracking.maxAttempts) {
-      this.logger.warn({ msg: 'tracking ignored: no imported order matches', connectionId, tinyOrderId: row.tiny_order_id, attempts: ctx.attempt });
-    }
-    throw new BindingNotYetKnownError(`no order imported by this hub matches Tiny order ${row.tiny_order_id} yet (attempt ${ctx.attempt} of ${Consumers.fiscalShippingTracking.maxAttempts})`);
+    const notYet = new BindingNotYetKnownError(`no order imported by this hub matches Tiny order ${row.tiny_order_id} yet (attempt ${ctx.attempt} of ${Consumers.fiscalShippingTracking.maxAttempts})`);
+    if (ctx.failure(notYet).action === 'park') this.logger.warn({ msg: 'tracking ignored: no imported order matches', connectionId, tinyOrderId: row.tiny_order_id, attempts: ctx.attempt });
+    throw notYet;
   }
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { TrackingMarkerState, TrackingSyncState, TrackingSyncView } from '@hub/contracts';
 import { DataSource } from 'typeorm';
-import { returningRows } from '../returning-rows';
+import { unclaimed, WorkClaims, type ClaimColumns } from '@hub/work';
+import { FISCAL_SHIPPING_OPTIONS, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import type { TrackingNotice } from './domain/tracking-readiness';
 
 export interface TrackingSyncRow {
@@ -76,9 +77,17 @@ const URL_REASON_SQL = URL_REASON_CODES.map((code) => `'${code}'`).join(', ');
 /** Attempts at leaving the marker in Tiny before it is left as failed. */
 export const MARKER_ATTEMPTS = 5;
 
+/** Where a row's claim is kept: one worker at a time on it, each call with its own holder. */
+export const TRACKING_CLAIM_COLUMNS: ClaimColumns = { table: 'tracking_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' };
+
 @Injectable()
 export class TrackingSyncRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** A crashed worker's claim runs out. */
+  readonly claims: WorkClaims<TrackingSyncRow>;
+
+  constructor(private readonly dataSource: DataSource, @Inject(FISCAL_SHIPPING_OPTIONS) options: FiscalShippingOptions) {
+    this.claims = new WorkClaims(dataSource, TRACKING_CLAIM_COLUMNS, options.claimMs);
+  }
 
   /** Records a notification (or an admin's request) for the order's tracking; returns the row. */
   async noticed(record: TrackingNoticeRecord, countNotification = true): Promise<TrackingSyncRow> {
@@ -101,20 +110,6 @@ export class TrackingSyncRepository {
     return rows[0];
   }
 
-  async claim(id: string, worker: string, forMs: number): Promise<TrackingSyncRow | undefined> {
-    const result: unknown = await this.dataSource.query(
-      `UPDATE tracking_sync SET claimed_by = $2, claimed_until = now() + ($3::int * interval '1 millisecond'), updated_at = now()
-       WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2) RETURNING *`,
-      [id, worker, forMs],
-    );
-    return returningRows<TrackingSyncRow>(result)[0];
-  }
-
-  /** Renews a claim its holder still holds. */
-  async extendClaim(id: string, worker: string, forMs: number): Promise<void> {
-    await this.dataSource.query(`UPDATE tracking_sync SET claimed_until = now() + ($3::int * interval '1 millisecond') WHERE id = $1 AND claimed_by = $2`, [id, worker, forMs]);
-  }
-
   /**
    * A failed attempt the service could not record itself (the scheduler saw it throw): the row is looked at again
    * after `at`, unless the failed attempt already planned its next look.
@@ -126,10 +121,6 @@ export class TrackingSyncRepository {
   /** Looked at later for a reason that is no failure (its flow is switched off): the failure schedule is left alone. */
   async deferIfDue(id: string, at: Date): Promise<void> {
     await this.dataSource.query(`UPDATE tracking_sync SET next_check_at = $2, updated_at = now() WHERE id = $1 AND (next_check_at IS NULL OR next_check_at <= now())`, [id, at]);
-  }
-
-  async release(id: string, worker: string): Promise<void> {
-    await this.dataSource.query('UPDATE tracking_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
 
   async update(id: string, patch: TrackingSyncPatch, extra: { countCheck?: boolean; countSend?: boolean; countMarker?: boolean; countFailure?: boolean } = {}): Promise<void> {
@@ -153,7 +144,7 @@ export class TrackingSyncRepository {
            (next_check_at <= now() AND (state <> 'sent' OR marker_state IN ('pending', 'failed') OR reason_code IN (${URL_REASON_SQL})))
            OR (reason_code IN (${URL_REASON_SQL})
              AND EXISTS (SELECT 1 FROM connection_view c WHERE c.id::text = tracking_sync.connection_id::text AND c.updated_at > tracking_sync.updated_at)))
-         AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_check_at NULLS FIRST LIMIT $1`,
+         AND ${unclaimed(TRACKING_CLAIM_COLUMNS)} ORDER BY next_check_at NULLS FIRST LIMIT $1`,
       [limit],
     );
   }

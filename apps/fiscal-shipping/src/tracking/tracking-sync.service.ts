@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { IderisApiError, NotificationUrlError } from '@hub/ideris';
-import { counter, keepAlive } from '@hub/platform';
+import { NotificationUrlError } from '@hub/ideris';
+import { counter } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient, type TinyExpedition } from '@hub/tiny';
+import type { FailurePolicy } from '@hub/work';
 import { OrderBindingRepository, type OrderBinding } from '../bindings/order-binding.repository';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { IderisDeliveries } from '../delivery/ideris-delivery';
-import { FISCAL_SHIPPING_OPTIONS, recheckDelay, retryDelay, type FiscalShippingOptions } from '../fiscal-shipping.options';
-import { newClaimant, unconfirmedSendRecheckAt } from '../worker-id';
+import { fiscalFailures, FISCAL_SHIPPING_OPTIONS, recheckDelay, unconfirmedSendRecheckAt, type FiscalShippingOptions } from '../fiscal-shipping.options';
 import { trackingReadiness } from './domain/tracking-readiness';
 import { markTrackingSent } from './tiny-tracking-marker';
 import { MARKER_ATTEMPTS, TrackingSyncRepository, URL_REASON_CODES, type TrackingSyncPatch, type TrackingSyncRow } from './tracking-sync.repository';
@@ -24,6 +24,7 @@ export type TrackingProcessOutcome = 'sent' | 'duplicate' | 'waiting' | 'waiting
 @Injectable()
 export class TrackingSyncService {
   private readonly logger = new Logger(TrackingSyncService.name);
+  private readonly failures: FailurePolicy;
 
   constructor(
     private readonly tracking: TrackingSyncRepository,
@@ -31,7 +32,9 @@ export class TrackingSyncService {
     private readonly clients: ConnectionClients,
     private readonly deliveries: IderisDeliveries,
     @Inject(FISCAL_SHIPPING_OPTIONS) private readonly options: FiscalShippingOptions,
-  ) {}
+  ) {
+    this.failures = fiscalFailures(options).delivery;
+  }
 
   async process(row: TrackingSyncRow, trigger: string): Promise<TrackingProcessOutcome> {
     const binding = row.state === 'sent' ? undefined : await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code });
@@ -40,29 +43,21 @@ export class TrackingSyncService {
       await this.tracking.update(row.id, { state: 'waiting_binding', reason_code: 'no-binding', reason, next_check_at: null });
       return this.count('waiting_binding');
     }
-    const claimant = newClaimant();
-    const claimed = await this.tracking.claim(row.id, claimant, this.options.claimMs);
-    if (!claimed) return this.count('busy');
-    const stopRenewing = keepAlive(() => this.tracking.extendClaim(row.id, claimant, this.options.claimMs), this.options.claimMs);
-    try {
-      return this.count(
-        await runInLane('normal', async () => {
-          const clients = await this.clients.forActive(row.connection_id);
-          if (claimed.state === 'sent') {
-            // A notice naming another code, or a changed code held back until an operator fixed the tracking URL.
-            const looksAgain = (trigger === 'notification' || isUrlProblem(claimed.reason_code)) && noticeNamesAnotherCode(claimed);
-            const changedBinding = looksAgain ? await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code }) : undefined;
-            if (changedBinding) return this.checkAndSend(claimed, changedBinding, clients, trigger);
-            if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, clients.tiny);
-            return 'duplicate';
-          }
-          return this.checkAndSend(claimed, binding!, clients, trigger);
-        }),
-      );
-    } finally {
-      stopRenewing();
-      await this.tracking.release(row.id, claimant).catch(() => undefined);
-    }
+    const processed = await this.tracking.claims.hold(row.id, ({ row: claimed }) =>
+      runInLane('normal', async () => {
+        const clients = await this.clients.forActive(row.connection_id);
+        if (claimed.state === 'sent') {
+          // A notice naming another code, or a changed code held back until an operator fixed the tracking URL.
+          const looksAgain = (trigger === 'notification' || isUrlProblem(claimed.reason_code)) && noticeNamesAnotherCode(claimed);
+          const changedBinding = looksAgain ? await this.bindings.find(row.connection_id, { tinyOrderId: row.tiny_order_id, marketplaceOrderCode: row.marketplace_order_code }) : undefined;
+          if (changedBinding) return this.checkAndSend(claimed, changedBinding, clients, trigger);
+          if (claimed.marker_state === 'pending' || claimed.marker_state === 'failed') await this.leaveMarker(claimed, clients.tiny);
+          return 'duplicate';
+        }
+        return this.checkAndSend(claimed, binding!, clients, trigger);
+      }),
+    );
+    return this.count(processed.held ? processed.value : 'busy');
   }
 
   /**
@@ -149,15 +144,16 @@ export class TrackingSyncService {
         this.logger.warn({ msg: 'tracking waits for the connection\'s tracking URL to be fixed', connectionId: row.connection_id, tinyOrderId: row.tiny_order_id, reasonCode: error.problem });
         return 'waiting';
       }
-      if (error instanceof IderisApiError && !error.retryable && error.kind !== 'auth') {
+      const verdict = this.failures.classify(error, row.failures + 1);
+      if (verdict.action === 'refuse') {
         // A changed code refused leaves the first one as sent (it is what Ideris has), with the reason.
-        const refused: TrackingSyncPatch = { reason_code: 'refused', reason: error.message, next_check_at: null, failures: 0 };
+        const refused: TrackingSyncPatch = { reason_code: 'refused', reason: (error as Error).message, next_check_at: null, failures: 0 };
         await this.tracking.update(row.id, deliveredBefore ? { ...previousCodeOf(row, sendingCommitted), ...refused, state: 'sent' } : { ...refused, state: 'failed' });
         return 'failed';
       }
       // After `sending`, Ideris may have accepted it (an answer lost): the retry reads Ideris before sending again.
       const state = sendingCommitted || row.state === 'sending' ? 'sending' : row.state === 'sent' ? 'sent' : 'received';
-      await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + retryDelay(this.options, row.failures + 1)) }, { countFailure: true });
+      await this.tracking.update(row.id, { state, reason: `will retry: ${(error as Error).message}`, next_check_at: new Date(Date.now() + verdict.delayMs) }, { countFailure: true });
       throw error;
     }
     await this.leaveMarker({ ...row, marker_state: 'pending' }, tiny);

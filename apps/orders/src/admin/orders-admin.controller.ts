@@ -112,7 +112,9 @@ export class OrdersAdminController {
     if (!row) return fail(404, `no order ${q.iderisOrderId} for this connection`);
     if (row.state === 'imported') return fail(409, `order ${q.iderisOrderId} is already in Tiny (${row.tiny_order_id})`);
     if (row.state === 'skipped') return fail(409, `order ${q.iderisOrderId} was skipped: ${row.reason ?? 'its marketplace account is not selected'}; turn the account on to import it`);
-    await this.requeue([row], 'operator');
+    if ((await this.requeuer.requeue([row], 'operator')).length === 0) {
+      return fail(409, `order ${q.iderisOrderId} already has an import job ${row.work_status === 'running' ? 'running' : 'queued'}${row.reason ? ` (last attempt: ${row.reason})` : ''}; it is tried again by itself`);
+    }
     return { requeued: 1 };
   }
 
@@ -128,8 +130,7 @@ export class OrdersAdminController {
       `SELECT * FROM order_sync WHERE ${where.sql} AND (state = ANY($${where.params.length + 1}::text[]) OR (work_status = 'gave_up' AND state <> 'imported'))`,
       [...where.params, states],
     );
-    await this.requeue(rows, 'operator-bulk');
-    return { requeued: rows.length };
+    return { requeued: (await this.requeuer.requeue(rows, 'operator-bulk')).length };
   }
 
   @MessagePattern(RpcSubjects.ordersPostStock)
@@ -161,9 +162,5 @@ export class OrdersAdminController {
       [q.connectionId],
     );
     return rows[0] ?? fail(404, 'this connection has not been polled yet');
-  }
-
-  private requeue(rows: OrderSyncRow[], trigger: string): Promise<void> {
-    return this.requeuer.requeue(rows, trigger);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WorkItemView } from '@hub/contracts';
 import { rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type RetryVerdict, type SummaryRow } from '@hub/work';
 import { OrderSyncRepository, type OrderSyncRow } from '../import/order-sync.repository';
+import { importJobPending } from '../import/order-import.failures';
 import { OrderRequeue } from './order-requeue';
 
 const PARKED = `t.state IN ('needs_mapping', 'invalid', 'refused')`;
@@ -23,6 +24,7 @@ export const ORDERS_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.ideris_order_id',
   inbox: `(${PARKED} OR ${GAVE_UP} OR ${RETRYING})`,
+  open: `t.state NOT IN ('imported', 'cancelled_before_import', 'skipped')`,
   status: `CASE WHEN t.work_status = 'gave_up' AND t.state <> 'imported' THEN 'gave_up' WHEN t.work_status IN ('queued', 'running') THEN t.work_status
                 WHEN t.state IN ('imported', 'cancelled_before_import', 'skipped') THEN 'succeeded' ELSE 'waiting' END`,
   outcome: `CASE WHEN t.state = 'refused' THEN 'refused_by_tiny' WHEN t.state = 'discovered' THEN 'pending' ELSE t.state END`,
@@ -100,10 +102,11 @@ export class OrdersFlow implements FlowSource {
 
   /**
    * The orders reprocess path, in one read and one transaction for the whole selection: an imported order is done,
-   * a claimed one is left alone, a cancelled or skipped one is not retried, the rest queue again.
+   * one whose job is pending (queued, retrying or claimed) is left to it, a cancelled or skipped one is not retried,
+   * the rest queue again.
    */
   async retry(db: Queryable, items: WorkItemView[]): Promise<RetryVerdict[]> {
-    const found = await rows<OrderSyncRow & { claimed_until: Date | null }>(
+    const found = await rows<OrderSyncRow>(
       db,
       `SELECT o.* FROM order_sync o JOIN unnest($1::uuid[], $2::bigint[]) AS k(connection_id, ideris_order_id)
           ON o.connection_id = k.connection_id AND o.ideris_order_id = k.ideris_order_id`,
@@ -116,7 +119,7 @@ export class OrdersFlow implements FlowSource {
       if (!row) return 'not_found';
       if (row.state === 'imported') return 'already_done';
       if (row.state === 'cancelled_before_import' || (row.state as string) === 'skipped') return 'not_retryable';
-      if (row.work_status === 'running' && row.claimed_until && new Date(row.claimed_until).getTime() > Date.now()) return 'running';
+      if (importJobPending(row)) return 'running';
       requeue.push(row);
       return 'queued';
     });

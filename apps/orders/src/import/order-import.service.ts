@@ -1,27 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
 import { mapIderisOrderDetail } from '@hub/ideris';
-import { BusyError, Outbox, PermanentError } from '@hub/messaging';
-import { counter, histogram, keepAlive } from '@hub/platform';
+import { Outbox } from '@hub/messaging';
+import { counter, histogram } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
+import { BusyError, PermanentError, type FailureVerdict } from '@hub/work';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { decideImport } from '../marketplaces/domain/marketplace-selection';
 import { MarketplaceAccountRepository } from '../marketplaces/marketplace-account.repository';
 import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
 import { mapIderisOrderToTiny } from './domain/order.mapper';
+import { ORDER_IMPORT_FAILURES } from './order-import.failures';
 import { OrderSyncRepository, type OrderSyncRow } from './order-sync.repository';
 
 const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['outcome']);
 const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 const CANCELLED = /cancel/i;
-/** How long a worker's claim on an order lasts without renewal (renewed every third of it while it works). */
-const CLAIM_MS = 20_000;
-
-/** Tiny answers that mean "this order can never go in as it is": the order is parked with Tiny's words. */
-const REFUSALS = new Set(['validation', 'request']);
 
 /**
  * Imports one Ideris order into Tiny, exactly once: the attempt is journaled (committed) before
@@ -31,7 +26,6 @@ const REFUSALS = new Set(['validation', 'request']);
 @Injectable()
 export class OrderImportService {
   private readonly logger = new Logger(OrderImportService.name);
-  private readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   constructor(
     private readonly orders: OrderSyncRepository,
@@ -48,21 +42,32 @@ export class OrderImportService {
       await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
       return row.state;
     }
-    // Two deliveries of one order (a redelivery, an operator's reprocess) never import it side by side.
-    if (!(await this.orders.claim(row.id, this.worker, CLAIM_MS))) {
-      // Not acknowledged: if the holder died, this very delivery may be its job come back; it retries until
-      // the claim lapses (or finds the order imported).
-      throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
-    }
-    const stopRenewing = keepAlive(() => this.orders.claim(row.id, this.worker, CLAIM_MS), CLAIM_MS);
-    try {
+    // Two deliveries of one order (a redelivery, an operator's reprocess), even in one process, never import it side by side.
+    const imported = await this.orders.claims.hold(row.id, async () => {
       const fresh = (await this.orders.find(connectionId, iderisOrderId))!;
       if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import' || fresh.state === 'skipped') return fresh.state;
-      return await this.importClaimed(fresh, trigger);
-    } finally {
-      stopRenewing();
-      await this.orders.release(row.id, this.worker).catch(() => undefined);
-    }
+      return this.importClaimed(fresh, trigger);
+    });
+    // Not acknowledged: if the holder died, this very delivery may be its job come back; it waits until the claim
+    // lapses (or finds the order imported).
+    if (!imported.held) throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
+    return imported.value;
+  }
+
+  /**
+   * A failed attempt of the job, as the consumer runner will treat it: `retry`/`wait` leave the order queued for the
+   * next delivery; only a job the runner parks gives up. A delivery that found the order claimed leaves it alone.
+   */
+  async recordFailedAttempt(connectionId: string, iderisOrderId: number, attempt: number, verdict: FailureVerdict): Promise<void> {
+    if (verdict.kind === 'busy') return;
+    const row = await this.orders.find(connectionId, iderisOrderId);
+    if (!row || row.state === 'imported') return;
+    const gaveUp = verdict.action === 'park' || verdict.action === 'refuse';
+    // The worker's status, apart from the business outcome: "gave up after retries" is not "Tiny refused it".
+    await this.orders.transaction(async (m) => {
+      await this.orders.update(m, row.id, { work_status: gaveUp ? 'gave_up' : 'queued', reason: verdict.reason });
+      await this.orders.history(m, row.id, gaveUp ? 'gave-up' : 'attempt-failed', { attempt, error: verdict.reason, kind: verdict.kind, ...(gaveUp ? {} : { retryInMs: verdict.delayMs }) });
+    });
   }
 
   private async importClaimed(row: OrderSyncRow, trigger: string): Promise<OrderSyncRow['state']> {
@@ -115,10 +120,10 @@ export class OrderImportService {
         const existing = await this.findInTiny(clients.tiny, code);
         if (existing) return this.bind(row, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-duplicate');
       }
-      if (error instanceof TinyApiError && REFUSALS.has(error.kind)) {
+      if (ORDER_IMPORT_FAILURES.refusal(error)) {
         // Nothing was created: the journal is cleared so a reprocess after a fix creates it.
         await this.orders.update(this.orders.manager, row.id, { create_sent_at: null });
-        return this.park(row, 'refused', `Tiny refused the order: ${error.message}`, []);
+        return this.park(row, 'refused', `Tiny refused the order: ${(error as Error).message}`, []);
       }
       throw error;
     }

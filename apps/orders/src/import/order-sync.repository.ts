@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { WorkClaims } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused' | 'skipped';
@@ -48,10 +49,18 @@ export interface DiscoveredOrder {
   skipped?: { reasonCode: string; reason: string };
 }
 
+/** How long an import's claim on an order lasts without renewal (renewed every third of it while it works). */
+const CLAIM_MS = 20_000;
+
 /** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
 @Injectable()
 export class OrderSyncRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** One import of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`). */
+  readonly claims: WorkClaims<{ id: string }>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.claims = new WorkClaims(dataSource, { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until' }, CLAIM_MS, 'id');
+  }
 
   /**
    * Records a discovered order once. Returns the row id when it is new (the caller queues its job in the
@@ -90,20 +99,6 @@ export class OrderSyncRepository {
 
   async history(m: EntityManager, orderSyncId: string, kind: string, detail: object = {}): Promise<void> {
     await m.query('INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $2, $3)', [orderSyncId, kind, JSON.stringify(detail)]);
-  }
-
-  /** Claims the order for `worker` until `ms` from now, unless another worker holds a live claim. */
-  async claim(id: string, worker: string, ms: number): Promise<boolean> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE order_sync SET claimed_by = $2, claimed_until = now() + make_interval(secs => $3::int / 1000.0)
-        WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2) RETURNING id`,
-      [id, worker, ms],
-    )) as [unknown[], number];
-    return rows.length > 0;
-  }
-
-  async release(id: string, worker: string): Promise<void> {
-    await this.dataSource.query('UPDATE order_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [id, worker]);
   }
 
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {

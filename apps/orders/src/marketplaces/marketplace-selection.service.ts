@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { OrderEvents, type MarketplaceAccountList, type MarketplaceAccountView, type OrderImportRequestedV1 } from '@hub/contracts';
+import type { MarketplaceAccountList, MarketplaceAccountView } from '@hub/contracts';
 import { ConnectionDirectory } from '@hub/connections';
 import type { IderisClient } from '@hub/ideris';
 import { ConnectionClients } from '@hub/integrations';
-import { Outbox } from '@hub/messaging';
 import { DataSource } from 'typeorm';
+import { OrderRequeue } from '../admin/order-requeue';
 import { FIRST_POLL_LOOKBACK_MS } from '../discovery/poll-lookback';
 import { MarketplaceAccountRepository } from './marketplace-account.repository';
 
@@ -22,7 +22,7 @@ export class MarketplaceSelectionService {
     private readonly accounts: MarketplaceAccountRepository,
     private readonly directory: ConnectionDirectory,
     private readonly clients: ConnectionClients,
-    private readonly outbox: Outbox,
+    private readonly requeue: OrderRequeue,
   ) {}
 
   async refresh(connectionId: string, ideris: IderisClient): Promise<void> {
@@ -53,16 +53,12 @@ export class MarketplaceSelectionService {
       if (!enabled) return { item, requeued: 0 };
       const since = new Date(Date.now() - FIRST_POLL_LOOKBACK_MS);
       const [rows] = (await m.query(
-        `UPDATE order_sync SET state = 'discovered', work_status = 'queued', reason = NULL, reason_code = NULL, updated_at = now()
+        `UPDATE order_sync SET state = 'discovered', reason = NULL, reason_code = NULL, updated_at = now()
           WHERE connection_id = $1 AND ideris_account_id = $2 AND state = 'skipped' AND COALESCE(visible_at, discovered_at) >= $3
-          RETURNING id, ideris_order_id`,
+          RETURNING id, connection_id, ideris_order_id`,
         [connectionId, accountId, since],
-      )) as [{ id: string; ideris_order_id: string }[], number];
-      for (const row of rows) {
-        await m.query('INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $2, $3)', [row.id, 'requeued', JSON.stringify({ trigger: 'marketplace-enabled', accountId })]);
-        const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: Number(row.ideris_order_id), trigger: 'marketplace-enabled' };
-        await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${row.ideris_order_id}:enabled:${Date.now()}`, connectionId });
-      }
+      )) as [{ id: string; connection_id: string; ideris_order_id: string }[], number];
+      await this.requeue.queueJobs(m, rows, 'marketplace-enabled', { accountId });
       return { item, requeued: rows.length };
     });
   }

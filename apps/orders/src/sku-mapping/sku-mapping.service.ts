@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
-import { Outbox } from '@hub/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
+import { OrderRequeue } from '../admin/order-requeue';
 
 export type MappingKind = 'sku' | 'listing';
 
@@ -14,7 +13,7 @@ export interface SkuMapping {
 /** The per-connection "de-para": marketplace SKU (or listing code when the SKU is null) → Tiny product code. */
 @Injectable()
 export class SkuMappingService {
-  constructor(private readonly dataSource: DataSource, private readonly outbox: Outbox) {}
+  constructor(private readonly dataSource: DataSource, private readonly requeue: OrderRequeue) {}
 
   async list(connectionId: string): Promise<SkuMapping[]> {
     const rows: { kind: MappingKind; marketplace_value: string; tiny_product_code: string }[] = await this.dataSource.query(
@@ -46,16 +45,11 @@ export class SkuMappingService {
          ON CONFLICT (connection_id, kind, marketplace_value) DO UPDATE SET tiny_product_code = EXCLUDED.tiny_product_code`,
         [connectionId, mapping.kind, mapping.marketplaceValue, mapping.tinyProductCode],
       );
-      const parked: { id: string; ideris_order_id: string; attempts: number }[] = await m.query(
-        `SELECT id, ideris_order_id, attempts FROM order_sync WHERE connection_id = $1 AND state = 'needs_mapping' AND $2 = ANY(unknown_skus) FOR UPDATE`,
+      const parked: { id: string; connection_id: string; ideris_order_id: string }[] = await m.query(
+        `SELECT id, connection_id, ideris_order_id FROM order_sync WHERE connection_id = $1 AND state = 'needs_mapping' AND $2 = ANY(unknown_skus) FOR UPDATE`,
         [connectionId, mapping.marketplaceValue],
       );
-      for (const order of parked) {
-        await m.query(`UPDATE order_sync SET work_status = 'queued', updated_at = now() WHERE id = $1`, [order.id]);
-        await m.query('INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $2, $3)', [order.id, 'requeued', JSON.stringify({ trigger: 'sku-mapping', mapping })]);
-        const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: Number(order.ideris_order_id), trigger: 'sku-mapping' };
-        await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${order.ideris_order_id}:retry:${order.attempts}:${Date.now()}`, connectionId });
-      }
+      await this.requeue.queueJobs(m, parked, 'sku-mapping', { mapping });
       return parked.length;
     });
     return { mapping, requeued };

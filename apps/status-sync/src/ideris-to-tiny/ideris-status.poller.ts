@@ -1,4 +1,4 @@
-import { BusyError } from '@hub/messaging';
+import { BusyError } from '@hub/work';
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';

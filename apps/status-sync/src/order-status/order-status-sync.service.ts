@@ -1,9 +1,9 @@
-import { BusyError } from '@hub/messaging';
 import { Injectable, Logger } from '@nestjs/common';
-import type { AttentionResolution, StatusMapV1, TinyOrderSituation } from '@hub/contracts';
+import { Consumers, type AttentionResolution, type StatusMapV1, type TinyOrderSituation } from '@hub/contracts';
 import { IderisApiError, IderisOrderWritesApi } from '@hub/ideris';
 import { counter, keepAlive } from '@hub/platform';
 import { TinyApiError } from '@hub/tiny';
+import { BusyError, FailurePolicy } from '@hub/work';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { StatusMapService } from '../status-map/status-map.service';
 import { needsAttention, OrderStatusRepository, pendingWriteMs, toState, type OrderStatusRow } from './order-status.repository';
@@ -17,6 +17,12 @@ const OPERATOR = 'operator';
 
 
 export type ResolveResult = { resolved: true; action: AttentionResolution; tinySituation: TinyOrderSituation | null } | { resolved: false; status: 404 | 409; reason: string };
+
+/** A status write the API answered no to: asking again gets the same answer (a limit, an outage, a timeout or credentials would not). */
+const STATUS_WRITE_FAILURES = FailurePolicy.forConsumer(Consumers.statusSyncSituations, [
+  { error: IderisApiError, kinds: ['not-found', 'validation', 'request'] },
+  { error: TinyApiError, kinds: ['validation', 'not-found', 'duplicate', 'empty', 'request'] },
+]);
 
 /**
  * Applies one side's status change to the other, for orders the hub imported. Each decision is taken under the
@@ -65,7 +71,7 @@ export class OrderStatusSyncService {
       try {
         await this.writeIderis(row, clients, decision.write, `tiny:${situation}`);
       } catch (error) {
-        if (!(error instanceof IderisApiError) || error.retryable) throw error;
+        if (!(error instanceof IderisApiError && STATUS_WRITE_FAILURES.refusal(error))) throw error;
         // Ideris refused the status: the marketplace moved the order between our read and our write (a
         // cancellation is final there). What Ideris holds now decides, at once.
         await this.refreshIderisStatus(row, clients, map);
@@ -257,7 +263,7 @@ export class OrderStatusSyncService {
     } catch (error) {
       stopRenewing();
       // An operator is told at once: their answer must not be decided again behind their back.
-      const withdraw = isRefusal(error) || cause === OPERATOR;
+      const withdraw = STATUS_WRITE_FAILURES.refusal(error) !== undefined || cause === OPERATOR;
       await this.orders.transaction(async (m) => {
         await this.orders.update(m, row.id, withdraw ? { pending_side: null, pending_value: null, pending_until: null } : { pending_until: new Date() });
         await this.orders.event(m, row.id, 'write-failed', { side, value, cause, error: (error as Error).message, resumed: !withdraw });
@@ -276,10 +282,4 @@ export class OrderStatusSyncService {
     writes.inc({ side });
     this.logger.log({ msg: 'status written', side, value, cause, iderisOrderId: row.ideris_order_id, tinyOrderId: row.tiny_order_id });
   }
-}
-
-/** The API answered no, and asking again would get the same answer (a rate limit, an outage or a timeout would not). */
-function isRefusal(error: unknown): boolean {
-  if (error instanceof IderisApiError || error instanceof TinyApiError) return !error.retryable && error.kind !== 'auth';
-  return false;
 }

@@ -6,7 +6,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { MessageHeaders, type ConsumerDefinition } from '@hub/contracts';
 import { counter, histogram, runWithContext } from '@hub/platform';
-import { describeError, PermanentError } from '../errors';
+import { describeError, FailurePolicy, PermanentError } from '@hub/work';
 import { headersToRecord } from '../nats/headers';
 import { JetStreamConnection } from '../nats/jetstream-connection';
 import { Outbox } from '../outbox/outbox';
@@ -40,6 +40,8 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ConsumerRunner.name);
   private readonly handlers = new Map<string, BoundHandler[]>();
   private readonly running: RunningConsumer[] = [];
+  /** Each consumer's failure policy: its retry delays and attempts, the one classifier's rules. */
+  private readonly policies = new Map<string, FailurePolicy>();
   private stopping = false;
 
   constructor(
@@ -183,6 +185,7 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
         manager,
         emit: (subject, body, id) => this.outbox.add(manager, { subject, payload: body, messageId: id }),
         working: () => msg.working(),
+        failure: (error) => this.policy(definition).classify(error, msg.info.deliveryCount),
       });
       return 'ok';
     };
@@ -205,27 +208,32 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     return payload as object;
   }
 
+  private policy(definition: ConsumerDefinition): FailurePolicy {
+    let policy = this.policies.get(definition.durable);
+    if (!policy) this.policies.set(definition.durable, (policy = FailurePolicy.forConsumer(definition)));
+    return policy;
+  }
+
+  /** Retried and waiting messages go back with the schedule's delay; refused and parked ones are parked for an operator. */
   private async fail(definition: ConsumerDefinition, msg: JsMsg, messageId: string, error: unknown): Promise<void> {
-    const described = describeError(error);
+    const policy = this.policy(definition);
+    const verdict = policy.classify(error, msg.info.deliveryCount);
     const attempt = msg.info.deliveryCount;
-    const permanent = error instanceof PermanentError;
-    if (!permanent && attempt < definition.maxAttempts) {
-      const delays = definition.retryDelaysMs;
-      const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1000;
-      this.logger.warn({ msg: 'handler failed; will retry', durable: definition.durable, subject: msg.subject, messageId, attempt, delayMs: delay, err: described.message });
-      handled.inc({ consumer: definition.durable, outcome: 'retry' });
-      msg.nak(delay);
+    if (verdict.action === 'retry' || verdict.action === 'wait') {
+      this.logger.warn({ msg: `handler failed; will ${verdict.action}`, durable: definition.durable, subject: msg.subject, messageId, attempt, delayMs: verdict.delayMs, errorKind: verdict.kind, err: verdict.reason });
+      handled.inc({ consumer: definition.durable, outcome: verdict.action });
+      msg.nak(verdict.delayMs);
       return;
     }
     try {
-      await this.parking.park(definition.durable, msg, messageId, described);
-      this.logger.error({ msg: 'message parked', durable: definition.durable, subject: msg.subject, messageId, attempt, errorKind: described.kind, err: described.message });
+      await this.parking.park(definition.durable, msg, messageId, { message: verdict.reason, kind: verdict.kind });
+      this.logger.error({ msg: 'message parked', durable: definition.durable, subject: msg.subject, messageId, attempt, errorKind: verdict.kind, err: verdict.reason });
       handled.inc({ consumer: definition.durable, outcome: 'parked' });
       msg.ack();
     } catch (parkError) {
       // Could not park (database down): keep the message in JetStream and try again later.
       this.logger.error({ msg: 'parking failed; message kept for redelivery', durable: definition.durable, messageId, err: describeError(parkError).message });
-      msg.nak(definition.retryDelaysMs[definition.retryDelaysMs.length - 1] ?? 30_000);
+      msg.nak(policy.backoff.delayMs(Number.MAX_SAFE_INTEGER));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { ConsumerDefinition, EventContract } from '@hub/contracts';
+import type { FailureVerdict } from '@hub/work';
 import type { EntityManager } from 'typeorm';
 import type { Outbox } from '../outbox/outbox';
 
@@ -43,6 +44,11 @@ export interface MessageContext<T> {
   emit(subject: string, payload: object, messageId?: string): Promise<string>;
   /** Extends the ack deadline for long work. */
   working(): void;
+  /**
+   * What the runner does with this delivery if the handler throws `error` (the consumer's failure policy at this
+   * attempt): a handler that records its item's state writes the same decision.
+   */
+  failure(error: unknown): FailureVerdict;
 }
 
 export type BoundOutbox = Pick<Outbox, 'add'>;

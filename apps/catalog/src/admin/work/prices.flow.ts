@@ -24,6 +24,7 @@ export const PRICES_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.key',
   inbox: `(t.part IN ('problem', 'held') OR t.detail IS NOT NULL)`,
+  open: 'true',
   status: `CASE WHEN t.part = 'pending' THEN 'queued' ELSE 'waiting' END`,
   outcome: 't.outcome',
   reasonCode: `CASE t.outcome WHEN 'unknown-sku' THEN 'unknown_sku_in_ideris' WHEN 'refused' THEN 'ideris_refused' WHEN 'no-price' THEN 'no_price'

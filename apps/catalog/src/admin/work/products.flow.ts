@@ -14,6 +14,7 @@ export const PRODUCTS_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.sku',
   inbox: FAILED,
+  open: `t.state <> 'synced'`,
   status: `CASE t.state WHEN 'failed' THEN 'gave_up' WHEN 'waiting' THEN 'waiting' WHEN 'writing' THEN 'running' WHEN 'pending' THEN 'queued' ELSE 'succeeded' END`,
   outcome: `CASE WHEN t.state = 'failed' THEN 'refused' WHEN t.state = 'synced' THEN coalesce(t.last_outcome, 'synced') ELSE t.state END`,
   reasonCode: `CASE WHEN t.state = 'failed' AND t.direction = 'to-tiny' THEN 'refused_by_tiny' WHEN t.state = 'failed' THEN 'ideris_refused'

@@ -19,6 +19,7 @@ export const STOCK_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: `t.part || ':' || t.sku`,
   inbox: `(t.part = 'problem' OR t.detail IS NOT NULL)`,
+  open: 'true',
   status: `CASE WHEN t.part = 'problem' THEN 'waiting' ELSE 'queued' END`,
   outcome: 't.outcome',
   reasonCode: `CASE t.outcome WHEN 'unknown-sku' THEN 'unknown_sku_in_ideris' WHEN 'refused' THEN 'ideris_refused' WHEN 'tiny-product-unknown' THEN 'tiny_product_unknown'

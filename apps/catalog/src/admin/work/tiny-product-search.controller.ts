@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { runInLane } from '@hub/budget';
 import { WorkRpcSubjects, type RpcFailure, type TinyProductSearchItem, type TinyProductSearchQuery } from '@hub/contracts';
 import { ConnectionClients } from '@hub/integrations';
-import { describeError } from '@hub/messaging';
+import { describeError } from '@hub/work';
 import { bindConnection } from '@hub/platform';
 
 /** Tiny's `produtos.pesquisa` for the SKU de-para screen: by code or GTIN, exact matches first, in the normal lane. */

@@ -3,7 +3,7 @@ import { IderisApiError, type IderisCatalogApi, type IderisListingModel, type Id
 import { counter } from '@hub/platform';
 import { kindOfSnapshot, snapshotFromListingModel, type IderisProductSnapshot } from '../domain/ideris-product-snapshot';
 import { iderisFingerprint, iderisViewOfSnapshot } from '../domain/product-fingerprints';
-import { productRetryDelayMs } from '../product-write.errors';
+import { convergingFailures } from '../../common/converging-failures';
 import { ProductSyncRepository } from '../product-sync.repository';
 import { ProductImportsRepository, type DiscoveryCounts, type ProductImportRow } from './product-imports.repository';
 
@@ -15,6 +15,9 @@ const SKUS_PER_STEP = 10;
 const SKU_SEARCH_CHUNK = 50;
 
 type DiscoveryOutcome = 'queued' | 'unchanged' | 'echo' | 'skipped' | 'superseded' | 'duplicate';
+
+/** An import step's failures: Ideris refusing the credentials ends the import (an operator starts another); the rest is retried. */
+const IMPORT_STEP_FAILURES = convergingFailures([{ error: IderisApiError, kinds: ['auth'] }]);
 
 /**
  * The walk of an import: reads Ideris's listing models (all of them page by page, or the SKUs asked for) with their
@@ -47,12 +50,12 @@ export class IderisProductDiscoveryService {
       }
       await this.imports.advance(row, cursor, finished, counts);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      if (error instanceof IderisApiError && error.kind === 'auth') {
-        await this.imports.fail(row, detail);
+      const failure = IMPORT_STEP_FAILURES.classify(error, row.attempts + 1);
+      if (failure.action === 'refuse') {
+        await this.imports.fail(row, failure.detail);
       } else {
-        this.logger.warn({ msg: 'product import step failed; retrying', connectionId, importId: row.id, err: detail });
-        await this.imports.retry(row, detail, productRetryDelayMs(row.attempts + 1));
+        this.logger.warn({ msg: 'product import step failed; retrying', connectionId, importId: row.id, err: failure.detail });
+        await this.imports.retry(row, failure.detail, failure.delayMs);
       }
     }
     return true;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectionDirectory, flowEnabled } from '@hub/connections';
+import { Ticker } from '@hub/work';
 import { ProductImportsRepository } from './product-imports.repository';
 import { TinyProductWriter } from './tiny-product-writer';
 
@@ -14,7 +15,7 @@ const DEFAULT_EVERY_HOURS = 24;
 @Injectable()
 export class ProductImportScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ProductImportScheduler.name);
-  private timer?: NodeJS.Timeout;
+  private readonly ticker = new Ticker(() => this.runDue(), TICK_MS);
 
   constructor(private readonly directory: ConnectionDirectory, private readonly imports: ProductImportsRepository, private readonly writer: TinyProductWriter) {}
 
@@ -27,11 +28,11 @@ export class ProductImportScheduler implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     if (ProductImportScheduler.everyMs() === undefined || process.env['CATALOG_PRODUCT_IMPORT'] === 'off') return;
-    this.timer = setInterval(() => void this.runDue(), TICK_MS);
+    this.ticker.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.ticker.stop();
   }
 
   /** Starts the imports that are due; returns the connections it started one for. */

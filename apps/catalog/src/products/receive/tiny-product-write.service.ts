@@ -3,7 +3,7 @@ import { TINY_MAX_BATCH_RECORDS, type TinyBatchRecordResult, type TinyProductDra
 import type { IderisProductSnapshot } from '../domain/ideris-product-snapshot';
 import { tinyDraftFromSnapshot } from '../domain/product-drafts';
 import { iderisFingerprint, iderisViewOfSnapshot, tinyFingerprint, tinyViewOfDraft } from '../domain/product-fingerprints';
-import { classifyProductWriteError, productRetryDelayMs } from '../product-write.errors';
+import { PRODUCT_WRITE_FAILURES } from '../product-write.errors';
 import { ProductSyncRepository, type ProductSyncRow } from '../product-sync.repository';
 import { productWrites } from '../send/ideris-product-push.service';
 import { ProductImportsRepository } from './product-imports.repository';
@@ -194,15 +194,15 @@ export class TinyProductWriteService {
   }
 
   private async failed(row: ProductSyncRow, error: unknown, refused = false): Promise<void> {
-    const failure = refused ? { kind: 'refused' as const, detail: error instanceof Error ? error.message : String(error) } : classifyProductWriteError(error);
-    if (failure.kind === 'refused') {
+    const failure = PRODUCT_WRITE_FAILURES.classify(error, row.attempts + 1);
+    if (refused || failure.action === 'refuse') {
       productWrites.inc({ target: 'tiny', outcome: 'refused' });
       this.logger.warn({ msg: 'product write to Tiny refused', connectionId: row.connection_id, sku: row.sku, detail: failure.detail });
       await this.products.fail(row, failure.detail);
       await this.imports.count(row.import_id, 'failed');
     } else {
       productWrites.inc({ target: 'tiny', outcome: 'retry' });
-      await this.products.retry(row, failure.detail, productRetryDelayMs(row.attempts + 1));
+      await this.products.retry(row, failure.detail, failure.delayMs);
     }
   }
 }

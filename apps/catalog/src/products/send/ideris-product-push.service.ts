@@ -7,7 +7,7 @@ import { TinyApiError, TinyProductsApi } from '@hub/tiny';
 import { iderisChangesOf, iderisDraftFromNotice } from '../domain/product-drafts';
 import { iderisFingerprint, iderisViewOfDraft, tinyFingerprint, tinyViewOfNotice } from '../domain/product-fingerprints';
 import type { TinyProductNotice } from '../domain/tiny-product-notice';
-import { classifyProductWriteError, ProductRefusal, productRetryDelayMs } from '../product-write.errors';
+import { PRODUCT_WRITE_FAILURES, ProductRefusal } from '../product-write.errors';
 import { ProductSyncRepository, type ProductSyncRow } from '../product-sync.repository';
 
 export const productWrites = counter('hub_catalog_product_writes_total', 'Product writes by target (ideris, tiny) and outcome: created, updated, adopted, unchanged, refused, retry', ['target', 'outcome']);
@@ -136,14 +136,14 @@ export class IderisProductPushService {
   }
 
   private async failed(row: ProductSyncRow, error: unknown): Promise<void> {
-    const failure = classifyProductWriteError(error);
-    if (failure.kind === 'refused') {
+    const failure = PRODUCT_WRITE_FAILURES.classify(error, row.attempts + 1);
+    if (failure.action === 'refuse') {
       productWrites.inc({ target: 'ideris', outcome: 'refused' });
       this.logger.warn({ msg: 'product push refused', connectionId: row.connection_id, sku: row.sku, detail: failure.detail });
       await this.products.fail(row, failure.detail);
     } else {
       productWrites.inc({ target: 'ideris', outcome: 'retry' });
-      await this.products.retry(row, failure.detail, productRetryDelayMs(row.attempts + 1));
+      await this.products.retry(row, failure.detail, failure.delayMs);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkItemView } from '@hub/contracts';
-import { eachItem, iso, rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type SummaryRow } from '@hub/work';
+import { eachItem, type FlowSource, type FlowTable, iso, type ItemHistory, type Queryable, rows, type SummaryRow, toSummary, unclaimed } from '@hub/work';
+import { INVOICE_CLAIM_COLUMNS } from '../../invoices/invoice-sync.repository';
 
 const INBOX = `(t.state IN ('refused', 'failed', 'waiting_binding', 'waiting_authorisation') OR (t.failures > 0 AND t.state IN ('received', 'sending')))`;
 
@@ -11,6 +12,7 @@ export const INVOICES_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.tiny_invoice_id',
   inbox: INBOX,
+  open: `t.state NOT IN ('sent', 'ignored')`,
   status: `CASE WHEN t.state = 'sent' THEN 'succeeded' WHEN t.state IN ('refused', 'failed', 'ignored') THEN 'gave_up'
                 WHEN t.state LIKE 'waiting%' THEN 'waiting' WHEN t.claimed_until > now() THEN 'running' ELSE 'queued' END`,
   outcome: 't.state',
@@ -92,7 +94,7 @@ export class InvoicesFlow implements FlowSource {
       const [found] = await rows<{ id: string }>(
         db,
         `UPDATE invoice_sync SET state = CASE WHEN state = 'failed' THEN 'received' ELSE state END, next_check_at = now(), updated_at = now()
-          WHERE connection_id = $1 AND tiny_invoice_id = $2 AND state NOT IN ('sent', 'refused', 'ignored') AND (claimed_until IS NULL OR claimed_until < now()) RETURNING id`,
+          WHERE connection_id = $1 AND tiny_invoice_id = $2 AND state NOT IN ('sent', 'refused', 'ignored') AND ${unclaimed(INVOICE_CLAIM_COLUMNS)} RETURNING id`,
         [item.connectionId, item.key],
       );
       return found ? 'queued' : 'running';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkItemView } from '@hub/contracts';
-import { eachItem, iso, rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type SummaryRow } from '@hub/work';
+import { eachItem, type FlowSource, type FlowTable, iso, type ItemHistory, type Queryable, rows, type SummaryRow, toSummary, unclaimed } from '@hub/work';
+import { TRACKING_CLAIM_COLUMNS } from '../../tracking/tracking-sync.repository';
 
 const INBOX = `(t.state IN ('waiting', 'failed', 'waiting_binding') OR t.marker_state = 'failed' OR (t.failures > 0 AND t.state IN ('received', 'sending')))`;
 
@@ -11,6 +12,7 @@ export const TRACKING_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.tiny_order_id',
   inbox: INBOX,
+  open: `(t.state <> 'sent' OR t.marker_state = 'failed')`,
   status: `CASE WHEN t.state = 'sent' AND coalesce(t.marker_state, '') <> 'failed' THEN 'succeeded' WHEN t.state = 'failed' OR t.marker_state = 'failed' THEN 'gave_up'
                 WHEN t.state LIKE 'waiting%' THEN 'waiting' WHEN t.claimed_until > now() THEN 'running' ELSE 'queued' END`,
   outcome: 't.state',
@@ -82,7 +84,7 @@ export class TrackingFlow implements FlowSource {
       const [found] = await rows<{ id: string }>(
         db,
         `UPDATE tracking_sync SET next_check_at = now(), marker_state = CASE WHEN marker_state = 'failed' THEN 'pending' ELSE marker_state END, updated_at = now()
-          WHERE connection_id = $1 AND tiny_order_id = $2 AND (claimed_until IS NULL OR claimed_until < now()) RETURNING id`,
+          WHERE connection_id = $1 AND tiny_order_id = $2 AND ${unclaimed(TRACKING_CLAIM_COLUMNS)} RETURNING id`,
         [item.connectionId, item.key],
       );
       return found ? 'queued' : 'running';

@@ -16,6 +16,7 @@ export const STATUS_TABLE: FlowTable = {
   connectionId: 't.connection_id',
   key: 't.ideris_order_id',
   inbox: `(${ATTENTION} OR ${LAPSED})`,
+  open: `(t.pending_side IS NOT NULL OR ${ATTENTION})`,
   status: `CASE WHEN ${ATTENTION} THEN 'waiting' WHEN t.pending_side IS NOT NULL THEN 'running' ELSE 'succeeded' END`,
   outcome: `CASE WHEN ${ATTENTION} THEN 'needs_attention' WHEN t.attention_resolution IS NOT NULL THEN 'resolved_' || t.attention_resolution
                  WHEN t.pending_side IS NOT NULL THEN 'writing_' || t.pending_side ELSE 'in_sync' END`,

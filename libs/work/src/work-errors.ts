@@ -1,6 +1,6 @@
 /**
- * Thrown by a handler when retrying cannot help (bad data, a business refusal): the message is parked at
- * once with this reason instead of being retried.
+ * Thrown when retrying cannot help (bad data, an item that does not exist): the failure classifier parks it for an
+ * operator at once, with this reason, instead of retrying it.
  */
 export class PermanentError extends Error {
   constructor(message: string, readonly kind = 'business') {
@@ -10,12 +10,11 @@ export class PermanentError extends Error {
 }
 
 /**
- * Another worker holds the piece of work (an order being imported, a row being sent, a write in flight): the
- * message is retried later with the consumer's delays, never counted as a failure. It may be a holder that died,
- * whose claim has not run out yet.
+ * Another worker holds the piece of work (an order being imported, a row being sent, a write in flight): the item
+ * waits and is tried again later. It may be a holder that died, whose claim has not run out yet.
  */
 export class BusyError extends Error {
-  readonly kind = 'transient';
+  readonly kind = 'busy';
 
   constructor(message: string) {
     super(message);
@@ -23,6 +22,7 @@ export class BusyError extends Error {
   }
 }
 
+/** An error's message and kind (`kind` of an error value, else `transient`), for journals, parked messages and logs. */
 export function describeError(error: unknown): { message: string; kind: string } {
   if (error instanceof PermanentError) return { message: error.message, kind: error.kind };
   if (error instanceof Error) {
