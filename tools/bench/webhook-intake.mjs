@@ -18,13 +18,14 @@ execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
 const [pg, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const schema = `bench_${Date.now().toString(36)}`;
 const adminKey = `bench-${randomBytes(12).toString('hex')}`;
-const [gwPort, sbPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+const [gwPort, sbPort, barePort, bareJsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
 const common = { DATABASE_URL: pg.url, NATS_URL: nats.url };
 const sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 const gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: schema, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: adminKey, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 const bare = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { env: { PORT: String(barePort) }, stdio: 'ignore' });
+const bareJs = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { cwd: root, env: { PORT: String(bareJsPort), NATS_URL: nats.url }, stdio: 'ignore' });
 const stopAll = () => {
-  [sandbox, gateway, bare].forEach((p) => p.kill('SIGTERM'));
+  [sandbox, gateway, bare, bareJs].forEach((p) => p.kill('SIGTERM'));
   nats.stop?.();
 };
 process.on('exit', stopAll);
@@ -47,6 +48,9 @@ try {
   const idle = { gateway: memoryOf(gateway.pid).rssMB, sandbox: memoryOf(sandbox.pid).rssMB };
   await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds: 2, concurrency }); // warm-up
   const bareResult = await load({ url: `http://127.0.0.1:${barePort}/`, body, seconds, concurrency });
+  await waitOk(`http://127.0.0.1:${bareJsPort}/`);
+  await load({ url: `http://127.0.0.1:${bareJsPort}/`, body, seconds: 2, concurrency }); // warm-up
+  const bareJsResult = await load({ url: `http://127.0.0.1:${bareJsPort}/`, body, seconds, concurrency });
   await load({ url: activated.webhookUrls.estoque, body, seconds: 2, concurrency }); // warm-up
   const gatewayCpuBefore = cpuSecondsOf(gateway.pid);
   const intake = await load({ url: activated.webhookUrls.estoque, body, seconds, concurrency });
@@ -61,6 +65,10 @@ try {
     intake: { ...intake, durable: 'JetStream file storage, PubAck before 200' },
     bareHttpHandler: bareResult,
     intakeVsBare: Math.round((intake.rps / bareResult.rps) * 1000) / 1000,
+    // The floor of durability here: the bare handler awaiting a JetStream PubAck per body, nothing else.
+    bareHandlerWithPubAck: bareJsResult,
+    bareWithPubAckVsBare: Math.round((bareJsResult.rps / bareResult.rps) * 1000) / 1000,
+    intakeVsBareWithPubAck: Math.round((intake.rps / bareJsResult.rps) * 1000) / 1000,
     // The gateway's own CPU (user + system) over the measured window, per notification stored.
     cpuSeconds: { gateway: Math.round(gatewayCpu * 100) / 100 },
     cpuSecondsPerItem: { gateway: requests > 0 ? Math.round((gatewayCpu / requests) * 1e6) / 1e6 : null },
@@ -68,6 +76,7 @@ try {
       gateway: { idle: idle.gateway, peak: memoryOf(gateway.pid).peakMB },
       sandbox: { idle: idle.sandbox, peak: memoryOf(sandbox.pid).peakMB },
       bareHttpHandler: { peak: memoryOf(bare.pid).peakMB },
+      bareHandlerWithPubAck: { peak: memoryOf(bareJs.pid).peakMB },
     },
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   };
