@@ -53,6 +53,10 @@ export interface EnvVarNames {
   sandbox: string[];
   /** Read by fiscal-shipping only, on top of `common`. */
   'fiscal-shipping': string[];
+  /** Read by orders, catalog and status-sync only (their settings classes), on top of `common`. */
+  orders: string[];
+  catalog: string[];
+  'status-sync': string[];
 }
 
 export function loadEnvVarNames(): EnvVarNames {
@@ -63,14 +67,17 @@ export function loadEnvVarNames(): EnvVarNames {
     gateway: strings(json['gateway'], 'env-vars.json gateway'),
     sandbox: strings(json['sandbox'], 'env-vars.json sandbox'),
     'fiscal-shipping': strings(json['fiscal-shipping'], 'env-vars.json fiscal-shipping'),
+    orders: strings(json['orders'], 'env-vars.json orders'),
+    catalog: strings(json['catalog'], 'env-vars.json catalog'),
+    'status-sync': strings(json['status-sync'], 'env-vars.json status-sync'),
   };
 }
 
 /** The env var names an app may be given, from env-vars.json. */
 export function allowedEnv(app: string, names: EnvVarNames): Set<string> {
   if (app === 'sandbox') return new Set(names.sandbox);
-  if (app === 'fiscal-shipping') return new Set([...names.common, ...names['fiscal-shipping']]);
-  return new Set(app === 'gateway' ? [...names.common, ...names.gateway] : names.common);
+  const own: Record<string, string[]> = { gateway: names.gateway, 'fiscal-shipping': names['fiscal-shipping'], orders: names.orders, catalog: names.catalog, 'status-sync': names['status-sync'] };
+  return new Set([...names.common, ...(own[app] ?? [])]);
 }
 
 /** The six processes and their ports. */

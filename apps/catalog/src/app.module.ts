@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiBudgetModule } from '@hub/budget';
 import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
-import type { EncryptionConfig } from '@hub/platform';
+import { loadSettings, type EncryptionConfig } from '@hub/platform';
 import { StockAdminController } from './admin/stock-admin.controller';
 import { ConnectionClients } from '@hub/integrations';
 import { Stock1764200000500 } from './migrations/1764200000500-stock';
@@ -48,10 +48,13 @@ import { StockFlow } from './admin/work/stock.flow';
 import { PricesFlow } from './admin/work/prices.flow';
 import { ProductsFlow } from './admin/work/products.flow';
 import { TinyProductSearchController } from './admin/work/tiny-product-search.controller';
+import { CatalogSettings } from './catalog.settings';
 
 @Module({})
 export class CatalogAppModule {
   static forConfig(config: EncryptionConfig): DynamicModule {
+    // The service's own settings, validated now (a bad value stops the start); its loops read them by name.
+    loadSettings(CatalogSettings);
     return {
       module: CatalogAppModule,
       imports: [

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiBudgetModule } from '@hub/budget';
 import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
-import type { EncryptionConfig } from '@hub/platform';
+import { loadSettings, type EncryptionConfig } from '@hub/platform';
 import { OrdersAdminController } from './admin/orders-admin.controller';
 import { ConnectionClients } from '@hub/integrations';
 import { IderisOrderPoller } from './discovery/ideris-order.poller';
@@ -22,10 +22,13 @@ import { MarketplaceAccountRepository } from './marketplaces/marketplace-account
 import { MarketplaceSelectionService } from './marketplaces/marketplace-selection.service';
 import { MarketplaceAccounts1764800000100 } from './migrations/1764800000100-fid-ideris-marketplace-accounts';
 import { OrderMarketplaceDayIndex1764850000400 } from './migrations/1764850000400-order-marketplace-day-index';
+import { OrdersSettings } from './orders.settings';
 
 @Module({})
 export class OrdersAppModule {
   static forConfig(config: EncryptionConfig): DynamicModule {
+    // The service's own settings, validated now (a bad value stops the start); its loops read them by name.
+    loadSettings(OrdersSettings);
     return {
       module: OrdersAppModule,
       imports: [

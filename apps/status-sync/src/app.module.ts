@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiBudgetModule } from '@hub/budget';
 import { Consumers, Streams } from '@hub/contracts';
 import { ServiceFoundationModule } from '@hub/connections';
-import type { EncryptionConfig } from '@hub/platform';
+import { loadSettings, type EncryptionConfig } from '@hub/platform';
 import { StatusAdminController } from './admin/status-admin.controller';
 import { ConnectionClients } from '@hub/integrations';
 import { IderisStatusPoller } from './ideris-to-tiny/ideris-status.poller';
@@ -17,10 +17,13 @@ import { TinySituationHandler } from './tiny-to-ideris/tiny-situation.handler';
 import { createWorkAdminController, ParkedMessagesFlow, WORK_FLOW_SOURCES } from '@hub/work';
 import { ParkingService } from '@hub/messaging';
 import { StatusFlow } from './admin/work/status.flow';
+import { StatusSyncSettings } from './status-sync.settings';
 
 @Module({})
 export class StatusSyncAppModule {
   static forConfig(config: EncryptionConfig): DynamicModule {
+    // The service's own settings, validated now (a bad value stops the start); its loops read them by name.
+    loadSettings(StatusSyncSettings);
     return {
       module: StatusSyncAppModule,
       imports: [

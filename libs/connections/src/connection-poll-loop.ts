@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { keepAlive, runWithContext } from '@hub/platform';
+import { keepAlive, runWithContext, switchedOn } from '@hub/platform';
 import type { ConnectionFlow } from '@hub/contracts';
 import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
@@ -59,7 +59,7 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
   protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
+    if (switchedOn(this.options.switchEnv)) this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {

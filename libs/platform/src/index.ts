@@ -1,4 +1,5 @@
 export * from './config/service-config';
+export * from './config/service-settings';
 export * from './logging/request-context';
 export * from './logging/json-logger';
 export * from './logging/mask';

@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionFlow } from '@hub/contracts';
 import { flowEnabled, type ConnectionDirectory } from '@hub/connections';
-import { runWithContext } from '@hub/platform';
+import { runWithContext, switchedOn } from '@hub/platform';
 import { Ticker, WorkClaims } from '@hub/work';
 import type { DataSource } from 'typeorm';
 
@@ -53,7 +53,7 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   protected abstract pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number>;
 
   onApplicationBootstrap(): void {
-    if (process.env[this.options.switchEnv] !== 'off') this.ticker.start();
+    if (switchedOn(this.options.switchEnv)) this.ticker.start();
   }
 
   async onModuleDestroy(): Promise<void> {

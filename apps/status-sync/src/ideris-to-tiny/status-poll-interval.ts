@@ -1,6 +1,8 @@
+import { setting } from '@hub/platform';
+
 export const STATUS_POLL_DEFAULTS = {
-  /** Base interval between two reads of a connection's status feed (`STATUS_POLL_INTERVAL_MS`). */
-  intervalMs: (): number => Number(process.env['STATUS_POLL_INTERVAL_MS'] ?? 30_000),
+  /** Base interval between two reads of a connection's status feed (`STATUS_POLL_INTERVAL_MS`, StatusSyncSettings). */
+  intervalMs: (): number => setting<number>('STATUS_POLL_INTERVAL_MS'),
   /** Share of the account's Ideris budget the status feed may use; the rest is for orders, stock, invoices. */
   budgetShare: 0.2,
   /**

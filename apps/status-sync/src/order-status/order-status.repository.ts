@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderStatusView, TinyOrderSituation } from '@hub/contracts';
+import { setting } from '@hub/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrderStatusState, Side } from './status-decisions';
 
@@ -32,7 +33,7 @@ export interface OrderStatusRow {
  * shortens it in tests.
  */
 export function pendingWriteMs(): number {
-  return Number(process.env['STATUS_WRITE_LEASE_MS'] ?? 30_000);
+  return setting<number>('STATUS_WRITE_LEASE_MS');
 }
 
 export function toState(row: OrderStatusRow, now = Date.now()): OrderStatusState {

@@ -8,7 +8,8 @@ export class ConfigError extends Error {
   }
 }
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** class-transformer: an environment string as a number (undefined when absent). */
+export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Settings every service reads from its environment; each service extends it with its own. */
 export class BaseServiceConfig {

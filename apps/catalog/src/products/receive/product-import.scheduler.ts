@@ -1,15 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectionDirectory, flowEnabled } from '@hub/connections';
+import { setting, switchedOn } from '@hub/platform';
 import { Ticker } from '@hub/work';
 import { ProductImportsRepository } from './product-imports.repository';
 import { TinyProductWriter } from './tiny-product-writer';
 
 const TICK_MS = 60_000;
-const DEFAULT_EVERY_HOURS = 24;
 
 /**
  * Starts the periodic import from Ideris of every active connection (`CATALOG_PRODUCT_IMPORT_EVERY_HOURS`,
- * default 24; `0` or `off` turns it off). Only changed products are written to Tiny, so a run over an unchanged
+ * default 24; `0` or `off` turns it off; CatalogSettings). Only changed products are written to Tiny, so a run over an unchanged
  * catalogue costs Ideris reads and no Tiny batch call.
  */
 @Injectable()
@@ -20,14 +20,14 @@ export class ProductImportScheduler implements OnApplicationBootstrap, OnModuleD
   constructor(private readonly directory: ConnectionDirectory, private readonly imports: ProductImportsRepository, private readonly writer: TinyProductWriter) {}
 
   static everyMs(): number | undefined {
-    const raw = process.env['CATALOG_PRODUCT_IMPORT_EVERY_HOURS'];
+    const raw = setting<string>('CATALOG_PRODUCT_IMPORT_EVERY_HOURS');
     if (raw === 'off') return undefined;
-    const hours = raw === undefined || raw === '' ? DEFAULT_EVERY_HOURS : Number(raw);
-    return Number.isFinite(hours) && hours > 0 ? hours * 3_600_000 : undefined;
+    const hours = Number(raw);
+    return hours > 0 ? hours * 3_600_000 : undefined;
   }
 
   onApplicationBootstrap(): void {
-    if (ProductImportScheduler.everyMs() === undefined || process.env['CATALOG_PRODUCT_IMPORT'] === 'off') return;
+    if (ProductImportScheduler.everyMs() === undefined || !switchedOn('CATALOG_PRODUCT_IMPORT')) return;
     this.ticker.start();
   }
 
