@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { WorkItemView } from '@hub/contracts';
 import { eachItem, rows, toSummary, type FlowSource, type FlowTable, type ItemHistory, type Queryable, type SummaryRow } from '@hub/work';
 import { ProductSyncRepository } from '../../products/product-sync.repository';
-import { TinyProductWriter } from '../../products/receive/tiny-product-writer';
-import { IderisProductPusher } from '../../products/send/ideris-product-pusher';
+import { TinyProductWriter } from '../../products/ideris-to-tiny/tiny-product-writer';
+import { IderisProductPusher } from '../../products/tiny-to-ideris/ideris-product-pusher';
 
 const FAILED = `(t.state IN ('failed', 'waiting') OR (t.state = 'pending' AND t.last_error IS NOT NULL))`;
 

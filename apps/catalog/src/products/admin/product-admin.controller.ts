@@ -11,8 +11,8 @@ import {
   type RpcFailure,
 } from '@hub/contracts';
 import { ProductSyncRepository } from '../product-sync.repository';
-import { IderisProductPusher } from '../send/ideris-product-pusher';
-import { TinyProductWriter } from '../receive/tiny-product-writer';
+import { IderisProductPusher } from '../tiny-to-ideris/ideris-product-pusher';
+import { TinyProductWriter } from '../ideris-to-tiny/tiny-product-writer';
 import { ProductViews } from './product-views';
 
 function fail(status: RpcFailure['error']['status'], message: string): RpcFailure {

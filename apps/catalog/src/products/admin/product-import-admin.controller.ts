@@ -3,8 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ProductImportBody, ProductRpcSubjects, type ProductImportQuery, type ProductImportStart, type ProductImportView, type RpcFailure } from '@hub/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { ProductImportsRepository, toImportView, type ProductImportRow } from '../receive/product-imports.repository';
-import { TinyProductWriter } from '../receive/tiny-product-writer';
+import { ProductImportsRepository, toImportView, type ProductImportRow } from '../ideris-to-tiny/product-imports.repository';
+import { TinyProductWriter } from '../ideris-to-tiny/tiny-product-writer';
 
 /** Imports from Ideris on demand (all, or a list of SKUs) and their progress, over NATS request/reply. */
 @Controller()

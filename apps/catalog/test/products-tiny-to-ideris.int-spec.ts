@@ -4,7 +4,7 @@ import { ProductRpcSubjects, Streams, type TinyNotificationReceivedV1 } from '@h
 import type { MessageContext } from '@hub/messaging';
 import { sql, testNatsUrl, waitFor } from '@hub/testing';
 import { withTinyShapes } from '../../gateway/test/gateway-harness';
-import { TinyProductNotificationHandler } from '../src/products/send/tiny-product-notification.handler';
+import { TinyProductNotificationHandler } from '../src/products/tiny-to-ideris/tiny-product-notification.handler';
 import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 /**

@@ -1,5 +1,5 @@
 import { sql, waitFor } from '@hub/testing';
-import { ProductImportScheduler } from '../src/products/receive/product-import.scheduler';
+import { ProductImportScheduler } from '../src/products/ideris-to-tiny/product-import.scheduler';
 import { deliveriesSettled, productRows, sandboxCalls, startCatalogHarness, type CatalogHarness } from './catalog-harness';
 
 /**

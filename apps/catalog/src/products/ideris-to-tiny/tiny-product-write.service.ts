@@ -5,7 +5,7 @@ import { tinyDraftFromSnapshot } from '../domain/product-drafts';
 import { iderisFingerprint, iderisViewOfSnapshot, tinyFingerprint, tinyViewOfDraft } from '../domain/product-fingerprints';
 import { PRODUCT_WRITE_FAILURES } from '../product-write.errors';
 import { ProductSyncRepository, type ProductSyncRow } from '../product-sync.repository';
-import { productWrites } from '../send/ideris-product-push.service';
+import { productWrites } from '../tiny-to-ideris/ideris-product-push.service';
 import { ProductImportsRepository } from './product-imports.repository';
 
 /** Rows looked at per step (a batch takes at most 20 of them). */
