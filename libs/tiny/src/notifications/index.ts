@@ -6,3 +6,4 @@ export * from './tiny-price.notice';
 export * from './tiny-product-webhook.reply';
 export * from './tiny-product.notice';
 export * from './tiny-stock.notice';
+export * from './tiny-situation.notice';
