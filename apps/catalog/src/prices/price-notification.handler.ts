@@ -5,7 +5,7 @@ import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { PermanentError } from '@hub/work';
 import { counter } from '@hub/platform';
-import { priceChangeFromNotification } from './domain/price-notification.mapper';
+import { tinyPriceNoticeOf } from '@hub/tiny';
 import { PricePusher } from './price-pusher';
 import { PricesRepository } from './prices.repository';
 
@@ -47,15 +47,16 @@ export class PriceNotificationHandler {
       notifications.inc({ outcome: opened.ignored === 'flow-off' ? FLOW_OFF : 'ignored' });
       return;
     }
-    const change = priceChangeFromNotification(opened.dados);
-    if (!change) throw new PermanentError('precos notification names no SKU (skuMapeamento or codigo)', 'invalid-notification');
+    const read = tinyPriceNoticeOf(opened.dados);
+    if (!read.ok) throw new PermanentError(read.reason, 'invalid-notification');
+    const change = read.notice;
     const received = new Date(receivedAt);
     const outcome = await this.prices.coalesce({
       connectionId,
       sku: change.sku,
       tinyCode: change.tinyCode,
       price: change.price,
-      promotionalPrice: change.promotionalPrice ?? null,
+      promotionalPrice: change.promotionalPrice,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
     }, PRICE_REORDER_WINDOW_MS);

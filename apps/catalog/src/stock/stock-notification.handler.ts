@@ -5,7 +5,7 @@ import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { PermanentError } from '@hub/work';
 import { counter } from '@hub/platform';
-import { stockChangeFromNotification } from './domain/stock-notification.mapper';
+import { tinyStockNoticeOf } from '@hub/tiny';
 import { planStock } from './domain/stock-rule';
 import { KitStock } from './kit-stock';
 import { StockPusher } from './stock-pusher';
@@ -57,8 +57,9 @@ export class StockNotificationHandler {
       return;
     }
     const { connection } = opened;
-    const change = stockChangeFromNotification(opened.dados);
-    if (!change) throw new PermanentError(`estoque notification for Tiny product ${opened.dados.idProduto} names no SKU`, 'invalid-notification');
+    const read = tinyStockNoticeOf(opened.dados);
+    if (!read.ok) throw new PermanentError(read.reason, 'invalid-notification');
+    const change = read.notice;
     // A kit counted from its components: its own balance in the notification is not what Ideris gets.
     const byComponents = connection.settings.kitStock === 'components';
     const isKit = byComponents && (await this.kits.compositions(connectionId, [change.sku])).size > 0;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { ConnectionClients } from '@hub/integrations';
-import { invoiceLocatorOf, TinyFulfilmentApi, type TinyInvoiceNotificationData } from '@hub/tiny';
+import { TinyFulfilmentApi, type TinyInvoiceNotice } from '@hub/tiny';
 
 /** Not found yet: Tiny may link the invoice to its order a moment after notifying; the runner retries. */
 export class InvoiceNotYetFoundError extends Error {
@@ -21,9 +21,9 @@ export class InvoiceNotYetFoundError extends Error {
 export class InvoiceLocator {
   constructor(private readonly clients: ConnectionClients) {}
 
-  async tinyInvoiceIdOf(connectionId: string, dados: TinyInvoiceNotificationData): Promise<string | undefined> {
-    if (dados.idNotaFiscalTiny) return dados.idNotaFiscalTiny;
+  async tinyInvoiceIdOf(connectionId: string, notice: TinyInvoiceNotice): Promise<string | undefined> {
+    if (notice.tinyInvoiceId) return notice.tinyInvoiceId;
     const { tiny } = await this.clients.forActive(connectionId);
-    return runInLane('normal', () => new TinyFulfilmentApi(tiny).findInvoiceId(invoiceLocatorOf(dados)));
+    return runInLane('normal', () => new TinyFulfilmentApi(tiny).findInvoiceId(notice.locator));
   }
 }

@@ -3,6 +3,7 @@ import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } fr
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { tinyInvoiceNoticeOf } from '@hub/tiny';
 import { BusyError } from '@hub/work';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
 import { InvoiceLocator, InvoiceNotYetFoundError } from './invoice-locator';
@@ -29,23 +30,23 @@ export class InvoiceNotificationHandler {
     const { connectionId } = ctx.payload;
     const opened = await openTinyNotification(this.directory, ctx, 'nota_fiscal', this.logger);
     if (opened.ignored) return;
-    const { dados } = opened;
-    if (!dados.idVendaTiny && !dados.idPedidoEcommerce) {
-      this.logger.log({ msg: 'invoice notification ignored: it names no order', connectionId, tinyInvoiceId: dados.idNotaFiscalTiny });
+    const notice = tinyInvoiceNoticeOf(opened.dados);
+    if (!notice.tinyOrderId && !notice.marketplaceOrderCode) {
+      this.logger.log({ msg: 'invoice notification ignored: it names no order', connectionId, tinyInvoiceId: notice.tinyInvoiceId });
       return;
     }
-    const tinyInvoiceId = await this.locator.tinyInvoiceIdOf(connectionId, dados);
+    const tinyInvoiceId = await this.locator.tinyInvoiceIdOf(connectionId, notice);
     if (!tinyInvoiceId) {
-      const reason = `no Tiny invoice found for order ${dados.idVendaTiny ?? '?'} / number ${dados.numero ?? '?'} series ${dados.serie ?? '?'} (notification without idNotaFiscalTiny)`;
+      const reason = `no Tiny invoice found for order ${notice.tinyOrderId ?? '?'} / number ${notice.locator.number ?? '?'} series ${notice.locator.series ?? '?'} (notification without idNotaFiscalTiny)`;
       this.logger.warn({ msg: 'invoice notification: invoice not found yet', connectionId, attempt: ctx.attempt, reason });
       throw new InvoiceNotYetFoundError(`${reason} (attempt ${ctx.attempt} of ${Consumers.fiscalShippingInvoices.maxAttempts})`);
     }
     const row = await this.invoices.noticed({
       connectionId,
       tinyInvoiceId,
-      tinyOrderId: dados.idVendaTiny,
-      marketplaceOrderCode: dados.idPedidoEcommerce,
-      danfeUrl: dados.urlDanfe,
+      tinyOrderId: notice.tinyOrderId,
+      marketplaceOrderCode: notice.marketplaceOrderCode,
+      danfeUrl: notice.danfeUrl,
     });
     const outcome = await this.service.process(row, 'notification');
     if (outcome === 'busy') throw new BusyError(`invoice ${row.tiny_invoice_id} is claimed by another worker; retried later`);

@@ -3,6 +3,7 @@ import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } fr
 import { ConnectionDirectory } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
+import { tinyTrackingNoticeOf } from '@hub/tiny';
 import { BusyError } from '@hub/work';
 import { BindingNotYetKnownError } from '../bindings/binding-not-yet-known.error';
 import { TrackingSyncRepository } from './tracking-sync.repository';
@@ -28,14 +29,8 @@ export class TrackingNotificationHandler {
     const { connectionId } = ctx.payload;
     const opened = await openTinyNotification(this.directory, ctx, 'rastreio', this.logger);
     if (opened.ignored) return;
-    const { dados } = opened;
-    const row = await this.tracking.noticed({
-      connectionId,
-      tinyOrderId: dados.idVendaTiny,
-      tinyInvoiceId: dados.idNotaFiscalTiny,
-      marketplaceOrderCode: dados.idPedidoEcommerce,
-      notice: { trackingCode: dados.codigoRastreio, trackingUrl: dados.urlRastreio, carrier: dados.transportadora, shippingMethod: dados.formaEnvio, freightService: dados.formaFrete },
-    });
+    const { tinyOrderId, tinyInvoiceId, marketplaceOrderCode, details } = tinyTrackingNoticeOf(opened.dados);
+    const row = await this.tracking.noticed({ connectionId, tinyOrderId, tinyInvoiceId, marketplaceOrderCode, notice: details });
     const outcome = await this.service.process(row, 'notification');
     if (outcome === 'busy') throw new BusyError(`tracking of Tiny order ${row.tiny_order_id} is claimed by another worker; retried later`);
     if (outcome !== 'waiting_binding') return;

@@ -1,7 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { PRODUCT_REPLY_DEADLINE_MS, ProductRpcSubjects, type ProductMapFromTinyReply, type ProductMapFromTinyRequest, type ProductMappingItemV1 } from '@hub/contracts';
 import { counter } from '@hub/platform';
-import { buildTinyProductWebhookReply, parseTinyNotification, type TinyProductNotificationData } from '@hub/tiny';
+import { buildTinyProductWebhookReply, parseTinyNotification } from '@hub/tiny';
 import { ServiceRpc } from '../admin/rpc-client';
 import { received, TinyNotificationIntake } from './tiny-notification.intake';
 import type { CachedConnection } from './webhook-connection.cache';
@@ -37,15 +37,16 @@ export class TinyProductWebhook {
     }
     const { ack, payload } = await this.intake.store(connection.id, 'produto', raw);
     const request: ProductMapFromTinyRequest = { connectionId: connection.id, rawBody: raw, streamSequence: ack.seq, receivedAt: payload.receivedAt };
-    const fromCatalog = await this.askCatalog(request, dados);
+    // One item for the product and one per variation: what catalog must answer, and the answer when it does not.
+    const fromPayload = buildTinyProductWebhookReply(dados);
+    const fromCatalog = await this.askCatalog(request, fromPayload.length);
     replies.inc({ source: fromCatalog ? 'catalog' : 'payload' });
-    return fromCatalog ?? buildTinyProductWebhookReply(dados);
+    return fromCatalog ?? fromPayload;
   }
 
-  private async askCatalog(request: ProductMapFromTinyRequest, dados: TinyProductNotificationData): Promise<ProductMappingItemV1[] | undefined> {
+  private async askCatalog(request: ProductMapFromTinyRequest, expected: number): Promise<ProductMappingItemV1[] | undefined> {
     try {
       const answer = await this.rpc.ask<ProductMapFromTinyReply>(ProductRpcSubjects.mapFromTiny, request, PRODUCT_REPLY_DEADLINE_MS);
-      const expected = 1 + (dados.variacoes?.length ?? 0);
       if (Array.isArray(answer?.items) && answer.items.length === expected && answer.items.every(isMappingItem)) return answer.items;
       this.logger.warn({ msg: 'catalog answered an unexpected product mapping; answering from the payload', connectionId: request.connectionId });
     } catch (error) {

@@ -5,9 +5,8 @@ import { ConnectionDirectory, FLOW_OFF, flowEnabled, recordFlowSkip } from '@hub
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { PermanentError } from '@hub/work';
 import { bindConnection, counter } from '@hub/platform';
-import { parseTinyNotification } from '@hub/tiny';
+import { parseTinyNotification, tinySituationNoticeOf } from '@hub/tiny';
 import { OrderStatusSyncService } from '../order-status/order-status-sync.service';
-import { situationChangeOf } from './tiny-situation.mapper';
 
 /**
  * A notification for an order status-sync does not know may come before the order's `imported` event (Tiny
@@ -44,7 +43,7 @@ export class TinySituationHandler {
     bindConnection(connectionId);
     const parsed = parseTinyNotification(rawBody);
     if (!parsed.ok) throw new PermanentError(parsed.error.message, 'invalid-notification');
-    const change = situationChangeOf(parsed.notification);
+    const change = tinySituationNoticeOf(parsed.notification);
     if (!change) {
       notifications.inc({ kind, outcome: 'no-situation' });
       return;

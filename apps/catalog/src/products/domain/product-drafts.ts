@@ -1,7 +1,6 @@
 import type { IderisListingModelChanges, IderisListingModelDraft } from '@hub/ideris';
-import { toDecimalString, type TinyProductDraft } from '@hub/tiny';
+import { toDecimalString, type TinyProductDraft, type TinyProductNotice } from '@hub/tiny';
 import type { IderisProductSnapshot } from './ideris-product-snapshot';
-import type { TinyProductNotice } from './tiny-product-notice';
 
 /** Legacy limits found by integrators, kept by the assumed v3 write: title ≤ 60, ≤ 10 images, .jpg/.jpeg/.png only. */
 export const IDERIS_TITLE_MAX = 60;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IderisListingModelDraft } from '@hub/ideris';
-import { toDecimalString, type TinyProductDraft } from '@hub/tiny';
+import { toDecimalString, type TinyProductDraft, type TinyProductNotice } from '@hub/tiny';
 import type { IderisProductSnapshot } from './ideris-product-snapshot';
-import type { TinyProductNotice } from './tiny-product-notice';
 
 /**
  * Fingerprints of a product as one side holds it, over the fields the hub syncs (identity, title, EAN, NCM,

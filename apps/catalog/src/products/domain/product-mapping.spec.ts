@@ -1,9 +1,8 @@
 import type { IderisListingModel, IderisSku } from '@hub/ideris';
-import { parseTinyNotification, type TinyProductNotificationData } from '@hub/tiny';
+import { kindOfNotice, noticeFromTinyProduct, parseTinyNotification, type TinyProductNotificationData } from '@hub/tiny';
 import { kindOfSnapshot, snapshotFromListingModel } from './ideris-product-snapshot';
 import { iderisChangesOf, iderisDraftFromNotice, iderisImages, iderisTitle, tinyDraftFromSnapshot, wholeUnits } from './product-drafts';
 import { iderisFingerprint, iderisViewOfDraft, iderisViewOfSnapshot, tinyFingerprint, tinyViewOfDraft, tinyViewOfNotice } from './product-fingerprints';
-import { kindOfNotice, noticeFromTinyProduct } from './tiny-product-notice';
 
 /** A `produto` notification body through the real parser, as the handler sees it. */
 function dadosOf(dados: Record<string, unknown>): TinyProductNotificationData {

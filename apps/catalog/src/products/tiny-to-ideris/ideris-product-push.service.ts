@@ -3,10 +3,9 @@ import { runInLane } from '@hub/budget';
 import { IderisApiError, IderisCatalogApi, type IderisListingModel } from '@hub/ideris';
 import { ConnectionClients } from '@hub/integrations';
 import { counter } from '@hub/platform';
-import { TinyApiError, TinyProductsApi } from '@hub/tiny';
+import { TinyApiError, TinyProductsApi, type TinyProductNotice } from '@hub/tiny';
 import { iderisChangesOf, iderisDraftFromNotice } from '../domain/product-drafts';
 import { iderisFingerprint, iderisViewOfDraft, tinyFingerprint, tinyViewOfNotice } from '../domain/product-fingerprints';
-import type { TinyProductNotice } from '../domain/tiny-product-notice';
 import { PRODUCT_WRITE_FAILURES, ProductRefusal } from '../product-write.errors';
 import { ProductSyncRepository, type ProductSyncRow } from '../product-sync.repository';
 

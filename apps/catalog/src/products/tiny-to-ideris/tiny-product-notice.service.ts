@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ProductMappingItemV1 } from '@hub/contracts';
 import { counter } from '@hub/platform';
-import { buildTinyProductWebhookReply, type TinyProductMappingTarget, type TinyProductNotificationData } from '@hub/tiny';
+import { buildTinyProductWebhookReply, kindOfNotice, noticeFromTinyProduct, type TinyProductMappingTarget, type TinyProductNotice, type TinyProductNotificationData } from '@hub/tiny';
 import { tinyFingerprint, tinyViewOfNotice } from '../domain/product-fingerprints';
-import { kindOfNotice, noticeFromTinyProduct, type TinyProductNotice } from '../domain/tiny-product-notice';
 import { ProductSyncRepository, type BindingRow, type ProductSyncRow } from '../product-sync.repository';
 
 const notices = counter('hub_catalog_product_notifications_total', 'Tiny produto notifications by outcome: queued, echo, unchanged, duplicate, superseded, stale, refused', ['outcome']);

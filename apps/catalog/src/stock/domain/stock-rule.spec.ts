@@ -1,6 +1,4 @@
-import type { TinyStockNotificationData } from '@hub/tiny';
 import { balanceOfKind, desiredQuantity, parseScaled, planStock, type StockChange } from './stock-rule';
-import { stockChangeFromNotification } from './stock-notification.mapper';
 
 describe('desiredQuantity', () => {
   it.each([
@@ -55,26 +53,6 @@ describe('planStock', () => {
     [undefined, 'available', 0, { kind: 'read-from-tiny' }],
   ] as const)('reported %s, connection sends %s (buffer %d)', (reported, stockType, safetyBuffer, expected) => {
     expect(planStock(change(reported), { stockType, safetyBuffer })).toEqual(expected);
-  });
-});
-
-describe('stockChangeFromNotification', () => {
-  const dados = (over: Partial<TinyStockNotificationData>): TinyStockNotificationData => ({ idProduto: '915', saldo: '4', ...over }) as TinyStockNotificationData;
-
-  it.each([
-    ['the mapping SKU first', { sku: 'TINY-1', skuMapeamento: 'IDERIS-1', tipoEstoque: 'D' }, { sku: 'IDERIS-1', tinyCode: 'TINY-1', reportedKind: 'available' }],
-    ["Tiny's code when there is no mapping", { sku: 'TINY-1', skuMapeamento: ' ', tipoEstoque: 'F' }, { sku: 'TINY-1', tinyCode: 'TINY-1', reportedKind: 'physical' }],
-    ['a variation by its own mapping, not the parent', { sku: 'CAM-P', skuMapeamento: 'CAM-P-ML', skuMapeamentoPai: 'CAM' }, { sku: 'CAM-P-ML', tinyCode: 'CAM-P', reportedKind: undefined }],
-  ] as const)('takes %s', (_label, over, expected) => {
-    expect(stockChangeFromNotification(dados(over))).toEqual({ tinyProductId: '915', balance: '4', ...expected });
-  });
-
-  it("keeps no Tiny code when Tiny sends only the mapping", () => {
-    expect(stockChangeFromNotification(dados({ skuMapeamento: 'IDERIS-2' }))).toMatchObject({ sku: 'IDERIS-2', tinyCode: undefined });
-  });
-
-  it('gives nothing when no SKU is named', () => {
-    expect(stockChangeFromNotification(dados({ sku: '', skuMapeamento: undefined }))).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import type { StockType } from '@hub/contracts';
+import type { TinyStockNotice } from '@hub/tiny';
 
 /** Tiny's decimals carry up to 10 places ("79.9000000000"); all arithmetic is on integers at that scale. */
 const SCALE_DIGITS = 10;
@@ -6,17 +7,8 @@ const SCALE = 10n ** BigInt(SCALE_DIGITS);
 /** Ideris takes an int32 quantity. */
 const MAX_QUANTITY = 2_147_483_647;
 
-/** A stock change as Tiny announced it, in our own words. */
-export interface StockChange {
-  tinyProductId: string;
-  /** The SKU Ideris knows: the mapping SKU the integration answered to Tiny, else Tiny's own code. */
-  sku: string;
-  /** Tiny's own product code, when the notification carries it. */
-  tinyCode?: string;
-  /** Which balance `balance` is; Tiny sends it per the integration's setting, and at least one integrator saw it missing. */
-  reportedKind?: StockType;
-  balance: string;
-}
+/** A stock change as Tiny announced it, in our own words (see @hub/tiny `tinyStockNoticeOf`). */
+export type StockChange = TinyStockNotice;
 
 export interface StockRuleSettings {
   stockType: StockType;

@@ -1,15 +1,15 @@
-import { parseTinyNotification } from '@hub/tiny';
-import { situationChangeOf } from './tiny-situation.mapper';
+import { parseTinyNotification } from './tiny-notification.parser';
+import { tinySituationNoticeOf } from './tiny-situation.notice';
 
 function changeOf(body: object) {
   const parsed = parseTinyNotification(JSON.stringify(body));
   if (!parsed.ok) throw parsed.error;
-  return situationChangeOf(parsed.notification);
+  return tinySituationNoticeOf(parsed.notification);
 }
 
 const envelope = { versao: '1.0.0', cnpj: '12345678000195', idEcommerce: 777 };
 
-describe('situationChangeOf', () => {
+describe('tinySituationNoticeOf', () => {
   it.each<[string, object, object | undefined]>([
     ['situacao_pedido with a code', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: 55, situacao: 'faturado' } }, { tinyOrderId: '55', situation: 'faturado' }],
     ['situacao_pedido with a description', { ...envelope, tipo: 'situacao_pedido', dados: { idVendaTiny: '56', situacao: 'Faturado (atendido)' } }, { tinyOrderId: '56', situation: 'faturado' }],

@@ -1,5 +1,7 @@
 import type { ProductKind } from '@hub/contracts';
-import { tinyMappingIdOf, toCents, toDecimalString, type TinyProductNotificationData } from '@hub/tiny';
+import { toCents, toDecimalString } from '../tiny-coercion';
+import type { TinyProductNotificationData } from './tiny-catalog-notification.dto';
+import { tinyMappingIdOf } from './tiny-product-webhook.reply';
 
 export interface TinyVariationNotice {
   tinyProductId: string;
@@ -33,6 +35,7 @@ export interface TinyProductNotice {
   variations: TinyVariationNotice[];
 }
 
+/** Tiny's `produto` payload (its `variacoes` flat or wrapped, read by the DTO) → the hub's product notice. */
 export function noticeFromTinyProduct(dados: TinyProductNotificationData): TinyProductNotice {
   return {
     tinyProductId: dados.id,

@@ -1,7 +1,7 @@
-import type { TinyPriceNotificationData } from '@hub/tiny';
-import { priceChangeFromNotification } from './price-notification.mapper';
+import type { TinyPriceNotificationData } from './tiny-catalog-notification.dto';
+import { tinyPriceNoticeOf } from './tiny-price.notice';
 
-describe('priceChangeFromNotification', () => {
+describe('tinyPriceNoticeOf', () => {
   const dados = (over: Partial<TinyPriceNotificationData>): TinyPriceNotificationData => ({ preco: '89.9', ...over }) as TinyPriceNotificationData;
 
   it.each([
@@ -9,10 +9,10 @@ describe('priceChangeFromNotification', () => {
     ["Tiny's code when there is no mapping", { skuMapeamento: ' ', codigo: 'CAM-P' }, { sku: 'CAM-P', tinyCode: 'CAM-P', price: '89.9', promotionalPrice: null }],
     ['an empty promotional price as none', { skuMapeamento: 'A', precoPromocional: ' ' }, { sku: 'A', price: '89.9', promotionalPrice: null }],
   ] as const)('takes %s', (_label, over, expected) => {
-    expect(priceChangeFromNotification(dados(over))).toEqual(expected);
+    expect(tinyPriceNoticeOf(dados(over))).toEqual({ ok: true, notice: expected });
   });
 
-  it('gives nothing when no SKU is named', () => {
-    expect(priceChangeFromNotification(dados({ skuMapeamento: undefined, codigo: '' }))).toBeUndefined();
+  it('refuses one that names no SKU', () => {
+    expect(tinyPriceNoticeOf(dados({ skuMapeamento: undefined, codigo: '' }))).toEqual({ ok: false, reason: 'precos notification names no SKU (skuMapeamento or codigo)' });
   });
 });
