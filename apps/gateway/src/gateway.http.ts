@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -27,4 +28,16 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   serveDashboard(app);
+  keepConnectionsLongerThanClients(app.getHttpServer() as Server);
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s, about when Tiny's client, a load balancer or undici (4 s)
+ * may send the next request on it: that request is reset (ECONNRESET) and, for a webhook, is only retried if the
+ * sender retries. The gateway keeps idle connections for 65 s, longer than the usual 60 s of load balancers, so the
+ * client side closes first; headers must arrive within a little more than that.
+ */
+export function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
