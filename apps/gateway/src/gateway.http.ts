@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -28,7 +27,13 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   serveDashboard(app);
-  keepConnectionsLongerThanClients(app.getHttpServer() as Server);
+  keepConnectionsLongerThanClients(app.getHttpServer() as KeepAliveTimeouts);
+}
+
+/** The two timeouts of Node's HTTP server this sets. */
+export interface KeepAliveTimeouts {
+  keepAliveTimeout: number;
+  headersTimeout: number;
 }
 
 /**
@@ -37,7 +42,7 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
  * sender retries. The gateway keeps idle connections for 65 s, longer than the usual 60 s of load balancers, so the
  * client side closes first; headers must arrive within a little more than that.
  */
-export function keepConnectionsLongerThanClients(server: Server): void {
+export function keepConnectionsLongerThanClients(server: KeepAliveTimeouts): void {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 }
