@@ -11,6 +11,10 @@ import { reasonText } from '../lib/reasons';
 
 const PENDING_REASON: Record<string, string> = {
   notified: 'notificação de estoque do Tiny, aguardando envio',
+  notification: 'notificação de estoque do Tiny, aguardando envio',
+  reorder: 'notificações fora de ordem: reler o saldo no Tiny',
+  awaiting_feed: 'notificações divergentes: aguardando a fila de estoque do Tiny',
+  feed: 'saldo lido da fila de estoque do Tiny, aguardando envio',
   order_imported: 'pedido importado: reler o saldo no Tiny',
   sweep: 'diferença achada na varredura',
   kit: 'componente de kit mudou',
