@@ -97,6 +97,22 @@ export class ConnectionDirectory {
     return rows.map(toRecord);
   }
 
+  /**
+   * The active connections a poll loop has something to do for, in one query: those whose row in `stateTable` is due
+   * (`next_poll_at` passed, no live lease) and those with no row yet (`hasState: false`). An idle connection costs the
+   * loop nothing but its share of this query, whatever the number of connections and replicas.
+   */
+  async listActiveDue(stateTable: string): Promise<Array<ConnectionRecord & { hasState: boolean }>> {
+    if (!/^[a-z_]+$/.test(stateTable)) throw new Error(`not a table name: ${stateTable}`);
+    const rows: Array<Row & { has_state: boolean }> = await this.dataSource.query(
+      `SELECT c.*, s.connection_id IS NOT NULL AS has_state FROM connection_view c LEFT JOIN ${stateTable} s ON s.connection_id = c.id
+       WHERE c.situation = 'active' AND NOT c.deleted
+         AND (s.connection_id IS NULL OR (s.next_poll_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())))
+       ORDER BY c.id`,
+    );
+    return rows.map((row) => ({ ...toRecord(row), hasState: row.has_state }));
+  }
+
   async isActive(id: string): Promise<boolean> {
     const c = await this.get(id);
     return !!c && c.situation === 'active' && !c.deleted;

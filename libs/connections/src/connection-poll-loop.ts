@@ -67,11 +67,14 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     await this.ticker.stop();
   }
 
-  /** One scheduling pass: polls every due connection this replica can claim. */
+  /**
+   * One scheduling pass: polls every due connection this replica can claim. One query finds them (due, unleased, or
+   * without a state row yet), so connections waiting for their next poll cost no query of their own.
+   */
   async tick(): Promise<void> {
     if (this.stopped) return;
-    const connections = await this.directory.listActive().catch(() => []);
-    await Promise.all(connections.filter((c) => !this.running.has(c.id) && this.flowOn(c)).map((c) => this.pollIfDue(c.id)));
+    const connections = await this.directory.listActiveDue(this.options.stateTable).catch(() => []);
+    await Promise.all(connections.filter((c) => !this.running.has(c.id) && this.flowOn(c)).map((c) => this.pollIfDue(c.id, c.hasState)));
   }
 
   private flowOn(connection: ConnectionRecord): boolean {
@@ -87,10 +90,11 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
     return false;
   }
 
-  async pollIfDue(connectionId: string): Promise<boolean> {
+  /** `hasState`: the caller just saw the connection's state row, so it need not be created. */
+  async pollIfDue(connectionId: string, hasState = false): Promise<boolean> {
     this.running.add(connectionId);
     try {
-      await this.ensureStateRow(connectionId);
+      if (!hasState) await this.ensureStateRow(connectionId);
       const lease = await this.leases.claim(connectionId, { where: 'next_poll_at <= now()' });
       if (!lease) return false;
       const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => lease.renew(), this.options.leaseMs) : () => undefined;

@@ -70,9 +70,12 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
   async tick(): Promise<void> {
     if (this.stopped) return;
     try {
-      const [due, active] = await Promise.all([this.dueConnections(), this.directory.listActive()]);
-      const activeIds = new Set(active.filter((c) => flowEnabled(c, this.options.flow)).map((c) => c.id));
-      for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId, false);
+      // The connections are read only when some have due work: an idle tick is one query, whatever their number.
+      const due = (await this.dueConnections()).filter((connectionId) => !this.running.has(connectionId));
+      if (due.length > 0) {
+        const activeIds = new Set((await this.directory.listActive()).filter((c) => flowEnabled(c, this.options.flow)).map((c) => c.id));
+        for (const connectionId of due) if (activeIds.has(connectionId)) this.drain(connectionId, false);
+      }
       if (Date.now() - this.lastPruneAt > PRUNE_EVERY_MS) {
         this.lastPruneAt = Date.now();
         await this.pruneJournal(this.options.journalKeepDays);
