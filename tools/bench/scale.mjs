@@ -178,8 +178,12 @@ let ticks = 0;
 const cpuAtPeakStart = { ...tracked.cpuSeconds };
 /** One tick of one busy connection: the orders and stock changes it is owed since the last one. */
 async function feed(s, tick) {
-  s.owed.orders += (s.ordersPerMinute * sizes.tickSeconds) / 60;
-  s.owed.stock += (s.stockPerMinute * sizes.tickSeconds) / 60;
+  // What is owed since the last feed by the clock, so a tick that ran late still brings the whole demand.
+  const now = Math.min(Date.now(), peakEnd);
+  const minutes = (now - (s.fedAt ?? peakStart)) / 60_000;
+  s.fedAt = now;
+  s.owed.orders += s.ordersPerMinute * minutes;
+  s.owed.stock += s.stockPerMinute * minutes;
   const orders = Math.floor(s.owed.orders);
   const stock = Math.floor(s.owed.stock);
   s.owed.orders -= orders;
@@ -206,9 +210,9 @@ async function feed(s, tick) {
 const feeding = (async () => {
   for (let tick = 0; Date.now() < peakEnd; tick++) {
     const tickStart = Date.now();
-    await inParallel(busy, 8, (s) => feed(s, tick).catch((error) => problems.push(`feed ${s.i}: ${error.message}`)));
-    ticks++;
     await sleep(Math.max(0, Math.min(peakEnd, tickStart + sizes.tickSeconds * 1000) - Date.now()));
+    await inParallel(busy, 16, (s) => feed(s, tick).catch((error) => problems.push(`feed ${s.i}: ${error.message}`)));
+    ticks++;
   }
 })();
 
@@ -232,23 +236,34 @@ const killing = (async () => {
   const killedAt = Date.now();
   for (const name of Object.values(victims)) procs[name].kill('SIGKILL');
   log(`SIGKILLed orders-1 (held ${heldAtKill.orders} poll leases, polled ${held.orders.length} connections in the last 30 s) and catalog-1 (held ${held.catalog.length} push leases)`);
+  // Resumed elsewhere: another holder has the connection's lease (seen every 500 ms), or its work got done (a poll
+  // finished, a push journaled) — whichever is seen first; `workDoneMs` is the first poll finished / push journaled.
   const resumed = { orders: new Map(), catalog: new Map() };
+  const workDone = { orders: new Map(), catalog: new Map() };
+  const since = (map, id, at) => map.has(id) || map.set(id, Math.max(0, at - killedAt));
+  const victim = (service) => `%:${pids[service]}:%`;
   const deadline = killedAt + 180_000;
-  while (Date.now() < deadline && (resumed.orders.size < held.orders.length || resumed.catalog.size < held.catalog.length)) {
+  while (Date.now() < deadline && (workDone.orders.size < held.orders.length || workDone.catalog.size < held.catalog.length)) {
+    const now = Date.now();
+    for (const r of await q(`SELECT connection_id FROM orders.poll_state WHERE connection_id = ANY($1) AND lease_holder IS NOT NULL AND lease_holder NOT LIKE $2`, [held.orders, victim('orders')])) since(resumed.orders, r.connection_id, now);
+    for (const r of await q(`SELECT connection_id FROM catalog.stock_pusher_lease WHERE connection_id = ANY($1) AND lease_holder IS NOT NULL AND lease_holder NOT LIKE $2`, [held.catalog, victim('catalog')])) since(resumed.catalog, r.connection_id, now);
     for (const r of await q(`SELECT connection_id, (extract(epoch FROM last_poll_at) * 1000)::float8 AS at FROM orders.poll_state WHERE connection_id = ANY($1) AND last_poll_at > to_timestamp($2 / 1000.0)`, [held.orders, killedAt])) {
-      if (!resumed.orders.has(r.connection_id)) resumed.orders.set(r.connection_id, r.at - killedAt);
+      since(workDone.orders, r.connection_id, r.at);
+      since(resumed.orders, r.connection_id, r.at);
     }
     for (const r of await q(`SELECT connection_id, (extract(epoch FROM min(at)) * 1000)::float8 AS at FROM catalog.stock_push_log WHERE connection_id = ANY($1) AND at > to_timestamp($2 / 1000.0) GROUP BY connection_id`, [held.catalog, killedAt])) {
-      if (!resumed.catalog.has(r.connection_id)) resumed.catalog.set(r.connection_id, r.at - killedAt);
+      since(workDone.catalog, r.connection_id, r.at);
+      since(resumed.catalog, r.connection_id, r.at);
     }
     await sleep(500);
   }
   for (const service of ['orders', 'catalog']) {
     const ms = [...resumed[service].values()];
+    const done = [...workDone[service].values()];
     const maxMs = ms.length ? Math.round(Math.max(...ms)) : null;
     takeover[service] = {
       replica: victims[service], atSecond: Math.round((killedAt - peakStart) / 1000), leasesHeldAtKill: heldAtKill[service], connections: held[service].length, resumed: ms.length,
-      resumeMs: { p50: pct(ms, 0.5), max: maxMs }, leaseMs: LEASE_MS[service], maxInLeases: maxMs === null ? null : round(maxMs / LEASE_MS[service], 2),
+      resumeMs: { p50: pct(ms, 0.5), max: maxMs }, workDoneMs: { p50: pct(done, 0.5), max: pct(done, 1) }, leaseMs: LEASE_MS[service], maxInLeases: maxMs === null ? null : round(maxMs / LEASE_MS[service], 2),
       withinTwoLeases: ms.length === held[service].length && (maxMs ?? 0) <= 2 * LEASE_MS[service],
     };
   }
