@@ -1,9 +1,11 @@
 // Shared pieces of the benchmark scripts: process start/stop, readiness, peak memory, an HTTP load loop.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 
 export const root = resolve(import.meta.dirname, '../..');
 
@@ -264,4 +266,43 @@ export function privateDist(label, { profiled } = {}) {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   return { run, distCopy, startApp };
+}
+
+/**
+ * A throw-away PostgreSQL of the bench's own (initdb into a temporary folder, its own port, `maxConnections` slots),
+ * when the server binaries are there and the bench runs as root (the cluster is then owned by `postgres`):
+ * several services' pools outgrow a shared server's 100 slots. Undefined otherwise, or with `--shared-db`.
+ * Stopped and removed when the bench exits.
+ */
+export async function privatePostgres({ maxConnections = 300 } = {}) {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
+  const bin = versions.length ? join('/usr/lib/postgresql', versions.at(-1), 'bin') : undefined;
+  if (argOf('shared-db') !== undefined || !bin || process.getuid?.() !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  const asPostgres = (cmd, args, opts) => (opts?.spawn ? spawn : execFileSync)('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'ignore' });
+  asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const port = await freePort();
+  const server = asPostgres('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off'], { spawn: true });
+  process.on('exit', () => {
+    server.kill('SIGINT');
+    try {
+      execFileSync('sleep', ['1']);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* left in the temp dir */
+    }
+  });
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await admin.connect();
+      await admin.query('CREATE DATABASE bench');
+      await admin.end();
+      return { url: `postgres://postgres@127.0.0.1:${port}/bench`, source: `private PostgreSQL on ${port}`, maxConnections };
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error('the private PostgreSQL did not start');
 }

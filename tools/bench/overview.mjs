@@ -5,52 +5,11 @@
 // the first page (the page pages at 50 rows) with the pager's total of every connection, cold (a new browser
 // context) and warm (the same context again). Prints one JSON line.
 // Usage: node tools/bench/overview.mjs [--connections 200] [--orders-per-connection 3] [--calls 20] [--browser-runs 10]
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { argOf, call, freePort, numberArg, pct, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
+import { call, freePort, numberArg, pct, privateDist, privatePostgres, trackProcesses, waitOk } from './bench-kit.mjs';
 import { timeTableInBrowser } from './browser-timing.mjs';
-
-/**
- * Six processes with their pools need ~80 PostgreSQL connections: on a machine whose PostgreSQL is shared (100
- * slots), the bench runs a throw-away PostgreSQL of its own when the server binaries are there (`--shared-db` not).
- */
-async function privatePostgres() {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
-  const bin = versions.length ? join('/usr/lib/postgresql', versions.at(-1), 'bin') : undefined;
-  if (argOf('shared-db') !== undefined || !bin || process.getuid?.() !== 0) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
-  const asPostgres = (cmd, args, opts) => (opts?.spawn ? spawn : execFileSync)('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'ignore' });
-  asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const port = await freePort();
-  const server = asPostgres('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'], { spawn: true });
-  process.on('exit', () => {
-    server.kill('SIGINT');
-    try {
-      execFileSync('sleep', ['1']);
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      /* left in the temp dir */
-    }
-  });
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
-      await admin.connect();
-      await admin.query('CREATE DATABASE bench');
-      await admin.end();
-      return { url: `postgres://postgres@127.0.0.1:${port}/bench`, source: `private PostgreSQL on ${port}` };
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error('the private PostgreSQL did not start');
-}
 
 const connections = numberArg('connections', 200);
 const ordersEach = numberArg('orders-per-connection', 3);
@@ -61,7 +20,7 @@ const PAGE_ROWS = 50;
 const withOrders = Math.ceil(connections / 2);
 
 const { run, startApp } = privateDist('overview');
-const [db, nats] = await Promise.all([privatePostgres().then((own) => own ?? ensurePostgres('test')), privateNatsForTests()]);
+const [db, nats] = await Promise.all([privatePostgres({ maxConnections: 300 }).then((own) => own ?? ensurePostgres('test')), privateNatsForTests()]);
 // Connected before the services start: PostgreSQL's connection slots may be scarce on a shared machine.
 const client = new pg.Client({ connectionString: db.url });
 await client.connect();

@@ -2,8 +2,11 @@
 // the model's connection counts against the code. k8s.spec.ts checks the manifests against the same model.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Consumers } from '@hub/contracts';
+import { JETSTREAM_HANDLER, type HandlerMetadata } from '@hub/messaging';
 import { BaseServiceConfig } from '@hub/platform';
-import { API_BUDGET_POOL, capacity, CONNECTIONS, postgresConnectionsPerReplica } from './capacity';
+import { OrderImportHandler } from '../../apps/orders/src/import/order-import.handler';
+import { API_BUDGET_POOL, capacity, CONNECTIONS, IMPORTS_IN_FLIGHT_PER_CONNECTION, postgresConnectionsPerReplica } from './capacity';
 import { repoRoot } from './narrow';
 
 const deployDoc = readFileSync(join(repoRoot, 'docs', 'deploy.md'), 'utf8');
@@ -79,6 +82,15 @@ describe('docs/deploy.md capacity', () => {
         'with `DB_POOL_SIZE` 5': (replicas * postgresConnectionsPerReplica(5)).toLocaleString('en-US'),
       });
     }
+  });
+
+  it('keeps an order import in flight for every busy connection at min replicas (one consumer serves them all)', () => {
+    // bench:scale: with 16 per replica, 3 replicas imported ~15 orders/s for 160 busy connections whose budgets allow
+    // ~100/s — the imports in flight waited for a few accounts' slots while the others' budgets went unused.
+    const orders = capacity().find((c) => c.service === 'orders');
+    const metadata = Reflect.getMetadata(JETSTREAM_HANDLER, OrderImportHandler.prototype.handle) as HandlerMetadata;
+    const inFlight = Math.min(metadata.options.concurrency * (orders?.minReplicas ?? 0), Consumers.ordersImport.maxAckPending);
+    expect(inFlight).toBeGreaterThanOrEqual(CONNECTIONS * IMPORTS_IN_FLIGHT_PER_CONNECTION);
   });
 
   it('counts the connections a replica holds as the code opens them', () => {

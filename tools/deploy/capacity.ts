@@ -136,6 +136,12 @@ export function capacity(connections = CONNECTIONS): ServiceCapacity[] {
   });
 }
 
+/**
+ * Order imports one busy connection keeps in flight at the peak: one calling Tiny or Ideris, one waiting for the
+ * account's next slot. The orders replicas together must hold that many for every connection (bench:scale).
+ */
+export const IMPORTS_IN_FLIGHT_PER_CONNECTION = 2;
+
 /** The API budget's own pool in every replica (`BudgetStore.connect`, libs/budget). */
 export const API_BUDGET_POOL = 4;
 /** The outbox relay's `LISTEN` connection in every replica (libs/messaging). */

@@ -6,6 +6,16 @@ import { bindConnection } from '@hub/platform';
 import { OrderImportService } from './order-import.service';
 
 /**
+ * Imports one replica runs at once. An import spends most of its time waiting for its connection's Tiny and Ideris
+ * budget slots (a Tiny 30/min account grants one call every 2 s), and the jobs of every connection share one consumer:
+ * the slots must cover every busy connection the replica serves, or a few connections' queued imports fill them while
+ * the other connections' budgets go unused. bench:scale (200 connections, 3 replicas) imported ~15 orders/s at 16
+ * against budgets that allow ~100/s. A waiting import costs a promise and its claim's renewals; the consumer's
+ * `maxAckPending` (512) caps the total over all replicas. tools/deploy/capacity.spec.ts checks it against the model.
+ */
+export const ORDER_IMPORTS_IN_FLIGHT = 128;
+
+/**
  * Order import jobs. No inbox transaction: the import makes its own commits around the Tiny call (the attempt
  * journal must be committed before `pedido.incluir`), and a repeated job finds the order already bound.
  */
@@ -13,7 +23,7 @@ import { OrderImportService } from './order-import.service';
 export class OrderImportHandler {
   constructor(private readonly importer: OrderImportService) {}
 
-  @JetStreamHandler(Consumers.ordersImport, OrderEvents.importRequested, { concurrency: 16, inbox: false })
+  @JetStreamHandler(Consumers.ordersImport, OrderEvents.importRequested, { concurrency: ORDER_IMPORTS_IN_FLIGHT, inbox: false })
   async handle(ctx: MessageContext<OrderImportRequestedV1>): Promise<void> {
     const { connectionId, iderisOrderId, trigger } = ctx.payload;
     bindConnection(connectionId);
