@@ -10,7 +10,8 @@ export interface BucketLimits {
   maxConcurrent: number;
 }
 
-export type GrantAttempt = { granted: true; leaseId: string; lane: Lane } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'pacing' | 'concurrency' | 'other-turn' | 'idle' };
+/** `nextInMs`: the pacing keeps every other grant of the account (any process) at least this long from this one. */
+export type GrantAttempt = { granted: true; leaseId: string; lane: Lane; nextInMs: number } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'pacing' | 'concurrency' | 'other-turn' | 'idle' };
 
 /** Tuning, with the reasons. */
 export const BUDGET_DEFAULTS = {
@@ -123,7 +124,7 @@ export class BudgetStore {
           WHERE key = $1`,
         [key, next.lane, leaseId, BUDGET_DEFAULTS.leaseMs / 1000, processId],
       );
-      return { granted: true, leaseId, lane: next.lane };
+      return { granted: true, leaseId, lane: next.lane, nextInMs: spacingMs };
     });
   }
 
