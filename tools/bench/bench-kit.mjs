@@ -204,6 +204,8 @@ export function trackProcesses(onExit = () => undefined) {
     Object.assign(cpuSeconds, totals.cpuSeconds);
   };
   const timer = setInterval(refresh, 1000);
+  // Resident memory of each process once the stack has idled (services up, nothing to do), before the load starts.
+  const memoryIdleMB = {};
   process.on('exit', () => {
     Object.values(procs).forEach((p) => p.kill('SIGKILL'));
     onExit();
@@ -212,6 +214,16 @@ export function trackProcesses(onExit = () => undefined) {
     procs,
     peaks,
     cpuSeconds,
+    memoryIdleMB,
+    /**
+     * Waits `seconds` (`--idle-seconds`, default 30) with the services up and idle, then reads each one's resident
+     * memory (VmRSS) into `memoryIdleMB`: what a pod holds between peaks (issue 14: every service under 150 MB).
+     */
+    async measureIdle(seconds = numberArg('idle-seconds', 30)) {
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      for (const [name, p] of Object.entries(procs)) memoryIdleMB[name] = memoryOf(p.pid).rssMB;
+      return memoryIdleMB;
+    },
     /** A last sample, and no more. */
     stopSampling() {
       usage.stop();

@@ -121,7 +121,7 @@ const starters = {
   'fiscal-shipping': () => startApp('fiscal-shipping', { ...common, PORT: String(ports.fiscal), DB_SCHEMA: schemas.fiscal, IDERIS_URLS_ALLOW_PRIVATE: 'true' }),
   'status-sync': () => startApp('status-sync', { ...common, PORT: String(ports.status), DB_SCHEMA: schemas.status, STATUS_POLL_INTERVAL_MS: String(statusPollMs) }),
 };
-const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => {
+const { procs, peaks, cpuSeconds, memoryIdleMB, measureIdle, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
@@ -169,6 +169,8 @@ await call('POST', `${sb}/control/tiny/webhooks`, {
   urls: { nota_fiscal: urls.nota_fiscal, rastreio: urls.rastreio, situacao_pedido: urls.situacao_pedido, atualizacao_pedido: urls.atualizacao_pedido },
 });
 await call('POST', `${sb}/control/tiny/webhooks/faults`, { token: seller.token, duplicateRate, reorderWindowMs: reorderMs, seed });
+// The stack idles with the connection active before the peak: what each process holds then.
+await measureIdle();
 const dropped = Math.round(total * dropRate);
 if (dropped > 0) {
   await call('POST', `${sb}/control/faults`, { system: 'tiny', account: seller.token, endpoint: 'pedido.incluir', commitThenDrop: true, times: dropped, skip: 5, every: Math.max(2, Math.floor(total / dropped)) });
@@ -606,6 +608,7 @@ const result = {
   settings: { seed, duplicateRate, reorderWindowMs: reorderMs, repostRate, dropRate, faultRate, statusPollMs },
   samples: { echoes: echoSamples, backwards: backwardSamples, missingInIderis: missingSamples.slice(0, 5) },
   problems: problems.slice(0, 10),
+  memoryIdleMB,
   memoryPeakMB: peaks,
   cpuSeconds,
   // Per item the flow moved: an invoice or a tracking code sent, a status written (either way).

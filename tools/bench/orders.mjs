@@ -2,11 +2,12 @@
 // real processes), with injected faults and optionally a kill -9 of the orders service in the middle.
 // Prints one JSON line. Usage:
 //   node tools/bench/orders.mjs [--orders 1000] [--tiny-limit 100000] [--ideris-limit 100000] [--faults 0.05] [--kill 1]
-import { execFileSync } from 'node:child_process';
+//        [--profile <app>]  (that app runs with --cpu-prof, stopped with SIGTERM at the end: .run/profiles)
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { freePort, perItem, root, startApp, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, freePort, perItem, privateDist, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,14 +22,18 @@ const kill = arg('kill', 0) === 1;
 const rate = arg('rate', 0);
 const timeoutS = arg('timeout', 900);
 
-execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
+const profiled = argOf('profile');
+const { distCopy, startApp } = privateDist('orders', { profiled });
 // A NATS of its own: the services use the real stream and consumer names, which nothing else may share.
 const [db, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
 const run = Date.now().toString(36);
 const [gwPort, sbPort, ordersPort] = await Promise.all([freePort(), freePort(), freePort()]);
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
-const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => nats.stop?.());
+const { procs, peaks, cpuSeconds, memoryIdleMB, measureIdle, stopSampling } = trackProcesses(() => {
+  nats.stop?.();
+  rmSync(distCopy, { recursive: true, force: true });
+});
 procs.sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
 procs.gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: `bench_gw_${run}`, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
 const startOrders = () => startApp('orders', { ...common, PORT: String(ordersPort), DB_SCHEMA: `bench_orders_${run}` });
@@ -53,6 +58,8 @@ const connection = await call('POST', `${gw}/api/v1/connections`, {
   tinyBaseUrl: `${sb}/tiny/api2`, iderisBaseUrl: `${sb}/ideris`, settings: { tinyCallsPerMinute: tinyLimit, iderisCallsPerMinute: iderisLimit, newMarketplaceAccounts: 'import' },
 }, auth);
 await call('POST', `${gw}/api/v1/connections/${connection.id}/activate`, undefined, auth);
+// The stack idles with the connection active (its pollers running) before the peak: what each process holds then.
+await measureIdle();
 
 // Faults, each applied to a share of the calls: Tiny code 6, Tiny 5xx, Tiny timeouts after commit, an Ideris 500 page.
 const faultCount = Math.round(total * faultRate);
@@ -169,10 +176,16 @@ const result = {
   faults: appliedFaults,
   ratePerSecond: rate || 'all at once',
   killedOrdersService: kill ? { atSecond: killedAt ? Math.round((killedAt - started) / 1000) : null } : false,
+  memoryIdleMB,
   memoryPeakMB: peaks,
   cpuSeconds,
   cpuSecondsPerImportedOrder: perItem(cpuSeconds, s.imported ?? 0),
 };
 await pool.end();
+if (profiled && procs[profiled]) {
+  procs[profiled].kill('SIGTERM');
+  await new Promise((done) => procs[profiled].once('exit', done));
+  delete procs[profiled];
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -89,7 +89,7 @@ const [gwPort, sbPort, catalogPort, proxyPort] = await Promise.all([freePort(), 
 const secrets = { HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: `bench-${randomBytes(12).toString('hex')}` };
 const common = { DATABASE_URL: db.url, NATS_URL: nats.url, ...secrets };
 const schema = `bench_catalog_${run}`;
-const { procs, peaks, cpuSeconds, stopSampling } = trackProcesses(() => {
+const { procs, peaks, cpuSeconds, memoryIdleMB, measureIdle, stopSampling } = trackProcesses(() => {
   nats.stop?.();
   rmSync(distCopy, { recursive: true, force: true });
 });
@@ -170,6 +170,8 @@ await call('POST', `${sb}/control/tiny/webhooks`, {
   urls: { estoque: connection.webhookUrls.estoque, ...(priceChanges > 0 ? { precos: connection.webhookUrls.precos } : {}) },
 });
 await call('POST', `${sb}/control/tiny/webhooks/faults`, { token: seller.token, duplicateRate, reorderWindowMs: reorderMs, seed });
+// The stack idles with the connection active (2,000 SKUs seeded) before the burst: what each process holds then.
+await measureIdle();
 
 // Ideris faults on the stock writes, spread over the run: 503s and (unless --no-429 1) as many 429s, which are
 // counted as injected blocks and pause the account for their Retry-After (1 s) each.
@@ -476,6 +478,7 @@ const result = {
   checks: { finalBalanceDisagreements, iderisSkusRead: iderisNow.size },
   samples: { mismatches: mismatchSamples, stale: staleSamples },
   prices: priceResult ?? null,
+  memoryIdleMB,
   memoryPeakMB: peaks,
   cpuSeconds,
   cpuSecondsPerPush: perItem(cpuSeconds, okCount),

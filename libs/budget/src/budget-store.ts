@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { reportBackgroundError } from '@hub/platform';
-import { pickNext, type Demand } from './grant-policy';
+import { RESERVED_TURN_EVERY } from './grant-policy';
 import type { Lane } from './lanes';
 import { readBudgetReport, type BudgetReport } from './budget-report';
 
@@ -10,7 +10,8 @@ export interface BucketLimits {
   maxConcurrent: number;
 }
 
-export type GrantAttempt = { granted: true; leaseId: string; lane: Lane } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'pacing' | 'concurrency' | 'other-turn' | 'idle' };
+/** `nextInMs`: the pacing keeps every other grant of the account (any process) at least this long from this one. */
+export type GrantAttempt = { granted: true; leaseId: string; lane: Lane; nextInMs: number } | { granted: false; waitMs: number; reason: 'paused' | 'minute-full' | 'pacing' | 'concurrency' | 'other-turn' | 'idle' };
 
 /** Tuning, with the reasons. */
 export const BUDGET_DEFAULTS = {
@@ -69,62 +70,27 @@ export class BudgetStore {
 
   /**
    * One attempt at the next call of `key` for this process: the row lock on the bucket serialises the
-   * decision across every replica of every service.
+   * decision across every replica of every service. One round trip: `try_grant` (BudgetGrantFunction migration)
+   * takes the bucket's lock, then reads the minute's grants, the calls in flight and every process's demand, and
+   * grants or says why not:
+   * - paused: a block signal from the provider is running out;
+   * - minute-full: the limit counts calls in any window of `windowMs`;
+   * - pacing: calls are spaced evenly over the minute (a burst would empty the minute at once and leave a
+   *   real-time call waiting for the next one; spaced, it waits for one slot at most);
+   * - concurrency: `max_concurrent` leases are live;
+   * - other-turn / idle: `pickNext`'s policy (a lane owed its reserved turn, else the best lane; then the process
+   *   served longest ago, then the oldest waiter) chose another process, or nobody waits.
    */
   async tryGrant(key: string, processId: string): Promise<GrantAttempt> {
-    return this.transaction(async (c) => {
-      const bucket = (await c.query(
-        `SELECT limit_per_minute, max_concurrent, paused_until, grants_since_normal, grants_since_bulk,
-                (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms,
-                (extract(epoch FROM paused_until) * 1000)::float8 AS paused_ms
-           FROM bucket WHERE key = $1 FOR UPDATE`,
-        [key],
-      )).rows[0] as { limit_per_minute: number; max_concurrent: number; grants_since_normal: number; grants_since_bulk: number; now_ms: number; paused_ms: number | null } | undefined;
-      if (!bucket) return { granted: false, waitMs: 100, reason: 'idle' };
-      const now = bucket.now_ms;
-      if (bucket.paused_ms && bucket.paused_ms > now) return { granted: false, waitMs: bucket.paused_ms - now, reason: 'paused' };
-
-      // The minute's grants, the calls in flight and every process's demand, in one round trip (under the bucket's lock).
-      const stats = (await c.query(
-        `SELECT w.n, w.oldest, w.newest,
-                (SELECT count(*)::int FROM lease WHERE key = $1 AND expires_at > clock_timestamp()) AS in_flight,
-                (SELECT coalesce(json_agg(json_build_object('processId', process_id, 'lane', lane,
-                          'oldestAt', (extract(epoch FROM oldest_at) * 1000)::float8, 'lastGrantedAt', (extract(epoch FROM last_granted_at) * 1000)::float8)), '[]')
-                   FROM demand WHERE key = $1 AND heartbeat_at > to_timestamp($3 / 1000.0)) AS demands
-           FROM (SELECT count(*)::int AS n, (extract(epoch FROM min(granted_at)) * 1000)::float8 AS oldest,
-                        (extract(epoch FROM max(granted_at)) * 1000)::float8 AS newest
-                   FROM grant_log WHERE key = $1 AND granted_at > to_timestamp($2 / 1000.0)) w`,
-        [key, now - this.windowMs, now - BUDGET_DEFAULTS.demandTtlMs],
-      )).rows[0] as { n: number; oldest: number | null; newest: number | null; in_flight: number; demands: Demand[] };
-      if (stats.n >= bucket.limit_per_minute) {
-        return { granted: false, waitMs: Math.max(5, (stats.oldest ?? now) + this.windowMs - now), reason: 'minute-full' };
-      }
-      // Calls are spaced evenly over the minute: a burst would empty the minute at once and leave a
-      // real-time call waiting for the next one; spaced, it waits for one slot at most.
-      const spacingMs = this.windowMs / bucket.limit_per_minute;
-      if (stats.newest !== null && now < stats.newest + spacingMs) {
-        return { granted: false, waitMs: stats.newest + spacingMs - now, reason: 'pacing' };
-      }
-      if (stats.in_flight >= bucket.max_concurrent) return { granted: false, waitMs: 20, reason: 'concurrency' };
-
-      const next = pickNext(stats.demands, { normal: bucket.grants_since_normal, bulk: bucket.grants_since_bulk });
-      if (!next) return { granted: false, waitMs: 50, reason: 'idle' };
-      if (next.processId !== processId) return { granted: false, waitMs: BUDGET_DEFAULTS.retryMs, reason: 'other-turn' };
-
-      const leaseId = randomUUID();
-      await c.query(
-        `WITH logged AS (INSERT INTO grant_log (key, granted_at, lane) VALUES ($1, clock_timestamp(), $2)),
-              leased AS (INSERT INTO lease (id, key, expires_at) VALUES ($3, $1, clock_timestamp() + make_interval(secs => $4))),
-              served AS (UPDATE demand SET last_granted_at = clock_timestamp() WHERE key = $1 AND process_id = $5 AND lane = $2),
-              counted AS (INSERT INTO grant_minute (key, minute, lane, n) VALUES ($1, date_trunc('minute', clock_timestamp()), $2, 1)
-                          ON CONFLICT (key, minute, lane) DO UPDATE SET n = grant_minute.n + 1)
-         UPDATE bucket SET grants_since_normal = CASE WHEN $2 = 'normal' THEN 0 ELSE grants_since_normal + 1 END,
-                           grants_since_bulk = CASE WHEN $2 = 'bulk' THEN 0 ELSE grants_since_bulk + 1 END
-          WHERE key = $1`,
-        [key, next.lane, leaseId, BUDGET_DEFAULTS.leaseMs / 1000, processId],
-      );
-      return { granted: true, leaseId, lane: next.lane };
-    });
+    const leaseId = randomUUID();
+    const { rows } = await this.pool.query(
+      'SELECT granted, lane, wait_ms, reason, next_in_ms FROM try_grant($1, $2, $3, $4, $5, $6, $7, $8)',
+      [key, processId, leaseId, this.windowMs, BUDGET_DEFAULTS.demandTtlMs, BUDGET_DEFAULTS.leaseMs, RESERVED_TURN_EVERY.normal, RESERVED_TURN_EVERY.bulk],
+    );
+    const answer = rows[0] as { granted: boolean; lane: Lane | null; wait_ms: number; reason: Exclude<GrantAttempt, { granted: true }>['reason'] | null; next_in_ms: number | null };
+    return answer.granted
+      ? { granted: true, leaseId, lane: answer.lane!, nextInMs: answer.next_in_ms ?? 0 }
+      : { granted: false, waitMs: answer.wait_ms, reason: answer.reason! };
   }
 
   /** The dashboard's view of one account (see `readBudgetReport`). */
@@ -152,20 +118,5 @@ export class BudgetStore {
     await this.pool.query(`DELETE FROM demand WHERE heartbeat_at < clock_timestamp() - interval '1 minute'`);
     await this.pool.query(`DELETE FROM grant_minute WHERE minute < clock_timestamp() - interval '2 hours'`);
     await this.pool.query(`DELETE FROM block_log WHERE at < clock_timestamp() - interval '2 days'`);
-  }
-
-  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const result = await fn(c);
-      await c.query('COMMIT');
-      return result;
-    } catch (error) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      c.release();
-    }
   }
 }

@@ -13,6 +13,8 @@ export const RESERVED_TURN_EVERY: Record<Exclude<Lane, 'realtime'>, number> = { 
 /**
  * Who gets the next call of an account, across every process: the best lane first (unless a lower lane is
  * owed its reserved turn), then the process served longest ago (round robin), then the oldest waiter.
+ * The grant itself decides in PostgreSQL (`try_grant`, BudgetGrantFunction migration: one round trip per
+ * attempt), in this order; this is its specification, and `grant-policy.spec.ts` its table of cases.
  */
 export function pickNext(demands: Demand[], grantsSince: { normal: number; bulk: number }): Demand | undefined {
   if (demands.length === 0) return undefined;

@@ -8,3 +8,4 @@ export * from './budget-tables.migration';
 export * from './api-budget.module';
 export * from './budget-report';
 export * from './budget-minutes.migration';
+export * from './budget-grant-function.migration';

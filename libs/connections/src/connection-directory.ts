@@ -39,6 +39,14 @@ export type NotificationConnectionCheck = { active: true; connection: Connection
 const READ_MODEL_RETRIES = 3;
 /** Older notifications of a non-active connection are let go at once: no read model lags this much. */
 const READ_MODEL_LAG_MS = 60_000;
+/**
+ * `get` answers from memory for this long: every message handler and every push round asks for its connection,
+ * and a query per message was a fifth of a worker's database round trips. A change applied by this process is
+ * seen at once (its entry is dropped, and not cached again until the change has surely committed); one applied by
+ * another replica of the service (they share the projection's durable consumer) is seen within this time, on top
+ * of the read model's own lag behind the gateway.
+ */
+export const CONNECTION_CACHE_MS = 1_000;
 
 interface Row {
   id: string;
@@ -61,10 +69,15 @@ interface Row {
 /** A service's view of the connections it serves, from its own table. Only active ones sync. */
 @Injectable()
 export class ConnectionDirectory {
+  private readonly cache = new Map<string, { record: ConnectionRecord | undefined; at: number }>();
+  /** When this process last applied a change to each connection (its transaction commits after `apply` returns). */
+  private readonly changedAt = new Map<string, number>();
+
   constructor(private readonly dataSource: DataSource, private readonly secretBox: SecretBox) {}
 
   /** Applies an event if it is newer than what the table holds; returns whether it changed anything. */
   async apply(manager: EntityManager, event: ConnectionChangedV1): Promise<boolean> {
+    this.forget(event.connectionId);
     const rows: unknown[] = await manager.query(
       `INSERT INTO connection_view (id, version, name, situation, cnpj, tiny_integration_id, tiny_base_url, ideris_base_url,
           settings, tiny_token_sealed, ideris_key_sealed, deleted, ideris_invoice_url_sealed, ideris_tracking_url_sealed, updated_at)
@@ -83,12 +96,26 @@ export class ConnectionDirectory {
         event.credentials?.iderisInvoiceUrl ?? null, event.credentials?.iderisTrackingUrl ?? null,
       ],
     );
+    this.forget(event.connectionId);
     return rows.length > 0;
   }
 
+  /** The connection as the read model holds it (from memory when read less than `CONNECTION_CACHE_MS` ago). */
   async get(id: string): Promise<ConnectionRecord | undefined> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && now - hit.at < CONNECTION_CACHE_MS) return hit.record;
     const rows: Row[] = await this.dataSource.query('SELECT * FROM connection_view WHERE id = $1', [id]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    const record = rows[0] ? toRecord(rows[0]) : undefined;
+    // A read that may have started before a change here committed is not kept.
+    if (now - (this.changedAt.get(id) ?? -Infinity) > CONNECTION_CACHE_MS) this.cache.set(id, { record, at: now });
+    return record;
+  }
+
+  /** Drops what memory holds of a connection: the next `get` reads the table. */
+  forget(id: string): void {
+    this.cache.delete(id);
+    this.changedAt.set(id, Date.now());
   }
 
   /** Connections that sync: active and not deleted. */

@@ -99,8 +99,21 @@ export abstract class ConnectionPushLoop implements OnApplicationBootstrap, OnMo
     await this.ensureLeaseRow(connectionId);
     // Renewed in the background too: a push can wait for its budget slot longer than the lease (a binding Ideris
     // budget), and a lapsed lease would let another replica start a second pusher for the connection.
+    // Before each push the lease is renewed only when its last renewal was asked a third of the lease ago or more:
+    // a renewal asked at t holds it until t + lease at least, so a push starting before t + lease/3 still has two
+    // thirds of the lease ahead, as one renewed that very moment would have had after a slow round trip; a query
+    // per push is saved.
+    const renewEveryMs = (this.options.leaseSeconds * 1000) / 3;
+    let renewalAskedAt = performance.now();
     await this.leases.hold(connectionId, async (lease) => {
-      const keepLease = async () => !this.stopped && (await lease.renew());
+      const keepLease = async () => {
+        if (this.stopped) return false;
+        if (performance.now() - renewalAskedAt < renewEveryMs) return true;
+        const askedAt = performance.now();
+        if (!(await lease.renew())) return false;
+        renewalAskedAt = askedAt;
+        return true;
+      };
       while (await keepLease()) if ((await this.pushDue(connectionId, keepLease)) === 0) break;
     });
   }

@@ -17,6 +17,17 @@ const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['o
 const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 const CANCELLED = /cancel/i;
+/** States an import job has nothing left to do in. */
+const SETTLED = `state IN ('imported', 'cancelled_before_import', 'skipped')`;
+/**
+ * Taking the claim starts the attempt in the same statement (the worker status `running`, the attempt counted),
+ * unless the order is settled already: one round trip instead of a claim, a read and an update.
+ */
+const START_ATTEMPT = {
+  set: `work_status = CASE WHEN ${SETTLED} THEN work_status ELSE 'running' END,
+        attempts = CASE WHEN ${SETTLED} THEN attempts ELSE attempts + 1 END,
+        updated_at = CASE WHEN ${SETTLED} THEN updated_at ELSE now() END`,
+};
 
 /**
  * Imports one Ideris order into Tiny, exactly once: the attempt is journaled (committed) before
@@ -43,11 +54,10 @@ export class OrderImportService {
       return row.state;
     }
     // Two deliveries of one order (a redelivery, an operator's reprocess), even in one process, never import it side by side.
-    const imported = await this.orders.claims.hold(row.id, async () => {
-      const fresh = (await this.orders.find(connectionId, iderisOrderId))!;
+    const imported = await this.orders.claims.hold(row.id, async ({ row: fresh }) => {
       if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import' || fresh.state === 'skipped') return fresh.state;
       return this.importClaimed(fresh, trigger);
-    });
+    }, START_ATTEMPT);
     // Not acknowledged: if the holder died, this very delivery may be its job come back; it waits until the claim
     // lapses (or finds the order imported).
     if (!imported.held) throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
@@ -70,11 +80,11 @@ export class OrderImportService {
     });
   }
 
+  /** `row` as the claim left it: `running`, this attempt counted in `attempts`. */
   private async importClaimed(row: OrderSyncRow, trigger: string): Promise<OrderSyncRow['state']> {
     const connectionId = row.connection_id;
     const iderisOrderId = Number(row.ideris_order_id);
     const clients = await this.clients.forActive(connectionId);
-    await this.orders.update(this.orders.manager, row.id, { work_status: 'running', attempts: row.attempts + 1 });
 
     // Retries reuse the order as first read (one Ideris call per order); an operator's reprocess reads it afresh.
     const raw = row.ideris_detail && trigger !== 'operator' ? row.ideris_detail : (await clients.ideris.getOrder(iderisOrderId)).raw;
@@ -193,7 +203,7 @@ export class OrderImportService {
       await this.orders.update(m, row.id, { state, work_status: 'done', reason, unknown_skus: unknownSkus });
       await this.orders.history(m, row.id, 'parked', { state, reason, unknownSkus });
       const event: OrderParkedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), reason: `${state}: ${reason}`, unknownSkus };
-      await this.outbox.add(m, { subject: OrderEvents.parked.subject, payload: event, messageId: `parked:${row.connection_id}:${row.ideris_order_id}:${row.attempts + 1}` });
+      await this.outbox.add(m, { subject: OrderEvents.parked.subject, payload: event, messageId: `parked:${row.connection_id}:${row.ideris_order_id}:${row.attempts}` });
     });
     outcomes.inc({ outcome: state });
     return state;

@@ -55,11 +55,14 @@ const CLAIM_MS = 20_000;
 /** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
 @Injectable()
 export class OrderSyncRepository {
-  /** One import of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`). */
-  readonly claims: WorkClaims<{ id: string }>;
+  /**
+   * One import of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`). The claim
+   * answers the row as it left it, so the import reads it once.
+   */
+  readonly claims: WorkClaims<OrderSyncRow>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.claims = new WorkClaims(dataSource, { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until' }, CLAIM_MS, 'id');
+    this.claims = new WorkClaims(dataSource, { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until' }, CLAIM_MS, '*');
   }
 
   /**

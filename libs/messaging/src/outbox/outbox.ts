@@ -28,11 +28,12 @@ export class Outbox {
     const connectionId = entry.connectionId ?? ctx?.connectionId;
     if (correlationId) headers[MessageHeaders.correlationId] = [correlationId];
     if (connectionId) headers[MessageHeaders.connectionId] = [connectionId];
+    // One statement, one round trip: the row and the wake-up of the relay.
     await manager.query(
-      'INSERT INTO outbox_message (id, subject, payload, headers) VALUES ($1, $2, $3, $4)',
+      `WITH added AS (INSERT INTO outbox_message (id, subject, payload, headers) VALUES ($1, $2, $3, $4))
+       SELECT pg_notify(current_schema() || '_outbox', '')`,
       [id, entry.subject, JSON.stringify(entry.payload), JSON.stringify({ ...headers, [MessageHeaders.natsMsgId]: [messageId] })],
     );
-    await manager.query('SELECT pg_notify(current_schema() || $1, $2)', ['_outbox', '']);
     return id;
   }
 }
