@@ -14,11 +14,12 @@ import { mutated, rawBodies, validNotifications } from './samples';
 
 /**
  * Property-based fuzzing of the HTTP edge with every service running (real PostgreSQL, NATS, the sandbox):
- * FUZZ_RUNS (default 10,000) generated bodies against each Tiny webhook kind and FUZZ_RUNS generated requests across
+ * FUZZ_RUNS (default 2,000: the run of `npm test`, ~2 min; a deep run takes FUZZ_RUNS=10000, ~6 min on a quiet
+ * machine) generated bodies against each Tiny webhook kind and FUZZ_RUNS generated requests across
  * every admin route of the OpenAPI document. Every answer is 2xx, or 4xx with a reason: never a 5xx, never a crash;
  * and a stream of valid notifications sent alongside is stored in JetStream, every one of them, unchanged.
  */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 2_000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261202);
 const VALID_EVERY = 25;
 /** Inputs sent together (concurrently) per property run: FUZZ_RUNS inputs in FUZZ_RUNS / BATCH runs. */
@@ -62,7 +63,8 @@ describe('fuzzing the HTTP edge (gateway + every service)', () => {
   function judge(label: string, status: number, body: unknown): void {
     seen.byStatus.set(status, (seen.byStatus.get(status) ?? 0) + 1);
     if (status >= 500) seen.fiveHundreds.push(`${label} → ${status} ${JSON.stringify(body).slice(0, 300)}`);
-    expect([label, status < 500]).toEqual([label, true]);
+    // The status and body are in the failure message: a 5xx says what answered it (e.g. an RPC that timed out).
+    expect([label, status < 500 ? 'not 5xx' : `${status} ${JSON.stringify(body).slice(0, 300)}`]).toEqual([label, 'not 5xx']);
     if (status >= 400) {
       const message = (body as { message?: unknown } | undefined)?.message;
       expect([label, typeof message === 'string' ? message.length > 0 : Array.isArray(message) && message.length > 0]).toEqual([label, true]);
@@ -122,6 +124,8 @@ describe('fuzzing the HTTP edge (gateway + every service)', () => {
       expect(JSON.parse(new TextDecoder().decode(message!.data)).rawBody).toBe(raw);
     }
     if (kind !== 'produto') expect(stored.length).toBe(Math.floor((Math.ceil(RUNS / BATCH) * BATCH) / VALID_EVERY));
+    // Each property on its own: the workers do not chew through this kind's backlog while the next one is judged.
+    for (const { name } of Object.values(Streams)) await jsm.streams.purge(name).catch(() => undefined);
   });
 
   it('admin routes: every generated request over every route of the OpenAPI document is answered 2xx or 4xx with a reason', async () => {
