@@ -21,7 +21,11 @@ export interface PollLoopOptions {
   /** Environment switch that turns the loop off in a replica (`off`). */
   switchEnv: string;
   tickMs?: number;
-  /** A poll may outlast the lease (calls waiting in the API budget): its holder renews it while it runs. */
+  /**
+   * A poll may outlast the lease (its calls wait in the shared API budget at a peak): its holder renews the lease
+   * every third of `leaseMs` while it runs, so no other replica polls the same connection meanwhile. Default true;
+   * false only leaves the lease to lapse mid-poll (the old behaviour, kept for the test that shows the takeover).
+   */
   renewWhilePolling?: boolean;
   /** The flow this loop serves: a connection with that flow switched off is not polled until it is on again. */
   flow?: ConnectionFlow;
@@ -32,6 +36,14 @@ export interface PollLoopOptions {
  * tick claims the connections that are due (a lease in the service's state table that lapses if its holder
  * dies) and runs `poll` for each, in the connection's log context.
  */
+/** The lease a poll runs under. */
+export interface PollLease {
+  /** The lease's holder token: the poll's final state update is fenced on it (`AND lease_holder = $holder`). */
+  readonly holder: string;
+  /** False once a renewal found another holder (the lease lapsed and was taken): the poll's results are stale. */
+  readonly held: boolean;
+}
+
 export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstrap, OnModuleDestroy {
   protected readonly logger: Logger;
   /** The connection's poll lease, one holder per poll (a poll that throws before releasing it waits for it to lapse). */
@@ -55,8 +67,11 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
 
   /** Creates the connection's state row if missing (with the service's own defaults). */
   protected abstract ensureStateRow(connectionId: string): Promise<void>;
-  /** One poll of a claimed connection; it must move `next_poll_at` on and release the lease. */
-  protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
+  /**
+   * One poll of a claimed connection; it must move `next_poll_at` on and release the lease, in an update fenced on
+   * `lease.holder` (a poll whose lease was taken over must not overwrite its successor's state).
+   */
+  protected abstract poll(connectionId: string, claim: Claim, lease: PollLease): Promise<void>;
 
   onApplicationBootstrap(): void {
     if (switchedOn(this.options.switchEnv)) this.ticker.start();
@@ -97,9 +112,16 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
       if (!hasState) await this.ensureStateRow(connectionId);
       const lease = await this.leases.claim(connectionId, { where: 'next_poll_at <= now()' });
       if (!lease) return false;
-      const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => lease.renew(), this.options.leaseMs) : () => undefined;
+      const state = { holder: lease.holder, held: true };
+      const renew = async () => {
+        if (!state.held) return;
+        if (await lease.renew()) return;
+        state.held = false;
+        this.logger.warn({ msg: `${this.options.name} poll lost its lease while running (renewed too late); its results will not be recorded`, connectionId });
+      };
+      const stopRenewing = this.options.renewWhilePolling === false ? () => undefined : keepAlive(renew, this.options.leaseMs);
       try {
-        await runWithContext({ connectionId }, () => this.poll(connectionId, lease.row));
+        await runWithContext({ connectionId }, () => this.poll(connectionId, lease.row, state));
       } finally {
         stopRenewing();
       }
