@@ -31,19 +31,19 @@ export interface PollLoopOptions {
   flow?: ConnectionFlow;
 }
 
+/** The lease a poll runs under. */
+export interface PollLease {
+  /** The lease's holder token: the poll's final state update is fenced on it (`AND lease_holder = $holder`). */
+  readonly holder: string;
+  /** False once a renewal found the lease no longer held (taken by another holder after it lapsed, or released). */
+  readonly held: boolean;
+}
+
 /**
  * Polls an external API for every active connection, one poller per connection across all replicas: each
  * tick claims the connections that are due (a lease in the service's state table that lapses if its holder
  * dies) and runs `poll` for each, in the connection's log context.
  */
-/** The lease a poll runs under. */
-export interface PollLease {
-  /** The lease's holder token: the poll's final state update is fenced on it (`AND lease_holder = $holder`). */
-  readonly holder: string;
-  /** False once a renewal found another holder (the lease lapsed and was taken): the poll's results are stale. */
-  readonly held: boolean;
-}
-
 export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstrap, OnModuleDestroy {
   protected readonly logger: Logger;
   /** The connection's poll lease, one holder per poll (a poll that throws before releasing it waits for it to lapse). */
@@ -116,8 +116,12 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
       const renew = async () => {
         if (!state.held) return;
         if (await lease.renew()) return;
+        // Not ours any more: released by the poll's own final update (a renewal racing it), or taken by another holder.
+        const [row] = (await this.dataSource.query(`SELECT lease_holder FROM ${this.options.stateTable} WHERE connection_id = $1`, [connectionId])) as { lease_holder: string | null }[];
         state.held = false;
-        this.logger.warn({ msg: `${this.options.name} poll lost its lease while running (renewed too late); its results will not be recorded`, connectionId });
+        if (row?.lease_holder != null) {
+          this.logger.warn({ msg: `${this.options.name} poll lost its lease while running (renewed too late); its results will not be recorded`, connectionId });
+        }
       };
       const stopRenewing = this.options.renewWhilePolling === false ? () => undefined : keepAlive(renew, this.options.leaseMs);
       try {
