@@ -28,7 +28,9 @@
 // - orders: duplicates (a marketplace number twice in Tiny) and lost (created in Ideris, absent from Tiny); stock:
 //   SKUs whose Ideris quantity ≠ Tiny's final balance (lost) and writes of the value Ideris already held (duplicates);
 // - PostgreSQL client connections (all, and not idle) sampled every 2 s from pg_stat_activity, at their peak, against
-//   max_connections; memory (peak RSS) and CPU-seconds per replica, CPU over the peak + drain window per item.
+//   max_connections; memory (peak RSS) and CPU-seconds per replica, CPU over the peak + drain window per item;
+// - `importsInFlight`, sampled every 5 s while orders wait: imports in flight, connections with orders waiting, how
+//   many of them have an import in flight (`shareOfWaitingConnectionsServed`), min / median / max.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
@@ -169,6 +171,19 @@ const pgTimer = setInterval(() => {
     .then(([r]) => pgSamples.push({ at: Date.now(), ...r }))
     .catch(() => undefined);
 }, 2000);
+// Orders' imports in flight (a live claim on the order's row) against the connections with orders waiting: one
+// consumer serves every connection, so the imports in flight may all be a few connections' orders, each waiting for
+// its own connection's budget, while the others' budgets go unused (head-of-line blocking).
+const importSamples = [];
+const importTimer = setInterval(() => {
+  void q(`SELECT count(*) FILTER (WHERE claimed_until > now())::int AS "inFlight",
+            count(DISTINCT connection_id) FILTER (WHERE claimed_until > now())::int AS "connectionsInFlight",
+            count(*) FILTER (WHERE state = 'discovered')::int AS waiting,
+            count(DISTINCT connection_id) FILTER (WHERE state = 'discovered')::int AS "connectionsWaiting"
+          FROM orders.order_sync`)
+    .then(([r]) => importSamples.push({ at: Date.now(), ...r }))
+    .catch(() => undefined);
+}, 5000);
 
 // ---- the peak -------------------------------------------------------------------------------------------------
 const peakStart = Date.now();
@@ -298,6 +313,7 @@ for (;;) {
 const drainedAt = Date.now();
 await killing;
 clearInterval(pgTimer);
+clearInterval(importTimer);
 tracked.stopSampling();
 const memoryNowMB = Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, memoryOf(p.pid).rssMB]));
 
@@ -423,6 +439,19 @@ const out = {
     samples: pgSamples.length,
     shareOfMax: peakPg ? round(peakPg.total / Number(maxConnections), 2) : null,
   },
+  // Samples with orders waiting: imports in flight, and the share of the connections with orders waiting that had one.
+  importsInFlight: (() => {
+    const backlog = importSamples.filter((r) => r.waiting > 0);
+    if (backlog.length === 0) return { samples: 0 };
+    return {
+      samples: backlog.length,
+      inFlight: summary(backlog.map((r) => r.inFlight)),
+      connectionsWaiting: summary(backlog.map((r) => r.connectionsWaiting)),
+      connectionsInFlight: summary(backlog.map((r) => r.connectionsInFlight)),
+      shareOfWaitingConnectionsServed: summary(backlog.map((r) => r.connectionsInFlight / r.connectionsWaiting)),
+      waitingMax: Math.max(...backlog.map((r) => r.waiting)),
+    };
+  })(),
   memoryPeakMB: tracked.peaks,
   memoryAtEndMB: memoryNowMB,
   cpuSecondsInWindow: cpuWindow,

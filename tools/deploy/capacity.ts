@@ -1,8 +1,9 @@
 // The capacity model behind the autoscalers' bounds in k8s/ and the capacity table of docs/deploy.md (both
 // checked against it by k8s.spec.ts). At a Black-Friday peak each connection's work is bounded by its own
-// Tiny and Ideris budgets, which every replica of every service shares; the CPU an item costs comes from the
-// single-replica benchmarks. Until bench:scale measures several replicas, this is a derivation, not a
-// measurement of a scaled deployment.
+// Tiny and Ideris budgets, which every replica of every service shares. The CPU an item costs is measured:
+// orders, catalog and gateway by bench:scale (200 connections, 3 replicas of each worker, 2 gateways: CPU over
+// the peak and drain window ÷ the items moved); fiscal-shipping and status-sync see no invoices or situation
+// changes in bench:scale, so theirs come from bench:fiscal (one replica each) or stay assumed (see cpuSource).
 
 /** The manifests are sized for this many connections; every figure below scales linearly with it. */
 export const CONNECTIONS = 100;
@@ -51,39 +52,44 @@ interface ServiceInput {
 export const SERVICES: readonly ServiceInput[] = [
   {
     service: 'gateway',
-    // 0.0088 CPU-s per stock push for ~5.4 notifications taken in (bench:stock); bench:intake's ~1,500
-    // webhooks/s per core (0.00067 CPU-s each) is cheaper: the larger figure is kept.
-    cpuSecondsPerItem: 0.0088 / 5.4,
-    cpuSource: 'bench:stock (0.0088 CPU-s per push ÷ 5.4 notifications); bench:intake: 0.00067',
+    // bench:scale: the 2 gateways' CPU ÷ the Tiny notifications stored (18,142 orders' and the stock changes'
+    // notifications; the gateways also serve the connections' settings). bench:stock gave 0.0016, bench:intake 0.00067.
+    cpuSecondsPerItem: 0.0025,
+    cpuSource: 'bench:scale (2 gateways, per notification stored)',
     flows: [],
   },
   {
     service: 'orders',
-    // ~1,000 orders in 60 s of one orders process on 2 shared cores (with PostgreSQL, NATS and the sandbox on
-    // them): wall time, so an upper bound of its CPU per order.
-    cpuSecondsPerItem: 0.06,
-    cpuSource: 'bench:orders (≤ 0.06: wall time per order, an upper bound)',
+    // bench:scale: 3 replicas' CPU (polls, imports, lease renewals) ÷ orders imported: 0.0219; bench:orders
+    // (one replica, after ADR 0025) agrees.
+    cpuSecondsPerItem: 0.022,
+    cpuSource: 'bench:scale (3 replicas, per order imported: 0.0219) and bench:orders',
     // `/order/{id}` once per order (and one `pedido.incluir` on Tiny); the poller keeps ≤ 1/5 of the Ideris budget.
     flows: [{ item: 'order imported', api: 'ideris', callsPerItem: 1, budgetShare: 0.8 }],
   },
   {
     service: 'catalog',
-    cpuSecondsPerItem: 0.0155,
-    cpuSource: 'bench:stock (per Ideris stock push)',
+    // bench:scale: 3 replicas' CPU ÷ stock pushes logged (bench:stock, one replica: 0.0155).
+    cpuSecondsPerItem: 0.0154,
+    cpuSource: 'bench:scale (3 replicas, per stock push)',
     // One Ideris write per stock push (+ ~0.76 Tiny reads, well inside Tiny's budget).
     flows: [{ item: 'stock push', api: 'ideris', callsPerItem: 1, budgetShare: 1 }],
   },
   {
     service: 'fiscal-shipping',
-    cpuSecondsPerItem: 0.01,
-    cpuSource: 'assumed ~0.01 (not measured per item yet)',
+    // bench:fiscal (--orders 200 --cancellations 20, one replica): 10.15 CPU-s over the whole run (start-up, 156 s of
+    // polling, ~400 invoice and tracking notifications with their duplicates) ÷ 324 invoices and tracking codes sent.
+    cpuSecondsPerItem: 0.031,
+    cpuSource: 'bench:fiscal (one replica, whole-run CPU ÷ invoices and tracking sent: an upper bound)',
     // An invoice costs 2 Tiny calls (`nota.fiscal.obter`, `…obter.xml`) + 1 Ideris; a tracking 2 Tiny + 1 Ideris.
     flows: [{ item: 'invoice or tracking', api: 'tiny', callsPerItem: 2, budgetShare: 1 }],
   },
   {
     service: 'status-sync',
-    cpuSecondsPerItem: 0.01,
-    cpuSource: 'assumed ~0.01 (not measured per item yet)',
+    // bench:fiscal (same run): 10.97 CPU-s (start-up, polling, ~790 situation notifications and their duplicates)
+    // ÷ 332 status writes (322 Tiny → Ideris, 10 Ideris → Tiny).
+    cpuSecondsPerItem: 0.033,
+    cpuSource: 'bench:fiscal (one replica, whole-run CPU ÷ status writes: an upper bound)',
     flows: [
       // Tiny → Ideris: the order's Ideris status read, then the write.
       { item: 'Tiny situation → Ideris', api: 'ideris', callsPerItem: 2, budgetShare: 1 },

@@ -21,10 +21,22 @@ export interface PollLoopOptions {
   /** Environment switch that turns the loop off in a replica (`off`). */
   switchEnv: string;
   tickMs?: number;
-  /** A poll may outlast the lease (calls waiting in the API budget): its holder renews it while it runs. */
+  /**
+   * A poll may outlast the lease (its calls wait in the shared API budget at a peak): its holder renews the lease
+   * every third of `leaseMs` while it runs, so no other replica polls the same connection meanwhile. Default true;
+   * false only leaves the lease to lapse mid-poll (the old behaviour, kept for the test that shows the takeover).
+   */
   renewWhilePolling?: boolean;
   /** The flow this loop serves: a connection with that flow switched off is not polled until it is on again. */
   flow?: ConnectionFlow;
+}
+
+/** The lease a poll runs under. */
+export interface PollLease {
+  /** The lease's holder token: the poll's final state update is fenced on it (`AND lease_holder = $holder`). */
+  readonly holder: string;
+  /** False once a renewal found the lease no longer held (taken by another holder after it lapsed, or released). */
+  readonly held: boolean;
 }
 
 /**
@@ -55,8 +67,11 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
 
   /** Creates the connection's state row if missing (with the service's own defaults). */
   protected abstract ensureStateRow(connectionId: string): Promise<void>;
-  /** One poll of a claimed connection; it must move `next_poll_at` on and release the lease. */
-  protected abstract poll(connectionId: string, claim: Claim): Promise<void>;
+  /**
+   * One poll of a claimed connection; it must move `next_poll_at` on and release the lease, in an update fenced on
+   * `lease.holder` (a poll whose lease was taken over must not overwrite its successor's state).
+   */
+  protected abstract poll(connectionId: string, claim: Claim, lease: PollLease): Promise<void>;
 
   onApplicationBootstrap(): void {
     if (switchedOn(this.options.switchEnv)) this.ticker.start();
@@ -97,9 +112,20 @@ export abstract class ConnectionPollLoop<Claim> implements OnApplicationBootstra
       if (!hasState) await this.ensureStateRow(connectionId);
       const lease = await this.leases.claim(connectionId, { where: 'next_poll_at <= now()' });
       if (!lease) return false;
-      const stopRenewing = this.options.renewWhilePolling ? keepAlive(() => lease.renew(), this.options.leaseMs) : () => undefined;
+      const state = { holder: lease.holder, held: true };
+      const renew = async () => {
+        if (!state.held) return;
+        if (await lease.renew()) return;
+        // Not ours any more: released by the poll's own final update (a renewal racing it), or taken by another holder.
+        const [row] = (await this.dataSource.query(`SELECT lease_holder FROM ${this.options.stateTable} WHERE connection_id = $1`, [connectionId])) as { lease_holder: string | null }[];
+        state.held = false;
+        if (row?.lease_holder != null) {
+          this.logger.warn({ msg: `${this.options.name} poll lost its lease while running (renewed too late); its results will not be recorded`, connectionId });
+        }
+      };
+      const stopRenewing = this.options.renewWhilePolling === false ? () => undefined : keepAlive(renew, this.options.leaseMs);
       try {
-        await runWithContext({ connectionId }, () => this.poll(connectionId, lease.row));
+        await runWithContext({ connectionId }, () => this.poll(connectionId, lease.row, state));
       } finally {
         stopRenewing();
       }

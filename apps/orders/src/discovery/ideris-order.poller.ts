@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
 import { OrderEvents, type MarketplaceAccountView, type OrderImportRequestedV1 } from '@hub/contracts';
 import type { IderisClient, IderisOrder } from '@hub/ideris';
-import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
+import { ConnectionDirectory, ConnectionPollLoop, type PollLease } from '@hub/connections';
 import { Outbox } from '@hub/messaging';
 import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
@@ -28,8 +28,10 @@ const CANCELLED = /cancel/i;
 
 /**
  * Discovers new Ideris orders (Ideris sends no webhooks) for every active connection, one poller per
- * connection across all replicas (a lease in poll_state that lapses if its holder dies). Each new order
- * becomes a durable import job, queued in the same transaction that records it.
+ * connection across all replicas (a lease in poll_state, renewed while a poll runs — its searches may wait
+ * long for the connection's Ideris budget at a peak — and lapsing if its holder dies). Each new order
+ * becomes a durable import job, queued in the same transaction that records it (exactly once however many
+ * polls see it). The poll's state update is fenced on its lease, so a poll that lost it changes nothing.
  */
 @Injectable()
 export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
@@ -57,11 +59,11 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
   }
 
   /** New orders are real-time work (the periodic sweep switches itself to bulk). */
-  protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
-    return runInLane('realtime', () => this.pollNow(connectionId, claim));
+  protected async poll(connectionId: string, claim: ClaimedPoll, lease: PollLease): Promise<void> {
+    return runInLane('realtime', () => this.pollNow(connectionId, claim, lease));
   }
 
-  private async pollNow(connectionId: string, claim: ClaimedPoll): Promise<void> {
+  private async pollNow(connectionId: string, claim: ClaimedPoll, lease: PollLease): Promise<void> {
     // The window's end is taken before the read: an order approved while we read falls in the next window.
     const until = new Date();
     const problems = [...(claim.problems ?? [])];
@@ -72,8 +74,8 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
       // Unusable credentials (e.g. sealed under another key): recorded, and asked again at the idle pace.
       problems.push({ at: until.toISOString(), kind: 'credentials', detail: (error as Error).message });
       await this.dataSource.query(
-        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => $2::int / 1000.0), problems = $3, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1`,
-        [connectionId, POLL_DEFAULTS.idleIntervalMs, JSON.stringify(problems.slice(-20))],
+        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => $2::int / 1000.0), problems = $3, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1 AND lease_holder = $4`,
+        [connectionId, POLL_DEFAULTS.idleIntervalMs, JSON.stringify(problems.slice(-20)), lease.holder],
       );
       throw error;
     }
@@ -122,16 +124,16 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
         `UPDATE poll_state SET watermark = $2, interval_ms = $3::int, next_poll_at = now() + make_interval(secs => $3::int / 1000.0), last_poll_at = now(),
             last_sweep_at = CASE WHEN $4 THEN now() ELSE last_sweep_at END, last_found = $5, polls = polls + 1, problems = $6,
             lease_holder = NULL, lease_until = NULL
-          WHERE connection_id = $1`,
-        [connectionId, until, interval, sweep, found, JSON.stringify(problems.slice(-20))],
+          WHERE connection_id = $1 AND lease_holder = $7`,
+        [connectionId, until, interval, sweep, found, JSON.stringify(problems.slice(-20)), lease.holder],
       );
       if (found > 0) this.logger.log({ msg: 'new Ideris orders queued', connectionId, found, from, until, interval });
     } catch (error) {
       polls.inc({ outcome: 'error' });
       problems.push({ at: new Date().toISOString(), kind: 'poll-failed', detail: (error as Error).message });
       await this.dataSource.query(
-        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => interval_ms / 1000.0), problems = $2, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1`,
-        [connectionId, JSON.stringify(problems.slice(-20))],
+        `UPDATE poll_state SET next_poll_at = now() + make_interval(secs => interval_ms / 1000.0), problems = $2, lease_holder = NULL, lease_until = NULL WHERE connection_id = $1 AND lease_holder = $3`,
+        [connectionId, JSON.stringify(problems.slice(-20)), lease.holder],
       );
       throw error;
     }

@@ -1,7 +1,7 @@
 import { BusyError } from '@hub/work';
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { ConnectionDirectory, ConnectionPollLoop } from '@hub/connections';
+import { ConnectionDirectory, ConnectionPollLoop, type PollLease } from '@hub/connections';
 import { counter } from '@hub/platform';
 import { DataSource } from 'typeorm';
 import { ConnectionClients } from '@hub/integrations';
@@ -36,14 +36,14 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
     private readonly maps: StatusMapService,
     private readonly sync: OrderStatusSyncService,
   ) {
-    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING', renewWhilePolling: true, flow: 'status' });
+    super(dataSource, directory, { name: 'status', stateTable: 'status_poll_state', claimColumns: 'problems', leaseMs: STATUS_POLL_DEFAULTS.leaseMs, switchEnv: 'STATUS_POLLING', flow: 'status' });
   }
 
   protected async ensureStateRow(connectionId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO status_poll_state (connection_id) VALUES ($1) ON CONFLICT DO NOTHING`, [connectionId]);
   }
 
-  protected async poll(connectionId: string, claim: ClaimedPoll): Promise<void> {
+  protected async poll(connectionId: string, claim: ClaimedPoll, lease: PollLease): Promise<void> {
     const problems = [...(claim.problems ?? [])];
     const problem = (kind: string, fields: object) => problems.push({ at: new Date().toISOString(), kind, ...fields });
     let calls = 0;
@@ -86,11 +86,11 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
         }
       }
       polls.inc({ outcome: 'ok' });
-      await this.release(connectionId, statusPollInterval(calls, perMinute), { seen, calls, problems });
+      await this.release(connectionId, lease, statusPollInterval(calls, perMinute), { seen, calls, problems });
     } catch (error) {
       polls.inc({ outcome: 'error' });
       problem('poll-failed', { detail: (error as Error).message });
-      await this.release(connectionId, STATUS_POLL_DEFAULTS.intervalMs(), { seen, calls, problems });
+      await this.release(connectionId, lease, STATUS_POLL_DEFAULTS.intervalMs(), { seen, calls, problems });
       throw error;
     }
   }
@@ -102,12 +102,13 @@ export class IderisStatusPoller extends ConnectionPollLoop<ClaimedPoll> {
     });
   }
 
-  private async release(connectionId: string, intervalMs: number, result: { seen: number; calls: number; problems: unknown[] }): Promise<void> {
+  /** Fenced on the lease: a poll that lost it (a late renewal) leaves its successor's state alone. */
+  private async release(connectionId: string, lease: PollLease, intervalMs: number, result: { seen: number; calls: number; problems: unknown[] }): Promise<void> {
     await this.dataSource.query(
       `UPDATE status_poll_state SET next_poll_at = now() + make_interval(secs => $2::int / 1000.0), last_poll_at = now(), polls = polls + 1,
           last_seen = $3, last_calls = $4, problems = $5, lease_holder = NULL, lease_until = NULL
-        WHERE connection_id = $1`,
-      [connectionId, intervalMs, result.seen, result.calls, JSON.stringify(result.problems.slice(-20))],
+        WHERE connection_id = $1 AND lease_holder = $6`,
+      [connectionId, intervalMs, result.seen, result.calls, JSON.stringify(result.problems.slice(-20)), lease.holder],
     );
   }
 }
