@@ -365,6 +365,8 @@ if (!combined) {
     shareOfAllowed: allowedPerMinute ? Math.round((ordersPerMinute / allowedPerMinute) * 1000) / 1000 : null,
     orderCallsPerOrder: orderCallsPerOrder === null ? null : Math.round(orderCallsPerOrder * 1000) / 1000,
     window: { seconds: Math.round((to - from) / 100) / 10, tinyCalls: inWindow.length, tinyPerMinute: Math.round(inWindow.length / windowMinutes), orderCalls: count('order'), stockReads: count('stockRead'), other: count('other'), endpoints: byEndpoint(tinyCalls, from, to) },
+    // Ideris in the same window: order reads and stock pushes share its real-time lane (50/min), so it may bind first.
+    iderisWindow: { ...usage(iderisCalls, from, to, iderisLimit), endpoints: byEndpoint(iderisCalls, from, to) },
     stockReadsWhileOrdersWaited: readsWhileWaiting.length,
     stockReadsWhileOrdersWaitedByEndpoint: byEndpoint(readsWhileWaiting),
     firstStockReadWhileWaiting: readsWhileWaiting[0] ? { endpoint: readsWhileWaiting[0].endpoint, atSecond: Math.round((readsWhileWaiting[0].sentAt - started) / 1000), waitingOrders: readsWhileWaiting[0].waitingOrders } : null,
