@@ -17,7 +17,7 @@
 //   minute against what the Tiny budget allows after the unavoidable calls (the order's own calls, and any other
 //   call that is not a stock read), and every stock read granted while an order was waiting for its creation.
 import { rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
 import { argOf, call, freePort, numberArg, passThrough, pct, perItem, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
@@ -320,8 +320,27 @@ if (!combined) {
 } else {
   // ---- combined: the real limits, an order peak, stock posted by each import --------------------------------------
   log(`combined: ${peakOrders} orders at once, Tiny ${tinyLimit}/min, Ideris ${iderisLimit}/min, autoPostStock`);
+  // The hub's own record of who waits for a Tiny grant: the budget's demand rows (one per process and lane),
+  // sampled every 100 ms. A stock read sent while a real-time demand was there took a slot an order was waiting for.
+  const tinyKey = `tiny:${createHash('sha256').update(seller.token).digest('hex').slice(0, 24)}`;
+  const realtimeWaiting = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const rows = await q(`SELECT lane FROM api_budget.demand WHERE key = $1 AND heartbeat_at > clock_timestamp() - interval '3 seconds'`, [tinyKey]).catch(() => []);
+      realtimeWaiting.push({ at: Date.now(), realtime: rows.some((r) => r.lane === 'realtime') });
+      await sleep(100);
+    }
+  })();
   const peak = await createOrders(peakOrders);
   const drained = await drain(peak.created, 'combined', Date.now() + timeoutS * 1000);
+  sampling = false;
+  await sampler;
+  const realtimeAt = (t) => {
+    const before = realtimeWaiting.filter((x) => x.at <= t).at(-1);
+    const after = realtimeWaiting.find((x) => x.at > t);
+    return Boolean(before?.realtime && after?.realtime);
+  };
   stopSampling();
   const rows = await q(
     `SELECT ideris_order_id::int AS id, state, (extract(epoch FROM discovered_at) * 1000)::float8 AS discovered, (extract(epoch FROM imported_at) * 1000)::float8 AS imported
@@ -367,7 +386,11 @@ if (!combined) {
     window: { seconds: Math.round((to - from) / 100) / 10, tinyCalls: inWindow.length, tinyPerMinute: Math.round(inWindow.length / windowMinutes), orderCalls: count('order'), stockReads: count('stockRead'), other: count('other'), endpoints: byEndpoint(tinyCalls, from, to) },
     // Ideris in the same window: order reads and stock pushes share its real-time lane (50/min), so it may bind first.
     iderisWindow: { ...usage(iderisCalls, from, to, iderisLimit), endpoints: byEndpoint(iderisCalls, from, to) },
+    // Orders not yet imported when a stock read went out (waiting for Tiny or for Ideris alike)…
     stockReadsWhileOrdersWaited: readsWhileWaiting.length,
+    // …and the stricter count: a real-time demand (an order's creation or stock posting) waited for a Tiny grant then.
+    stockReadsWhileOrderWaitedForTinyGrant: tinyCalls.filter((c) => kind(c) === 'stockRead' && realtimeAt(c.sentAt)).length,
+    demandSamples: realtimeWaiting.length,
     stockReadsWhileOrdersWaitedByEndpoint: byEndpoint(readsWhileWaiting),
     firstStockReadWhileWaiting: readsWhileWaiting[0] ? { endpoint: readsWhileWaiting[0].endpoint, atSecond: Math.round((readsWhileWaiting[0].sentAt - started) / 1000), waitingOrders: readsWhileWaiting[0].waitingOrders } : null,
     estoqueNotifications: deliveries.notifications?.length ?? null,
