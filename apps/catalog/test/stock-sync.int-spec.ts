@@ -225,12 +225,12 @@ describe('stock sync (Tiny → Ideris) through the running services', () => {
     await waitFor(async () => (await tinyStockReads()) > readsBefore && (await pendingCount()) === 0, 10_000, 100);
     expect((await iderisStock()).get(id)).toBe(5 - SAFETY_BUFFER);
     expect((await pushLog()).filter((p) => p.sku === id && p.qty === 3 - SAFETY_BUFFER)).toEqual([]);
-    // Every read of Tiny the pushes made waited in the deferred lane (ADR 0027): none competed with order creation (real-time).
+    // Every read of Tiny the pushes made waited in the normal lane: none competed with order creation (real-time).
     const lanes = await sql<{ lane: string; n: number }>(`SELECT lane, sum(n)::int AS n FROM api_budget.grant_minute WHERE key = $1 GROUP BY lane`, [
       `tiny:${createHash('sha256').update(tinyToken).digest('hex').slice(0, 24)}`,
     ]);
     expect(lanes.find((l) => l.lane === 'realtime')).toBeUndefined();
-    expect(lanes.find((l) => l.lane === 'deferred')?.n).toBeGreaterThanOrEqual(await tinyStockReads());
+    expect(lanes.find((l) => l.lane === 'normal')?.n).toBeGreaterThanOrEqual(await tinyStockReads());
   });
 
   it('sends nothing when Tiny announces the value Ideris already holds, and the next change at once', async () => {

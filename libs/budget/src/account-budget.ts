@@ -25,7 +25,7 @@ const HEARTBEAT_EVERY_MS = 1_000;
  * asks the shared store for the next slot on their behalf.
  */
 export class AccountBudget implements CallGate {
-  private readonly queues: Record<Lane, Waiter[]> = { realtime: [], normal: [], deferred: [], bulk: [] };
+  private readonly queues: Record<Lane, Waiter[]> = { realtime: [], normal: [], bulk: [] };
   private looping = false;
   private closed = false;
   private batch?: AccountBudget;

@@ -84,18 +84,6 @@ describe('shared API budget (PostgreSQL)', () => {
     expect(order.indexOf('bulk')).toBeLessThanOrEqual(10);
   });
 
-  it('grants a deferred call (a stock re-read, ADR 0027) only once no real-time call waits: no reserved turn', async () => {
-    const token = uniqueSuffix('tok');
-    const order: string[] = [];
-    const limit = { callsPerMinute: 40 };
-    const realtime = Array.from({ length: 15 }, () => runInLane('realtime', () => a.tiny(token, limit).run({ label: 'rt' }, async () => void order.push('rt'))));
-    await new Promise((r) => setTimeout(r, 100)); // the real-time demand is announced first
-    const deferred = runInLane('deferred', () => b.tiny(token, limit).run({ label: 'reread' }, async () => void order.push('deferred')));
-    await Promise.all([deferred, ...realtime]);
-    // A bulk call is let through after nine grants to others; a deferred one waits for all fifteen.
-    expect(order.indexOf('deferred')).toBe(15);
-  });
-
   it('turns a block signal into a pause of that account only, and runs the call again', async () => {
     const blockedToken = uniqueSuffix('tok');
     const otherToken = uniqueSuffix('tok');

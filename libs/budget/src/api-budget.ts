@@ -5,7 +5,6 @@ import { AccountBudget } from './account-budget';
 import { BudgetTables1764200000300 } from './budget-tables.migration';
 import { BudgetMinutes1764800000300 } from './budget-minutes.migration';
 import { BudgetGrantFunction1765000000300 } from './budget-grant-function.migration';
-import { BudgetDeferredLane1765100000300 } from './budget-deferred-lane.migration';
 import type { BudgetReport } from './budget-report';
 import { BudgetStore } from './budget-store';
 
@@ -41,7 +40,7 @@ export class ApiBudget {
 
   static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number } = {}): Promise<ApiBudget> {
     const schema = options.schema ?? API_BUDGET_SCHEMA;
-    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300, BudgetDeferredLane1765100000300] });
+    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300] });
     return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
   }
 

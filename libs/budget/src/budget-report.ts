@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import { REPORTED_LANES, type ReportedLane } from './lanes';
+import { LANES, type Lane } from './lanes';
 
 export interface BudgetReport {
   limitPerMinute: number | null;
   usedLastMinute: number;
-  byLane: Record<ReportedLane, number>;
+  byLane: Record<Lane, number>;
   /** Lanes waiting for a slot right now, summed over the processes that wait (one per process and lane). */
   queued: number;
   blocks: { last24h: number; lastAt: string | null };
@@ -32,11 +32,10 @@ export async function readBudgetReport(pool: Pool, key: string, windowMs: number
     [key, windowMs, minutes],
   );
   const r = rows[0] as { limit_per_minute: number | null; paused_until: Date | null; by_lane: Record<string, number>; queued: number; blocks: number; last_block_at: Date | null; per_minute: { minute: string; calls: number }[] };
-  const byLane = Object.fromEntries(REPORTED_LANES.map((lane) => [lane, r.by_lane[lane] ?? 0])) as Record<ReportedLane, number>;
-  byLane.normal += r.by_lane['deferred'] ?? 0;
+  const byLane = Object.fromEntries(LANES.map((lane) => [lane, r.by_lane[lane] ?? 0])) as Record<Lane, number>;
   return {
     limitPerMinute: r.limit_per_minute,
-    usedLastMinute: REPORTED_LANES.reduce((n, lane) => n + byLane[lane], 0),
+    usedLastMinute: LANES.reduce((n, lane) => n + byLane[lane], 0),
     byLane,
     queued: r.queued,
     blocks: { last24h: r.blocks, lastAt: r.last_block_at ? new Date(r.last_block_at).toISOString() : null },

@@ -30,21 +30,4 @@ describe('pickNext', () => {
   it('returns nothing when nobody waits', () => {
     expect(pickNext([], { normal: 9, bulk: 9 })).toBeUndefined();
   });
-
-  it('serves deferred work (stock re-reads, ADR 0027) only when neither real-time nor normal waits, however many grants it waited', () => {
-    const reread = d('catalog', 'deferred', 1);
-    const order = d('orders', 'realtime', 100);
-    for (const grantsSince of [{ normal: 0, bulk: 0 }, { normal: 4, bulk: 8 }, { normal: 99, bulk: 8 }]) {
-      expect(pickNext([reread, order], grantsSince)?.lane).toBe('realtime');
-    }
-    expect(pickNext([reread, d('status', 'normal', 50)], { normal: 0, bulk: 0 })?.lane).toBe('normal');
-    expect(pickNext([reread], { normal: 99, bulk: 99 })?.lane).toBe('deferred');
-  });
-
-  it('ranks deferred before bulk, but bulk keeps its reserved turn over real-time and deferred alike', () => {
-    const demands = [d('sweep', 'bulk', 1), d('catalog', 'deferred', 50), d('orders', 'realtime', 100)];
-    expect(pickNext(demands.slice(0, 2), { normal: 0, bulk: 0 })?.lane).toBe('deferred');
-    expect(pickNext(demands, { normal: 0, bulk: 9 })?.lane).toBe('bulk');
-    expect(pickNext(demands, { normal: 9, bulk: 0 })?.lane).toBe('realtime');
-  });
 });

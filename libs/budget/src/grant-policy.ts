@@ -7,15 +7,12 @@ export interface Demand {
   lastGrantedAt: number | null;
 }
 
-/**
- * After this many grants to other lanes, a waiting lower lane gets the next one: bulk never starves. The deferred
- * lane has no reserved turn (ADR 0027): it never takes a slot from real-time or normal work that waits.
- */
-export const RESERVED_TURN_EVERY: Record<'normal' | 'bulk', number> = { normal: 5, bulk: 10 };
+/** After this many grants to other lanes, a waiting lower lane gets the next one: bulk never starves. */
+export const RESERVED_TURN_EVERY: Record<Exclude<Lane, 'realtime'>, number> = { normal: 5, bulk: 10 };
 
 /**
- * Who gets the next call of an account, across every process: the best lane first (unless normal or bulk is
- * owed its reserved turn; deferred never is), then the process served longest ago (round robin), then the oldest waiter.
+ * Who gets the next call of an account, across every process: the best lane first (unless a lower lane is
+ * owed its reserved turn), then the process served longest ago (round robin), then the oldest waiter.
  * The grant itself decides in PostgreSQL (`try_grant`, BudgetGrantFunction migration: one round trip per
  * attempt), in this order; this is its specification, and `grant-policy.spec.ts` its table of cases.
  */

@@ -9,4 +9,3 @@ export * from './api-budget.module';
 export * from './budget-report';
 export * from './budget-minutes.migration';
 export * from './budget-grant-function.migration';
-export * from './budget-deferred-lane.migration';

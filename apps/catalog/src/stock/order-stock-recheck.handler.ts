@@ -49,8 +49,7 @@ export class OrderStockRecheckHandler {
       // Never announced by a stock notification: find the product in Tiny by its code (a SKU without a mapping is its code).
       const { tiny } = await this.clients.forActive(connectionId);
       const api = new TinyProductsApi(tiny);
-      // Deferred lane (ADR 0027): finding the product only serves the re-read; it never delays an order's creation.
-      await runInLane('deferred', async () => {
+      await runInLane('normal', async () => {
         for (const code of missing) {
           const found = await api.findProductByCode(code);
           if (!found) {

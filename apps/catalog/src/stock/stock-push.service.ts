@@ -94,9 +94,8 @@ export class StockPushService {
       const kit = context.kits.get(row.sku);
       if (desired === null || kit) {
         // A kit counted from its components: as many as the scarcest component allows (never the kit's own balance).
-        // Tiny is read in the deferred lane (ADR 0027): granted only when no order creation (real-time) nor normal
-        // work waits on the account, and never by a reserved turn, so an order never waits behind a re-read.
-        const balance = await runInLane('deferred', async () =>
+        // Tiny is read in the normal lane: an order being created in Tiny (real-time) never waits behind a re-read.
+        const balance = await runInLane('normal', async () =>
           kit
             ? await this.kitStock.balance(context.connectionId, kit, context.tiny, context.settings.stockType)
             : balanceOfKind(await context.tiny.getProductStock(row.tiny_product_id), context.settings.stockType),
