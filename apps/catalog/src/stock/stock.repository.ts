@@ -40,6 +40,16 @@ export interface PendingStock {
   read_at?: number;
 }
 
+/** A push confirmed by Ideris (`pushed`, what it held before: `previous`), or a value Ideris already held. */
+export interface FinishedStock {
+  row: PendingStock;
+  quantity: number;
+  pushed: boolean;
+  previous: number | null;
+}
+
+const rowKey = (connectionId: string, sku: string): string => `${connectionId.toLowerCase()}\u0000${sku}`;
+
 /** The stock tables: pending work (one row per SKU), what Ideris holds, problems, and the push journal. */
 /**
  * Compare-and-delete of a pending row ($1 connection, $2 SKU, $3 the quantity handled, $4 its source_seq): a newer
@@ -92,8 +102,7 @@ export class StockRepository {
    */
   async coalesceMany(notices: (StockNotice & { awaitFeedMs: number | null })[], reorderWindowMs: number): Promise<StockOutcome[]> {
     if (notices.length === 0) return [];
-    const keyOf = (connectionId: string, sku: string) => `${connectionId.toLowerCase()}\u0000${sku}`;
-    const keys = new Set(notices.map((n) => keyOf(n.connectionId, n.sku)));
+    const keys = new Set(notices.map((n) => rowKey(n.connectionId, n.sku)));
     if (keys.size !== notices.length) throw new Error('coalesceMany: a SKU appears twice in one batch');
     // One statement: the stock_seen upserts, then the pending rows they call for. The later INSERTs see the
     // first one's RETURNING (joined back to the input by connection and SKU), not its table changes, which is all
@@ -170,9 +179,9 @@ export class StockRepository {
         reorderWindowMs,
       ],
     );
-    const outcomes = new Map(rows.map((row) => [keyOf(row.connection_id, row.sku), row.outcome]));
+    const outcomes = new Map(rows.map((row) => [rowKey(row.connection_id, row.sku), row.outcome]));
     return notices.map((n) => {
-      const outcome = outcomes.get(keyOf(n.connectionId, n.sku));
+      const outcome = outcomes.get(rowKey(n.connectionId, n.sku));
       if (!outcome) throw new Error(`coalesceMany: no outcome for ${n.sku}`);
       return outcome;
     });
@@ -247,6 +256,23 @@ export class StockRepository {
       [row.connection_id, row.sku],
     );
     return rows[0];
+  }
+
+  /** `current` for many rows in one round trip (each answer in the rows' order; undefined: no longer pending). */
+  async currentMany(rows: Pick<PendingStock, 'connection_id' | 'sku'>[]): Promise<(PendingStock | undefined)[]> {
+    if (rows.length === 0) return [];
+    const found = await this.stamped(
+      `SELECT p.connection_id, p.sku, p.tiny_product_id, p.desired_qty, p.source_seq, p.attempts, p.reason,
+              (extract(epoch FROM p.received_at) * 1000)::float8 AS received_ms
+         FROM stock_pending p JOIN unnest($1::uuid[], $2::text[]) AS t(connection_id, sku) ON p.connection_id = t.connection_id AND p.sku = t.sku`,
+      [rows.map((row) => row.connection_id), rows.map((row) => row.sku)],
+    );
+    const byKey = new Map(found.map((row) => [rowKey(row.connection_id, row.sku), row]));
+    // Each caller gets its own copy (a caller may keep it while another one's copy is read again).
+    return rows.map((row) => {
+      const hit = byKey.get(rowKey(row.connection_id, row.sku));
+      return hit ? { ...hit } : undefined;
+    });
   }
 
   private async stamped(text: string, params: unknown[]): Promise<PendingStock[]> {
@@ -327,6 +353,48 @@ export class StockRepository {
        problem AS (DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2)
        ${FINISH}`,
       [row.connection_id, row.sku, desired, row.source_seq],
+    );
+  }
+
+  /**
+   * `recordPushed` (with `previous`) and `recordUnchanged` (without) for many rows, each SKU at most once, in one
+   * statement (one round trip, atomic): what Ideris holds, the journal of the pushes, problems cleared, and each
+   * pending row finished by compare-and-delete (a newer value stays pending).
+   */
+  async recordFinished(items: FinishedStock[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = Date.now();
+    await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[])
+           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms)
+       ),
+       pushed_state AS (
+         INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from)
+         SELECT connection_id, sku, qty, seq, now(), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
+         ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, pushed_seq = EXCLUDED.pushed_seq,
+           pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()
+       ),
+       unchanged_state AS (
+         UPDATE stock_state s SET pushed_seq = greatest(s.pushed_seq, i.seq), updated_at = now()
+           FROM input i WHERE NOT i.pushed AND s.connection_id = i.connection_id AND s.sku = i.sku
+       ),
+       journal AS (
+         INSERT INTO stock_push_log (connection_id, sku, qty, previous_qty, source_seq, latency_ms)
+         SELECT connection_id, sku, qty, previous, seq, latency_ms FROM input WHERE pushed
+       ),
+       problem AS (DELETE FROM stock_problem p USING input i WHERE p.connection_id = i.connection_id AND p.sku = i.sku)
+       DELETE FROM stock_pending p USING input i
+        WHERE p.connection_id = i.connection_id AND p.sku = i.sku AND p.source_seq = i.seq AND p.desired_qty IS NOT DISTINCT FROM i.qty`,
+      [
+        items.map((item) => item.row.connection_id),
+        items.map((item) => item.row.sku),
+        items.map((item) => item.quantity),
+        items.map((item) => item.row.source_seq),
+        items.map((item) => item.pushed),
+        items.map((item) => (item.pushed ? item.previous : null)),
+        items.map((item) => (item.pushed && item.row.received_ms !== null ? Math.max(0, Math.round(now - item.row.received_ms)) : null)),
+      ],
     );
   }
 
