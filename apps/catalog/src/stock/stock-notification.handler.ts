@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { Consumers, TinyNotificationEvents, tinyNotificationReceivedProblems, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory, FLOW_OFF } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
@@ -60,7 +60,7 @@ export class StockNotificationHandler {
     private readonly feed: StockUpdatesFeed,
   ) {}
 
-  @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: NOTIFICATION_BATCH, inbox: false })
+  @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: NOTIFICATION_BATCH, inbox: false, check: tinyNotificationReceivedProblems })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
     const { connectionId, receivedAt } = ctx.payload;
     const opened = await openTinyNotification(this.directory, ctx, 'estoque', this.logger);
