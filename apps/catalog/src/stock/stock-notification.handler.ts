@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Consumers, TinyNotificationEvents, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { Consumers, TinyNotificationEvents, tinyNotificationReceivedProblems, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { ConnectionDirectory, FLOW_OFF } from '@hub/connections';
 import { openTinyNotification } from '@hub/integrations';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
@@ -10,7 +10,8 @@ import { planStock } from './domain/stock-rule';
 import { KitStock } from './kit-stock';
 import { StockPusher } from './stock-pusher';
 import { StockUpdatesFeed } from './stock-updates-feed';
-import { StockRepository } from './stock.repository';
+import { Batcher } from '../common/batcher';
+import { StockRepository, type StockNotice, type StockOutcome } from './stock.repository';
 
 const notifications = counter(
   'hub_catalog_stock_notifications_total',
@@ -32,6 +33,9 @@ export const STOCK_REORDER_WINDOW_MS = 10_000;
  */
 export const STOCK_AWAIT_FEED_MS = 60_000;
 
+/** Notifications handled at once (pulled together), and so written in one statement at most. */
+export const NOTIFICATION_BATCH = 64;
+
 /**
  * Tiny `estoque` notifications → at most one pending value per SKU. No inbox: the stream sequence is the
  * natural key, so a repeated delivery finds its value already recorded (or replaced) and changes nothing.
@@ -39,6 +43,14 @@ export const STOCK_AWAIT_FEED_MS = 60_000;
 @Injectable()
 export class StockNotificationHandler {
   private readonly logger = new Logger(StockNotificationHandler.name);
+  /**
+   * The notifications handled at once go to the database together: one statement for all of them (each SKU once
+   * per statement), instead of a round trip each.
+   */
+  private readonly coalescer = new Batcher<StockNotice & { awaitFeedMs: number | null }, StockOutcome>(
+    (notices) => this.stock.coalesceMany(notices, STOCK_REORDER_WINDOW_MS),
+    { max: NOTIFICATION_BATCH, keyOf: (notice) => `${notice.connectionId}\u0000${notice.sku}` },
+  );
 
   constructor(
     private readonly directory: ConnectionDirectory,
@@ -48,7 +60,7 @@ export class StockNotificationHandler {
     private readonly feed: StockUpdatesFeed,
   ) {}
 
-  @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: 8, inbox: false })
+  @JetStreamHandler(Consumers.catalogStock, TinyNotificationEvents.received, { concurrency: NOTIFICATION_BATCH, inbox: false, check: tinyNotificationReceivedProblems })
   async handle(ctx: MessageContext<TinyNotificationReceivedV1>): Promise<void> {
     const { connectionId, receivedAt } = ctx.payload;
     const opened = await openTinyNotification(this.directory, ctx, 'estoque', this.logger);
@@ -67,7 +79,7 @@ export class StockNotificationHandler {
     const received = new Date(receivedAt);
     // A kit's own balance in the queue is not what Ideris gets either: only plain SKUs wait for it.
     const awaitFeed = connection.settings.stockUpdatesFeed && !isKit ? STOCK_AWAIT_FEED_MS : null;
-    const outcome = await this.stock.coalesce({
+    const outcome = await this.coalescer.submit({
       connectionId,
       sku: change.sku,
       tinyProductId: change.tinyProductId,
@@ -75,7 +87,8 @@ export class StockNotificationHandler {
       value: plan.kind === 'known' ? { balance: plan.balance, desired: plan.desired } : undefined,
       sourceSeq: ctx.streamSequence,
       receivedAt: Number.isNaN(received.getTime()) ? null : received,
-    }, STOCK_REORDER_WINDOW_MS, awaitFeed);
+      awaitFeedMs: awaitFeed,
+    });
     notifications.inc({ outcome });
     if (outcome === 'reread' && awaitFeed !== null) await this.feed.wake(connectionId);
     if (outcome !== 'stale' && byComponents) {

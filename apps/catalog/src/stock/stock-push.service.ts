@@ -8,7 +8,8 @@ import type { KitStockSource } from '@hub/contracts';
 import { balanceOfKind, desiredQuantity, type StockRuleSettings } from './domain/stock-rule';
 import { STOCK_PUSH_FAILURES, type StockProblemKind } from './stock-push.errors';
 import { KitStock, type KitComponent } from './kit-stock';
-import { StockRepository, type PendingStock } from './stock.repository';
+import { Batcher } from '../common/batcher';
+import { StockRepository, type FinishedStock, type PendingStock } from './stock.repository';
 
 const pushes = counter(
   'hub_catalog_stock_pushes_total',
@@ -41,7 +42,20 @@ interface BatchContext {
 export class StockPushService {
   private readonly logger = new Logger(StockPushService.name);
 
-  constructor(private readonly clients: ConnectionClients, private readonly stock: StockRepository, private readonly kitStock: KitStock) {}
+  /**
+   * The pushes in flight (every connection's) read their rows again and record their outcome together: one
+   * statement for the rows asked meanwhile, instead of a round trip per push.
+   */
+  private readonly rereads: Batcher<PendingStock, PendingStock | undefined>;
+  private readonly finishes: Batcher<FinishedStock, undefined>;
+
+  constructor(private readonly clients: ConnectionClients, private readonly stock: StockRepository, private readonly kitStock: KitStock) {
+    this.rereads = new Batcher((rows) => this.stock.currentMany(rows), { max: 256 });
+    this.finishes = new Batcher(async (items) => {
+      await this.stock.recordFinished(items);
+      return items.map(() => undefined);
+    }, { max: 256, keyOf: (item) => `${item.row.connection_id}\u0000${item.row.sku}` });
+  }
 
   /** Pushes up to one batch of due SKUs; returns how many were taken (0: nothing due). */
   async pushDue(connectionId: string, keepLease: () => Promise<boolean>): Promise<number> {
@@ -87,7 +101,7 @@ export class StockPushService {
     // Read again just before the push when the batch has waited (for the budget, for other pushes): the latest
     // value wins. A fresh batch is pushed as read; a value that replaced it meanwhile stays pending (the row is
     // finished by compare-and-delete) and goes next.
-    const row = Date.now() - (taken.read_at ?? 0) < FRESH_BATCH_MS ? taken : await this.stock.current(taken);
+    const row = Date.now() - (taken.read_at ?? 0) < FRESH_BATCH_MS ? taken : await this.rereads.submit(taken);
     if (!row) return;
     let desired = row.desired_qty;
     try {
@@ -105,7 +119,7 @@ export class StockPushService {
       }
       const previous = context.known.get(row.sku) ?? null;
       if (previous === desired) {
-        await this.stock.recordUnchanged(row, desired);
+        await this.finishes.submit({ row, quantity: desired, pushed: false, previous });
         pushes.inc({ outcome: 'unchanged' });
         return;
       }
@@ -117,7 +131,7 @@ export class StockPushService {
       const decided = desired;
       const sent = await context.catalog.setLatestSkuStock(row.sku, async () => {
         if (Date.now() - asked < SLOT_WAIT_REREAD_MS) return decided;
-        const latest = await this.stock.current(row);
+        const latest = await this.rereads.submit(row);
         if (!latest || latest.desired_qty === null) {
           skipped = 'changed'; // gone (handled), or needs a Tiny read: the next round takes it
           return undefined;
@@ -130,12 +144,12 @@ export class StockPushService {
         return latest.desired_qty;
       });
       if (sent === undefined) {
-        if (skipped === 'unchanged') await this.stock.recordUnchanged(pushed, pushed.desired_qty!);
+        if (skipped === 'unchanged') await this.finishes.submit({ row: pushed, quantity: pushed.desired_qty!, pushed: false, previous });
         pushes.inc({ outcome: skipped === 'unchanged' ? 'unchanged' : 'superseded' });
         return;
       }
       context.known.set(row.sku, sent);
-      await this.stock.recordPushed(pushed, sent, previous);
+      await this.finishes.submit({ row: pushed, quantity: sent, pushed: true, previous });
       pushes.inc({ outcome: 'pushed' });
       if (pushed.received_ms !== null) latency.observe(Math.max(0, Date.now() - pushed.received_ms) / 1000);
     } catch (error) {

@@ -13,6 +13,8 @@ export interface StockNotice {
   receivedAt: Date | null;
 }
 
+export type StockOutcome = 'accepted' | 'reread' | 'stale';
+
 /** Why a SKU is queued without a value (Tiny is read before the push). */
 export type RereadReason = 'order-imported' | 'sweep' | 'kit';
 
@@ -37,6 +39,16 @@ export interface PendingStock {
   /** When this copy of the row was read (Date.now()). */
   read_at?: number;
 }
+
+/** A push confirmed by Ideris (`pushed`, what it held before: `previous`), or a value Ideris already held. */
+export interface FinishedStock {
+  row: PendingStock;
+  quantity: number;
+  pushed: boolean;
+  previous: number | null;
+}
+
+const rowKey = (connectionId: string, sku: string): string => `${connectionId.toLowerCase()}\u0000${sku}`;
 
 /** The stock tables: pending work (one row per SKU), what Ideris holds, problems, and the push journal. */
 /**
@@ -79,12 +91,30 @@ export class StockRepository {
    * The upsert on stock_seen locks the SKU's row and compares with the committed latest (not a snapshot), so
    * concurrent handlers of one SKU are ordered.
    */
-  async coalesce(notice: StockNotice, reorderWindowMs: number, awaitFeedMs: number | null = null): Promise<'accepted' | 'reread' | 'stale'> {
-    // One statement (one round trip): the stock_seen upsert, then the pending row it calls for. The second
-    // INSERT sees the first one's RETURNING, not its table changes, which is all it needs.
-    const rows: { outcome: 'accepted' | 'reread' | 'stale' }[] = await this.dataSource.query(
-      `WITH seen AS (
-         INSERT INTO stock_seen (connection_id, sku, last_seq, last_received_at, last_qty) VALUES ($1, $2, $6, coalesce($7::timestamptz, now()), $5::int)
+  async coalesce(notice: StockNotice, reorderWindowMs: number, awaitFeedMs: number | null = null): Promise<StockOutcome> {
+    return (await this.coalesceMany([{ ...notice, awaitFeedMs }], reorderWindowMs))[0]!;
+  }
+
+  /**
+   * `coalesce` for many notifications in one statement (one round trip), each SKU at most once (the caller keeps
+   * a SKU's later notifications for the next statement); the outcomes in the notices' order. Rows are written in
+   * SKU order, so two batches that share SKUs (two replicas) take their locks in the same order.
+   */
+  async coalesceMany(notices: (StockNotice & { awaitFeedMs: number | null })[], reorderWindowMs: number): Promise<StockOutcome[]> {
+    if (notices.length === 0) return [];
+    const keys = new Set(notices.map((n) => rowKey(n.connectionId, n.sku)));
+    if (keys.size !== notices.length) throw new Error('coalesceMany: a SKU appears twice in one batch');
+    // One statement: the stock_seen upserts, then the pending rows they call for. The later INSERTs see the
+    // first one's RETURNING (joined back to the input by connection and SKU), not its table changes, which is all
+    // they need. Every `now()` is the statement's.
+    const rows: { connection_id: string; sku: string; outcome: StockOutcome }[] = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::int[])
+           AS t(connection_id, sku, tiny_product_id, balance, qty, seq, received_at, tiny_code, await_feed_ms)
+       ),
+       seen AS (
+         INSERT INTO stock_seen (connection_id, sku, last_seq, last_received_at, last_qty)
+         SELECT connection_id, sku, seq, coalesce(received_at, now()), qty FROM input ORDER BY connection_id, sku
          ON CONFLICT (connection_id, sku) DO UPDATE SET
            prev_seq = stock_seen.last_seq, prev_received_at = stock_seen.last_received_at, prev_qty = stock_seen.last_qty,
            last_seq = greatest(stock_seen.last_seq, EXCLUDED.last_seq),
@@ -92,34 +122,39 @@ export class StockRepository {
            last_qty = CASE WHEN EXCLUDED.last_seq > stock_seen.last_seq THEN EXCLUDED.last_qty ELSE stock_seen.last_qty END,
            -- two close notifications that disagree: the SKU's order is in doubt for the window after the later one
            doubt_until = CASE WHEN stock_seen.last_seq <> EXCLUDED.last_seq AND stock_seen.last_received_at IS NOT NULL
-                               AND abs(extract(epoch FROM EXCLUDED.last_received_at - stock_seen.last_received_at)) * 1000 < $8
+                               AND abs(extract(epoch FROM EXCLUDED.last_received_at - stock_seen.last_received_at)) * 1000 < $10
                                AND EXCLUDED.last_qty IS DISTINCT FROM stock_seen.last_qty
-                              THEN greatest(stock_seen.doubt_until, greatest(EXCLUDED.last_received_at, stock_seen.last_received_at) + make_interval(secs => $8 / 1000.0))
+                              THEN greatest(stock_seen.doubt_until, greatest(EXCLUDED.last_received_at, stock_seen.last_received_at) + make_interval(secs => $10 / 1000.0))
                               ELSE stock_seen.doubt_until END
-         RETURNING last_seq, last_received_at, prev_seq IS NULL OR prev_seq < $6 AS newer,
-           (prev_seq IS NOT NULL AND prev_seq <> $6 AND prev_received_at IS NOT NULL
-             AND abs(extract(epoch FROM coalesce($7::timestamptz, now()) - prev_received_at)) * 1000 < $8) AS close,
-           ($5::int IS NOT NULL AND prev_qty = $5::int AND NOT coalesce(doubt_until > coalesce($7::timestamptz, now()), false)) AS agrees
+         RETURNING connection_id, sku, last_seq, last_received_at, prev_seq, prev_received_at, prev_qty, doubt_until
+       ),
+       judged AS (
+         SELECT i.*, s.last_seq, s.last_received_at, s.prev_seq IS NULL OR s.prev_seq < i.seq AS newer,
+           (s.prev_seq IS NOT NULL AND s.prev_seq <> i.seq AND s.prev_received_at IS NOT NULL
+             AND abs(extract(epoch FROM coalesce(i.received_at, now()) - s.prev_received_at)) * 1000 < $10) AS close,
+           (i.qty IS NOT NULL AND s.prev_qty = i.qty AND NOT coalesce(s.doubt_until > coalesce(i.received_at, now()), false)) AS agrees
+           FROM input i JOIN seen s ON s.connection_id = i.connection_id AND s.sku = i.sku
        ),
        decision AS (
-         SELECT *, CASE WHEN newer AND $5::int IS NOT NULL AND (NOT close OR agrees) THEN 'accepted'
-                        WHEN newer OR (close AND last_seq <> $6 AND NOT agrees) THEN 'reread'
+         SELECT *, CASE WHEN newer AND qty IS NOT NULL AND (NOT close OR agrees) THEN 'accepted'
+                        WHEN newer OR (close AND last_seq <> seq AND NOT agrees) THEN 'reread'
                         ELSE 'stale' END AS outcome
-           FROM seen
+           FROM judged
        ),
        product AS (
          -- which Tiny product the SKU is, for the reconciliation (imported orders name Tiny codes; the sweep reads Ideris SKUs)
-         INSERT INTO stock_product (connection_id, sku, tiny_code, tiny_product_id) SELECT $1, $2, $9, $3 FROM decision WHERE newer
+         INSERT INTO stock_product (connection_id, sku, tiny_code, tiny_product_id)
+         SELECT connection_id, sku, tiny_code, tiny_product_id FROM decision WHERE newer ORDER BY connection_id, sku
          ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_code = coalesce(EXCLUDED.tiny_code, stock_product.tiny_code), tiny_product_id = EXCLUDED.tiny_product_id, updated_at = now()
          WHERE stock_product.tiny_product_id <> EXCLUDED.tiny_product_id OR stock_product.tiny_code IS DISTINCT FROM coalesce(EXCLUDED.tiny_code, stock_product.tiny_code)
        ),
        pending AS (
          INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason, next_attempt_at)
-         SELECT $1, $2, $3, CASE WHEN outcome = 'accepted' THEN $4::numeric END, CASE WHEN outcome = 'accepted' THEN $5::int END,
-                CASE WHEN newer THEN $6 ELSE last_seq END, CASE WHEN newer THEN $7::timestamptz ELSE last_received_at END,
-                CASE WHEN outcome = 'reread' AND $10::int IS NOT NULL THEN 'awaiting-feed' WHEN newer THEN 'notification' ELSE 'reorder' END,
-                CASE WHEN outcome = 'reread' AND $10::int IS NOT NULL THEN now() + make_interval(secs => $10 / 1000.0) ELSE now() END
-           FROM decision WHERE outcome <> 'stale'
+         SELECT connection_id, sku, tiny_product_id, CASE WHEN outcome = 'accepted' THEN balance END, CASE WHEN outcome = 'accepted' THEN qty END,
+                CASE WHEN newer THEN seq ELSE last_seq END, CASE WHEN newer THEN received_at ELSE last_received_at END,
+                CASE WHEN outcome = 'reread' AND await_feed_ms IS NOT NULL THEN 'awaiting-feed' WHEN newer THEN 'notification' ELSE 'reorder' END,
+                CASE WHEN outcome = 'reread' AND await_feed_ms IS NOT NULL THEN now() + make_interval(secs => await_feed_ms / 1000.0) ELSE now() END
+           FROM decision WHERE outcome <> 'stale' ORDER BY connection_id, sku
          ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
            desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now(), reason = EXCLUDED.reason,
            -- waiting for the stock-change queue holds the push back (never less than a backoff already set); a trusted value ends the wait
@@ -130,21 +165,26 @@ export class StockRepository {
             -- out of order (older than the latest, close to it): the pending value may be the older one; read Tiny instead
             OR (EXCLUDED.desired_qty IS NULL AND stock_pending.source_seq = EXCLUDED.source_seq)
        )
-       SELECT outcome FROM decision`,
+       SELECT connection_id, sku, outcome FROM decision`,
       [
-        notice.connectionId,
-        notice.sku,
-        notice.tinyProductId,
-        notice.value?.balance ?? null,
-        notice.value?.desired ?? null,
-        notice.sourceSeq,
-        notice.receivedAt,
+        notices.map((n) => n.connectionId),
+        notices.map((n) => n.sku),
+        notices.map((n) => n.tinyProductId),
+        notices.map((n) => n.value?.balance ?? null),
+        notices.map((n) => n.value?.desired ?? null),
+        notices.map((n) => n.sourceSeq),
+        notices.map((n) => n.receivedAt),
+        notices.map((n) => n.tinyCode ?? null),
+        notices.map((n) => n.awaitFeedMs),
         reorderWindowMs,
-        notice.tinyCode ?? null,
-        awaitFeedMs,
       ],
     );
-    return rows[0]!.outcome;
+    const outcomes = new Map(rows.map((row) => [rowKey(row.connection_id, row.sku), row.outcome]));
+    return notices.map((n) => {
+      const outcome = outcomes.get(rowKey(n.connectionId, n.sku));
+      if (!outcome) throw new Error(`coalesceMany: no outcome for ${n.sku}`);
+      return outcome;
+    });
   }
 
   /**
@@ -216,6 +256,23 @@ export class StockRepository {
       [row.connection_id, row.sku],
     );
     return rows[0];
+  }
+
+  /** `current` for many rows in one round trip (each answer in the rows' order; undefined: no longer pending). */
+  async currentMany(rows: Pick<PendingStock, 'connection_id' | 'sku'>[]): Promise<(PendingStock | undefined)[]> {
+    if (rows.length === 0) return [];
+    const found = await this.stamped(
+      `SELECT p.connection_id, p.sku, p.tiny_product_id, p.desired_qty, p.source_seq, p.attempts, p.reason,
+              (extract(epoch FROM p.received_at) * 1000)::float8 AS received_ms
+         FROM stock_pending p JOIN unnest($1::uuid[], $2::text[]) AS t(connection_id, sku) ON p.connection_id = t.connection_id AND p.sku = t.sku`,
+      [rows.map((row) => row.connection_id), rows.map((row) => row.sku)],
+    );
+    const byKey = new Map(found.map((row) => [rowKey(row.connection_id, row.sku), row]));
+    // Each caller gets its own copy (a caller may keep it while another one's copy is read again).
+    return rows.map((row) => {
+      const hit = byKey.get(rowKey(row.connection_id, row.sku));
+      return hit ? { ...hit } : undefined;
+    });
   }
 
   private async stamped(text: string, params: unknown[]): Promise<PendingStock[]> {
@@ -296,6 +353,48 @@ export class StockRepository {
        problem AS (DELETE FROM stock_problem WHERE connection_id = $1 AND sku = $2)
        ${FINISH}`,
       [row.connection_id, row.sku, desired, row.source_seq],
+    );
+  }
+
+  /**
+   * `recordPushed` (with `previous`) and `recordUnchanged` (without) for many rows, each SKU at most once, in one
+   * statement (one round trip, atomic): what Ideris holds, the journal of the pushes, problems cleared, and each
+   * pending row finished by compare-and-delete (a newer value stays pending).
+   */
+  async recordFinished(items: FinishedStock[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = Date.now();
+    await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[])
+           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms)
+       ),
+       pushed_state AS (
+         INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from)
+         SELECT connection_id, sku, qty, seq, now(), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
+         ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, pushed_seq = EXCLUDED.pushed_seq,
+           pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()
+       ),
+       unchanged_state AS (
+         UPDATE stock_state s SET pushed_seq = greatest(s.pushed_seq, i.seq), updated_at = now()
+           FROM input i WHERE NOT i.pushed AND s.connection_id = i.connection_id AND s.sku = i.sku
+       ),
+       journal AS (
+         INSERT INTO stock_push_log (connection_id, sku, qty, previous_qty, source_seq, latency_ms)
+         SELECT connection_id, sku, qty, previous, seq, latency_ms FROM input WHERE pushed
+       ),
+       problem AS (DELETE FROM stock_problem p USING input i WHERE p.connection_id = i.connection_id AND p.sku = i.sku)
+       DELETE FROM stock_pending p USING input i
+        WHERE p.connection_id = i.connection_id AND p.sku = i.sku AND p.source_seq = i.seq AND p.desired_qty IS NOT DISTINCT FROM i.qty`,
+      [
+        items.map((item) => item.row.connection_id),
+        items.map((item) => item.row.sku),
+        items.map((item) => item.quantity),
+        items.map((item) => item.row.source_seq),
+        items.map((item) => item.pushed),
+        items.map((item) => (item.pushed ? item.previous : null)),
+        items.map((item) => (item.pushed && item.row.received_ms !== null ? Math.max(0, Math.round(now - item.row.received_ms)) : null)),
+      ],
     );
   }
 

@@ -34,6 +34,25 @@ export class TinyNotificationReceivedV1 {
   rawBody: string;
 }
 
+/** What `@IsUUID()` accepts (validator's `all`). */
+const UUID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+const KINDS: ReadonlySet<string> = new Set(TINY_NOTIFICATION_KINDS);
+
+/**
+ * The decorators of `TinyNotificationReceivedV1` as one plain function (the same rules, a fraction of
+ * class-validator's cost per message, for consumers on a hot path): the reasons it is invalid, none when valid.
+ */
+export function tinyNotificationReceivedProblems(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['payload must be an object'];
+  const p = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof p.connectionId !== 'string' || !UUID.test(p.connectionId)) problems.push('connectionId must be a UUID');
+  if (typeof p.kind !== 'string' || !KINDS.has(p.kind)) problems.push(`kind must be one of the following values: ${TINY_NOTIFICATION_KINDS.join(', ')}`);
+  if (typeof p.receivedAt !== 'string') problems.push('receivedAt must be a string');
+  if (typeof p.rawBody !== 'string') problems.push('rawBody must be a string');
+  return problems;
+}
+
 export const TinyNotificationEvents = {
   received: defineEvent('gateway.tiny-notification.*.v1', TinyNotificationReceivedV1),
 } as const;

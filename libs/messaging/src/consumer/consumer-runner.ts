@@ -199,6 +199,12 @@ export class ConsumerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     } catch {
       throw new PermanentError('payload is not valid JSON', 'invalid-payload');
     }
+    const check = handler.metadata.options.check;
+    if (check) {
+      const reasons = check(raw);
+      if (reasons.length > 0) throw new PermanentError(`payload does not match ${handler.metadata.event.payload.name}: ${reasons.join('; ')}`, 'invalid-payload');
+      return raw as object;
+    }
     const payload = plainToInstance(handler.metadata.event.payload, raw);
     const errors = await validate(payload as object, { forbidUnknownValues: false });
     if (errors.length > 0) {
