@@ -34,7 +34,7 @@ describe('Tiny webhook fast path and the Nest controller answer alike', () => {
   const viaNest = (url: string) => local(url).replace('/webhooks/tiny/', '/Webhooks/Tiny/');
   async function post(url: string, body: string, headers: Record<string, string> = {}) {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), correlation: res.headers.get('x-correlation-id'), etag: res.headers.get('etag'), body: await res.json() };
+    return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), correlation: res.headers.get('x-correlation-id'), etag: res.headers.get('etag'), body: (await res.json()) as any };
   }
   /** One answer through each path; sequence numbers differ between two stored notifications, nothing else. */
   async function both(url: string, body: () => string) {
