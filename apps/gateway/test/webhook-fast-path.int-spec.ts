@@ -1,4 +1,4 @@
-import { MessagePublisher } from '@hub/messaging';
+import { JetStreamConnection } from '@hub/messaging';
 import { dropSchema } from '@hub/testing';
 import { WebhookConnectionCache } from '../src/webhooks/webhook-connection.cache';
 import { createSandboxConnection, SELLER, startGateway, type GatewayHarness } from './gateway-harness';
@@ -67,7 +67,8 @@ describe('Tiny webhook fast path and the Nest controller answer alike', () => {
   });
 
   it('a PubAck that fails: 503 with Retry-After, the same on both paths', async () => {
-    jest.spyOn(h.app.get(MessagePublisher), 'publish').mockRejectedValue(new Error('TIMEOUT'));
+    const timedOut = { publish: () => Promise.reject(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' })) };
+    jest.spyOn(h.app.get(JetStreamConnection), 'js', 'get').mockReturnValue(timedOut as unknown as JetStreamConnection['js']);
     const { fast, nest } = await both(active.webhookUrls['estoque']!, () => estoque(4));
     expect(fast).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/), body: { statusCode: 503, error: 'Service Unavailable', message: 'the notification could not be stored; retry later' } });
     expect(fast).toEqual({ ...nest, correlation: expect.any(String) });

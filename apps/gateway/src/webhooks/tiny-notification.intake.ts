@@ -20,7 +20,7 @@ export class TinyNotificationIntake {
     const payload: TinyNotificationReceivedV1 = { connectionId, kind, receivedAt: new Date().toISOString(), rawBody: raw };
     try {
       // The publisher sets Hub-Connection-Id from `connectionId` (and the correlation id from the request's context).
-      const ack = await this.publisher.publishJson(tinyNotificationSubject(kind), payload, { messageId, connectionId });
+      const ack = await this.publisher.publishJsonCoalesced(tinyNotificationSubject(kind), payload, { messageId, connectionId });
       received.inc({ kind, outcome: ack.duplicate ? 'duplicate' : 'accepted' });
       return { ack, payload };
     } catch (error) {
