@@ -1,6 +1,8 @@
 // Benchmark: Tiny webhook intake with durable persistence (JetStream ack before 200) against a bare HTTP
 // handler on the same machine and the same load. Prints one JSON line at the end.
-//   node tools/bench/webhook-intake.mjs [--seconds 10] [--concurrency 64]
+//   node tools/bench/webhook-intake.mjs [--seconds 10] [--concurrency 64] [--profile]
+//   (--profile: the gateway runs with --cpu-prof, stopped with SIGTERM at the end: .run/profiles; summarise with
+//   tools/bench/profile-top.mjs)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ const arg = (name, fallback) => {
 };
 const seconds = arg('seconds', 10);
 const concurrency = arg('concurrency', 64);
+const profiled = process.argv.includes('--profile');
 
 execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
 const [pg, nats] = await Promise.all([ensurePostgres('test'), privateNatsForTests()]);
@@ -21,7 +24,10 @@ const adminKey = `bench-${randomBytes(12).toString('hex')}`;
 const [gwPort, sbPort, barePort, bareJsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
 const common = { DATABASE_URL: pg.url, NATS_URL: nats.url };
 const sandbox = startApp('sandbox', { PORT: String(sbPort), LOG_LEVEL: 'silent' });
-const gateway = startApp('gateway', { ...common, PORT: String(gwPort), DB_SCHEMA: schema, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: adminKey, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` });
+const gatewayEnv = { ...common, PORT: String(gwPort), DB_SCHEMA: schema, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_API_KEYS: adminKey, PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` };
+const gateway = profiled
+  ? spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(root, '.run', 'profiles')}`, join(root, 'dist/apps/gateway/src/main.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...gatewayEnv }, stdio: ['ignore', 'ignore', 'inherit'] })
+  : startApp('gateway', gatewayEnv);
 const bare = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { env: { PORT: String(barePort) }, stdio: 'ignore' });
 const bareJs = spawn(process.execPath, [join(root, 'tools/bench/bare-http-server.mjs')], { cwd: root, env: { PORT: String(bareJsPort), NATS_URL: nats.url }, stdio: 'ignore' });
 const stopAll = () => {
@@ -81,6 +87,10 @@ try {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (profiled) {
+    gateway.kill('SIGTERM');
+    await new Promise((done) => gateway.once('exit', done));
+  }
 } finally {
   stopAll();
 }

@@ -29,7 +29,8 @@ import { Connections1764200000200 } from './migrations/1764200000200-connections
 import { Access1764800000210 } from './migrations/1764800000210-rel-infra-access';
 import { IderisNotificationUrls1764801500200 } from './migrations/1764801500200-fid-seedpath-ideris-notification-urls';
 import { parseByteLimit } from './webhooks/raw-body';
-import { TinyWebhookController, WebhookBodyLimit } from './webhooks/tiny-webhook.controller';
+import { TinyWebhookController } from './webhooks/tiny-webhook.controller';
+import { TinyWebhookReceiver, WebhookBodyLimit } from './webhooks/tiny-webhook.receiver';
 import { TinyNotificationIntake } from './webhooks/tiny-notification.intake';
 import { TinyProductWebhook } from './webhooks/tiny-product.webhook';
 import { WebhookConnectionCache } from './webhooks/webhook-connection.cache';
@@ -73,6 +74,7 @@ export class GatewayAppModule {
         WebhookConnectionCache,
         TinyNotificationIntake,
         TinyProductWebhook,
+        TinyWebhookReceiver,
         ...DASHBOARD_PROVIDERS,
       ],
     };

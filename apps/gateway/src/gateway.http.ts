@@ -1,3 +1,4 @@
+import type { Server } from './webhooks/http-types';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,11 +7,14 @@ import { DependencyOutageFilter } from './common/outage.filter';
 import { createValidationPipe } from './common/validation';
 import { serveDashboard } from './dashboard/dashboard-static';
 import type { GatewayConfig } from './gateway.config';
+import { installTinyWebhookFastPath } from './webhooks/tiny-webhook.fast-path';
+import { TinyWebhookReceiver } from './webhooks/tiny-webhook.receiver';
 
 /**
  * HTTP set-up shared by main and the tests: JSON bodies only under /api (webhooks read their raw body
  * themselves, with their own limit), validation, OpenAPI at /api/docs, and the operator dashboard at `/`
- * when it was built (apps/dashboard → dist/dashboard).
+ * when it was built (apps/dashboard → dist/dashboard). Tiny's notifications take a raw fast path in front of
+ * express and Nest (ADR 0026).
  */
 export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
   app.use('/api', json({ limit: config.ADMIN_BODY_LIMIT }));
@@ -27,7 +31,9 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   serveDashboard(app);
-  keepConnectionsLongerThanClients(app.getHttpServer() as KeepAliveTimeouts);
+  const server = app.getHttpServer() as Server;
+  installTinyWebhookFastPath(server, app.get(TinyWebhookReceiver));
+  keepConnectionsLongerThanClients(server);
 }
 
 /** The two timeouts of Node's HTTP server this sets. */

@@ -20,18 +20,37 @@ export class DependencyOutageFilter extends BaseExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     if (exception instanceof HttpException) {
-      if (exception.getStatus() === 503 && !res.headersSent) res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+      if (exception.getStatus() === 503 && !res.headersSent) res.setHeader('Retry-After', RETRY_AFTER);
       return super.catch(exception, host);
     }
     const webhook = req.path?.startsWith('/webhooks/');
     if (!isDependencyOutage(exception) && !webhook) return super.catch(exception, host);
-    const route = webhook ? 'webhooks' : 'api';
-    outages.inc({ route });
-    this.logger.warn({ msg: 'answered 503: a dependency is unavailable', route, err: exception instanceof Error ? exception.message : String(exception) });
+    const body = countOutage(webhook ? 'webhooks' : 'api', exception, this.logger);
     if (res.headersSent) return;
-    res
-      .status(503)
-      .setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
-      .json({ statusCode: 503, error: 'Service Unavailable', message: 'a dependency (database or message broker) is unavailable; retry later' });
+    res.status(503).setHeader('Retry-After', RETRY_AFTER).json(body);
   }
+}
+
+const RETRY_AFTER = String(OUTAGE_RETRY_AFTER_SECONDS);
+const outageLogger = new Logger('DependencyOutageFilter');
+
+/** Counts and logs a request answered 503 because a dependency failed; the body to answer it with. */
+export function countOutage(route: 'webhooks' | 'api', exception: unknown, logger: Logger = outageLogger): { statusCode: 503; error: string; message: string } {
+  outages.inc({ route });
+  logger.warn({ msg: 'answered 503: a dependency is unavailable', route, err: exception instanceof Error ? exception.message : String(exception) });
+  return { statusCode: 503, error: 'Service Unavailable', message: 'a dependency (database or message broker) is unavailable; retry later' };
+}
+
+/**
+ * The answer the webhook routes give an error, as this filter gives it through Nest: an HttpException's own status
+ * and body (503 with Retry-After), anything else 503 with Retry-After — never a 500. For the raw fast path.
+ */
+export function webhookErrorAnswer(exception: unknown): { status: number; body: unknown; retryAfter?: string } {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const body = typeof response === 'object' && response !== null ? response : { statusCode: status, message: response };
+    return status === 503 ? { status, body, retryAfter: RETRY_AFTER } : { status, body };
+  }
+  return { status: 503, body: countOutage('webhooks', exception), retryAfter: RETRY_AFTER };
 }

@@ -1,8 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingMessage } from './http-types';
 
 /** Reads the request body as text, refusing it with 413 once it passes `limitBytes`. */
-export function readRawBody(req: Request, limitBytes: number): Promise<string> {
+export function readRawBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HttpException, Injectable, Logger } from '@nestjs/common';
-import { MessageHeaders, TINY_KINDS_DEDUPLICATED_BY_CONTENT, tinyNotificationSubject, type TinyNotificationKind, type TinyNotificationReceivedV1 } from '@hub/contracts';
+import { TINY_KINDS_DEDUPLICATED_BY_CONTENT, tinyNotificationSubject, type TinyNotificationKind, type TinyNotificationReceivedV1 } from '@hub/contracts';
 import { MessagePublisher } from '@hub/messaging';
 import { counter } from '@hub/platform';
 
@@ -19,11 +19,8 @@ export class TinyNotificationIntake {
       : randomUUID();
     const payload: TinyNotificationReceivedV1 = { connectionId, kind, receivedAt: new Date().toISOString(), rawBody: raw };
     try {
-      const ack = await this.publisher.publishJson(tinyNotificationSubject(kind), payload, {
-        messageId,
-        connectionId,
-        headers: { [MessageHeaders.connectionId]: [connectionId] },
-      });
+      // The publisher sets Hub-Connection-Id from `connectionId` (and the correlation id from the request's context).
+      const ack = await this.publisher.publishJsonCoalesced(tinyNotificationSubject(kind), payload, { messageId, connectionId });
       received.inc({ kind, outcome: ack.duplicate ? 'duplicate' : 'accepted' });
       return { ack, payload };
     } catch (error) {

@@ -23,6 +23,10 @@ export class JetStreamConnection implements OnApplicationShutdown {
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
+      // By default nats.js builds a RequestError and a TimeoutError (each capturing a stack) ahead of every
+      // request — every PubAck: 13 % of the gateway's CPU in bench:intake (ADR 0026). Errors keep their type and
+      // message (what isDependencyOutage and the logs read), only without the caller's extra stack.
+      noAsyncTraces: true,
     });
     this.connected = true;
     void this.watch(this.connection);
