@@ -197,7 +197,12 @@ describe('operator dashboard API (gateway aggregating the services)', () => {
         // The SKU de-para screen's search of Tiny products by code (produtos.pesquisa through catalog).
         await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-M', nome: 'Camiseta azul M' });
         await sandboxJson(h, 'POST', '/control/tiny/products', { token: SELLER.tinyToken, codigo: 'CAM-AZ-MM', nome: 'Camiseta azul MM' });
-        const products = await h.api('GET', `/api/v1/connections/${connectionId}/tiny-products?q=CAM-AZ-M`);
+        // catalog was started a moment ago: it learns the connection from the CONNECTIONS stream (a replay that can
+        // take a few seconds on a loaded machine; until then the search answers 422, the connection unknown to it).
+        const products = await waitFor(async () => {
+          const answer = await h.api('GET', `/api/v1/connections/${connectionId}/tiny-products?q=CAM-AZ-M`);
+          return answer.status === 422 ? undefined : answer;
+        }, 15_000, 200);
         expect(products.status).toBe(200);
         expect(products.body.items[0]).toMatchObject({ id: expect.any(String), code: 'CAM-AZ-M', name: 'Camiseta azul M', situation: 'A' });
         expect(products.body.items).toHaveLength(2);
