@@ -98,18 +98,14 @@ export class IderisOrderPoller extends ConnectionPollLoop<ClaimedPoll> {
         const label = account?.name ?? (order.authenticationId !== undefined ? String(order.authenticationId) : 'unknown');
         const decision = decideImport(account, newAccounts, connection.tinyIntegrationId, `${label} (${order.marketplaceName ?? 'marketplace'})`);
         const skipped = !decision.import ? decision : undefined;
-        const isNew = await this.orders.transaction(async (m) => {
-          const id = await this.orders.insertDiscovered(m, {
-            connectionId, iderisOrderId: order.id, marketplace: order.marketplaceName, marketplaceOrderCode: order.code,
-            iderisStatusId: order.statusId, visibleAt: order.approved, cancelled, iderisAccountId: order.authenticationId,
-            skipped: skipped && { reasonCode: skipped.reasonCode, reason: skipped.reason },
-          });
-          if (id && !cancelled && !skipped) {
-            const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: order.id, trigger: 'discovery' };
-            await this.outbox.add(m, { subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${order.id}`, connectionId });
-          }
-          return !!id;
-        }).catch((error: Error) => {
+        const queue = !cancelled && !skipped;
+        const job: OrderImportRequestedV1 = { connectionId, iderisOrderId: order.id, trigger: 'discovery' };
+        const isNew = await this.orders.insertDiscoveredWithJob({
+          connectionId, iderisOrderId: order.id, marketplace: order.marketplaceName, marketplaceOrderCode: order.code,
+          iderisStatusId: order.statusId, visibleAt: order.approved, cancelled, iderisAccountId: order.authenticationId,
+          skipped: skipped && { reasonCode: skipped.reasonCode, reason: skipped.reason },
+        }, queue ? this.outbox.row({ subject: OrderEvents.importRequested.subject, payload: job, messageId: `import:${connectionId}:${order.id}`, connectionId }) : undefined,
+        ).then((id) => !!id).catch((error: Error) => {
           // Another Ideris order with the same marketplace code: recorded as a problem, never silently dropped.
           problems.push({ at: new Date().toISOString(), kind: 'conflict', iderisOrderId: order.id, detail: error.message });
           return false;
