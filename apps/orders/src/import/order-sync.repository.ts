@@ -67,32 +67,10 @@ export class OrderSyncRepository {
   }
 
   /**
-   * Records a discovered order once. Returns the row id when it is new (the caller queues its job in the
-   * same transaction), or undefined when the order is already known.
-   */
-  async insertDiscovered(m: EntityManager, order: DiscoveredOrder): Promise<string | undefined> {
-    const id = randomUUID();
-    const skipped = order.cancelled ? undefined : order.skipped;
-    const state: OrderState = order.cancelled ? 'cancelled_before_import' : skipped ? 'skipped' : 'discovered';
-    const rows: { id: string }[] = await m.query(
-      `INSERT INTO order_sync (id, connection_id, ideris_order_id, marketplace, marketplace_order_code, ideris_status_id, visible_at, state, work_status,
-                               ideris_account_id, reason, reason_code)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (connection_id, ideris_order_id) DO NOTHING RETURNING id`,
-      [
-        id, order.connectionId, order.iderisOrderId, order.marketplace ?? null, order.marketplaceOrderCode ?? null, order.iderisStatusId ?? null,
-        order.visibleAt ?? null, state, order.cancelled || skipped ? 'done' : 'queued', order.iderisAccountId ?? null, skipped?.reason ?? null, skipped?.reasonCode ?? null,
-      ],
-    );
-    if (rows.length === 0) return undefined;
-    await this.history(m, id, order.cancelled ? 'cancelled-before-import' : skipped ? 'skipped' : 'discovered', { iderisStatusId: order.iderisStatusId, ...(skipped ? { reasonCode: skipped.reasonCode } : {}) });
-    return id;
-  }
-
-  /**
-   * `insertDiscovered` and, for an order to import, its import job's outbox row (`job`, from `Outbox.row`) in one
-   * statement (ADR 0028): one round trip instead of a five-round-trip transaction, atomic as one statement. The job
-   * and the relay's wake-up are written only when the order is new.
+   * Records a discovered order once, with its history line and, for an order to import, its import job's outbox row
+   * (`job`, from `Outbox.row`), in one statement (ADR 0028): one round trip instead of a five-round-trip transaction,
+   * atomic as one statement. Returns the row id when the order is new, undefined when it was already known; the
+   * history, the job and the relay's wake-up are written only for a new order.
    */
   async insertDiscoveredWithJob(order: DiscoveredOrder, job: { params: [string, string, string, string] } | undefined): Promise<string | undefined> {
     const id = randomUUID();
