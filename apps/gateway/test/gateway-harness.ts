@@ -138,19 +138,26 @@ export const SELLER = {
   callsPerMinute: 600,
 };
 
+/**
+ * A seller's accounts in the sandbox (`SELLER` unless a test needs another one, e.g. with a tighter plan): both
+ * accounts' limit is `callsPerMinute`, unless `iderisCallsPerMinute` gives Ideris another.
+ */
+export type SandboxSeller = Pick<typeof SELLER, 'cnpj' | 'tinyToken' | 'iderisPrivateKey' | 'callsPerMinute'> & { iderisCallsPerMinute?: number };
+
 /** Registers the seller's accounts in the sandbox and creates a connection pointing at it. */
-export async function createSandboxConnection(h: GatewayHarness, name = uniqueSuffix('seller')): Promise<any> {
-  await sandboxPost(h, '/control/tiny/accounts', { token: SELLER.tinyToken, cnpj: SELLER.cnpj, razaoSocial: 'Loja Exemplo LTDA', limitPerMinute: SELLER.callsPerMinute });
-  await sandboxPost(h, '/control/ideris/accounts', { privateKey: SELLER.iderisPrivateKey, limitPerMinute: SELLER.callsPerMinute });
+export async function createSandboxConnection(h: GatewayHarness, name = uniqueSuffix('seller'), seller: SandboxSeller = SELLER): Promise<any> {
+  await sandboxPost(h, '/control/tiny/accounts', { token: seller.tinyToken, cnpj: seller.cnpj, razaoSocial: 'Loja Exemplo LTDA', limitPerMinute: seller.callsPerMinute });
+  const iderisCallsPerMinute = seller.iderisCallsPerMinute ?? seller.callsPerMinute;
+  await sandboxPost(h, '/control/ideris/accounts', { privateKey: seller.iderisPrivateKey, limitPerMinute: iderisCallsPerMinute });
   const res = await h.api('POST', '/api/v1/connections', {
     name,
-    tinyToken: SELLER.tinyToken,
-    iderisPrivateKey: SELLER.iderisPrivateKey,
+    tinyToken: seller.tinyToken,
+    iderisPrivateKey: seller.iderisPrivateKey,
     cnpj: '12.345.678/0001-95',
     tinyIntegrationId: 777,
     tinyBaseUrl: `${h.sandboxUrl}/tiny/api2`,
     iderisBaseUrl: `${h.sandboxUrl}/ideris`,
-    settings: { tinyCallsPerMinute: SELLER.callsPerMinute, iderisCallsPerMinute: SELLER.callsPerMinute, newMarketplaceAccounts: 'import' },
+    settings: { tinyCallsPerMinute: seller.callsPerMinute, iderisCallsPerMinute, newMarketplaceAccounts: 'import' },
   });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

@@ -9,9 +9,13 @@ import type { OrderSyncRow } from './order-sync.repository';
  */
 export const ORDER_IMPORT_FAILURES = FailurePolicy.forConsumer(Consumers.ordersImport, [{ error: TinyApiError, kinds: ['validation', 'request'], code: 'refused' }]);
 
-/** An order whose import job may still be in JetStream: queued or running, and touched within the job's retries. */
-export function importJobPending(row: Pick<OrderSyncRow, 'state' | 'work_status' | 'updated_at'>, now = Date.now()): boolean {
+/**
+ * An order whose import may still come without a new job: waiting for its connection's turn (ADR 0031), or with its
+ * job queued or running in JetStream and touched within the job's retries.
+ */
+export function importJobPending(row: Pick<OrderSyncRow, 'state' | 'work_status' | 'updated_at' | 'deferred_at'>, now = Date.now()): boolean {
   const { maxAttempts, backoff } = ORDER_IMPORT_FAILURES;
   const horizonMs = backoff.totalMs(maxAttempts) + maxAttempts * Consumers.ordersImport.ackWaitMs;
-  return row.state === 'discovered' && (row.work_status === 'queued' || row.work_status === 'running') && now - new Date(row.updated_at).getTime() < horizonMs;
+  if (row.state !== 'discovered' || (row.work_status !== 'queued' && row.work_status !== 'running')) return false;
+  return row.deferred_at != null || now - new Date(row.updated_at).getTime() < horizonMs;
 }

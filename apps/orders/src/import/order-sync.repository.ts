@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OUTBOX_NOTIFY } from '@hub/messaging';
-import { WorkClaims } from '@hub/work';
+import { returningRows, WorkClaims } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused' | 'skipped';
@@ -35,6 +35,16 @@ export interface OrderSyncRow {
   ideris_account_id: string | null;
   /** Stable code of `reason` where one exists (e.g. `marketplace_not_selected`). */
   reason_code: string | null;
+  /** Waiting for a turn of its connection's imports (ADR 0031), due at this time; no JetStream job carries it. */
+  deferred_at: Date | null;
+  /** The trigger of the job that left the order waiting (`operator` reads the Ideris order afresh). */
+  deferred_trigger: string | null;
+}
+
+/** An order waiting for its connection's turn, as a turn takes it. */
+export interface DeferredOrder {
+  iderisOrderId: number;
+  trigger: string;
 }
 
 export interface DiscoveredOrder {
@@ -95,6 +105,58 @@ export class OrderSyncRepository {
       ],
     );
     return rows[0]?.id;
+  }
+
+  /**
+   * Leaves an order to import waiting for its connection's turn, due now (an operator's job makes a later-due order
+   * due now; otherwise the place it already has is kept). False when the order is not waiting to be imported (settled,
+   * parked or unknown): its job runs as it is.
+   */
+  async defer(connectionId: string, iderisOrderId: number, trigger: string): Promise<boolean> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE order_sync SET deferred_at = CASE WHEN $3 = 'operator' THEN LEAST(coalesce(deferred_at, now()), now()) ELSE coalesce(deferred_at, now()) END,
+              deferred_trigger = CASE WHEN $3 = 'operator' OR deferred_trigger IS NULL THEN $3 ELSE deferred_trigger END
+        WHERE connection_id = $1 AND ideris_order_id = $2 AND state = 'discovered' AND work_status <> 'gave_up' RETURNING 1`,
+      [connectionId, iderisOrderId, trigger],
+    );
+    return returningRows(result).length > 0;
+  }
+
+  /**
+   * Takes the connection's longest-waiting order that is due and not being imported, moving it `holdMs` on: a turn
+   * that dies with it leaves it due again then (its import's claim keeps two imports apart meanwhile).
+   */
+  async takeDeferred(connectionId: string, holdMs: number): Promise<DeferredOrder | undefined> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE order_sync SET deferred_at = now() + make_interval(secs => $2::int / 1000.0)
+        WHERE id = (SELECT id FROM order_sync
+                     WHERE connection_id = $1 AND state = 'discovered' AND deferred_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                     ORDER BY deferred_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING ideris_order_id, deferred_trigger`,
+      [connectionId, holdMs],
+    );
+    const [row] = returningRows<{ ideris_order_id: string; deferred_trigger: string | null }>(result);
+    return row ? { iderisOrderId: Number(row.ideris_order_id), trigger: row.deferred_trigger ?? 'deferred' } : undefined;
+  }
+
+  /** A waiting order's next attempt after a failure, `delayMs` from now; `null`: it waits no more (it gave up). */
+  async redefer(connectionId: string, iderisOrderId: number, delayMs: number | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE order_sync SET deferred_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() + make_interval(secs => $3::int / 1000.0) END
+        WHERE connection_id = $1 AND ideris_order_id = $2`,
+      [connectionId, iderisOrderId, delayMs],
+    );
+  }
+
+  /** Connections with orders due for a turn and not being imported (`limit` at most). */
+  async connectionsWithDeferredDue(limit: number): Promise<string[]> {
+    const rows: { connection_id: string }[] = await this.dataSource.query(
+      `SELECT connection_id FROM order_sync
+        WHERE deferred_at <= now() AND state = 'discovered' AND (claimed_until IS NULL OR claimed_until < now())
+        GROUP BY connection_id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.connection_id);
   }
 
   async find(connectionId: string, iderisOrderId: number, m: EntityManager = this.dataSource.manager): Promise<OrderSyncRow | undefined> {
