@@ -4,12 +4,12 @@
 // bench's own. Prints one JSON line. Usage:
 //   node tools/bench/scale.mjs [--connections 200] [--replicas 3] [--gateways 2] [--idle 0.2] [--peak-minutes 4]
 //        [--demand 1.15] [--skus 60] [--tick-seconds 10] [--kill-at 0.5] [--drain-timeout 420] [--max-connections 400]
-//        [--seed 15]
+//        [--seed 15] [--slow 1]
 //
 // The clock is real: neither the hub's API budget (a 61 s window) nor the sandbox (a sliding 60 s) can stretch a
 // minute, so the real per-minute limits run for `--peak-minutes` with the real counts.
 // - Plans: connection i has Tiny 30 / 60 / 120 calls per minute (i mod 3) and Ideris 50, in the sandbox's accounts and
-//   in the connection's settings; every fifth connection (`--idle` 0.2) is idle: no orders, no stock changes.
+//   in the connection's settings, each divided by `--slow` (a slower clock for fewer cores: the counts stay); every fifth connection (`--idle` 0.2) is idle: no orders, no stock changes.
 // - Black Friday, every busy connection, every `--tick-seconds`: Ideris orders at `--demand` × min(Tiny ÷ 1.08
 //   calls per order, Ideris ÷ 2) per minute, and as many Tiny stock changes (`estoque` notifications delivered by the
 //   sandbox to the gateway that created the connection) on `--skus` SKUs: the Ideris demand (an order detail per order,
@@ -52,9 +52,14 @@ const sizes = {
   drainTimeoutSeconds: numberArg('drain-timeout', 420),
   maxConnections: numberArg('max-connections', 400),
   seed: numberArg('seed', 15),
+  slow: numberArg('slow', 1),
 };
-const TINY_PLANS = [30, 60, 120];
-const IDERIS_LIMIT = 50;
+/**
+ * The plans, every per-minute limit (and so every connection's demand, derived from them) divided by `--slow`: the
+ * issue's "slow the clock, not the count" — the same connections, replicas and kill on a machine with fewer cores.
+ */
+const TINY_PLANS = [30, 60, 120].map((p) => Math.max(1, Math.round(p / sizes.slow)));
+const IDERIS_LIMIT = Math.max(1, Math.round(50 / sizes.slow));
 /** Tiny calls per imported order (bench:orders: 1.08). */
 const TINY_PER_ORDER = 1.08;
 const WORKERS = ['orders', 'catalog', 'fiscal-shipping', 'status-sync'];

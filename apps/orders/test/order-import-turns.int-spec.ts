@@ -72,6 +72,9 @@ describe('order import turns: a connection’s backlog does not hold back the ot
     expect(slowImported).toBeLessThan(backlog / 2);
     expect(await count(slowId, (s) => s.running)).toBeLessThanOrEqual(2);
     expect(await count(slowId, (s) => s.waiting)).toBeGreaterThan(backlog / 2);
+    // The panel tells a waiting order from one merely queued.
+    const queued = (await h.api('GET', `/api/v1/connections/${slowId}/orders?workStatus=queued&limit=200`)).body.orders as { waitingForTurnSince: string | null }[];
+    expect(queued.filter((o) => o.waitingForTurnSince !== null).length).toBeGreaterThan(backlog / 2);
     // Before the turns, the fast connection's jobs sat behind the 128 slots the backlog held: minutes, not seconds.
     expect(fastMs).toBeLessThan(30_000);
   }, 180_000);

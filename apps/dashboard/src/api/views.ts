@@ -189,6 +189,8 @@ export interface OrderView {
   discoveredAt: string;
   importedAt: string | null;
   stockPostedAt: string | null;
+  /** Queued behind its connection's other imports: since when it waits for a turn (absent from older services). */
+  waitingForTurnSince?: string | null;
 }
 
 export interface OrdersList {

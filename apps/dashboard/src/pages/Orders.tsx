@@ -95,7 +95,15 @@ export function OrdersTable({ connectionId, orders, onFix, onChanged }: { connec
               <td>
                 <Badge tone={TONE[o.state] ?? 'idle'}>{ORDER_STATE_LABEL[o.state] ?? o.state}</Badge>
                 {o.workStatus === 'gave_up' ? <div className="sub">tentativas esgotadas</div> : null}
-                {o.workStatus === 'queued' && o.state !== 'imported' ? <div className="sub">na fila</div> : null}
+                {o.workStatus === 'queued' && o.state !== 'imported' ? (
+                  o.waitingForTurnSince ? (
+                    <div className="sub" title="A conexão já tem importações em andamento no limite da sua cota de API; este pedido entra na próxima vez livre.">
+                      na fila · aguardando a vez da conexão
+                    </div>
+                  ) : (
+                    <div className="sub">na fila</div>
+                  )
+                ) : null}
               </td>
               <td>
                 {(o.unknownSkus ?? []).length > 0 ? (

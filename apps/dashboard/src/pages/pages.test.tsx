@@ -119,6 +119,17 @@ describe('orders: filters kept in the URL and applied by the server', () => {
     await waitFor(() => expect(ordersCalls()).toContain('/api/v1/connections/c1/orders?marketplace=Mercado%20Livre&from=2026-12-01&limit=50&offset=50'));
   });
 
+  it('tells an order waiting for its connection’s turn from one merely queued', async () => {
+    const queued = { ...order(21, 'Shopee', null), state: 'discovered', workStatus: 'queued', unknownSkus: [] };
+    ordersGateway([{ ...queued, waitingForTurnSince: '2026-12-02T10:00:05.000Z' } as ReturnType<typeof order>, { ...queued, iderisOrderId: 22, marketplaceOrderCode: 'SHO-22' }], 2);
+    renderApp('/pedidos?connectionId=c1');
+    expect(await screen.findByText('SHO-21')).toBeTruthy();
+    const waiting = screen.getByText('na fila · aguardando a vez da conexão');
+    expect(waiting.closest('tr')?.textContent).toContain('SHO-21');
+    expect(waiting.getAttribute('title')).toMatch(/cota de API/);
+    expect(screen.getByText('na fila').closest('tr')?.textContent).toContain('SHO-22');
+  });
+
   it('exports to CSV every page of the same filter, as the server filtered it', async () => {
     ordersGateway([order(11, 'Shopee', '2026-12-02T09:00:00.000Z'), order(12, 'Shopee', null)], 2);
     const files: Blob[] = [];

@@ -41,6 +41,8 @@ export function toOrderView(row: OrderSyncRow) {
     discoveredAt: new Date(row.discovered_at).toISOString(),
     importedAt: row.imported_at ? new Date(row.imported_at).toISOString() : null,
     stockPostedAt: row.stock_posted_at ? new Date(row.stock_posted_at).toISOString() : null,
+    /** Queued behind its connection's other imports (ADR 0031): since when it waits for a turn, else null. */
+    waitingForTurnSince: row.state === 'discovered' && row.deferred_at ? new Date(row.deferred_at).toISOString() : null,
   };
 }
 

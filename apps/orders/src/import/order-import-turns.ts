@@ -15,8 +15,12 @@ const turnImports = counter('hub_orders_import_turns_total', 'Waiting orders a t
 export const TURN_SWEEP_MS = 3_000;
 /** A taken order is due again this long after, if the turn that took it died (its claim lapses sooner). */
 const TAKE_HOLD_MS = 30_000;
-/** Waiting orders one replica imports at once over all connections (besides the job consumer's own slots). */
-const WAITING_IN_FLIGHT = 128;
+/**
+ * Imports one replica runs at once, jobs and waiting orders together, past which no waiting order starts: the job
+ * consumer's 128 slots and 64 more. Each import in flight holds a claim renewed every few seconds and its budget
+ * waiter; with up to 128 + 128, bench:scale's orders replicas peaked at 319–352 MB (whether this was the cause is not isolated).
+ */
+const IMPORTS_IN_FLIGHT_WITH_WAITING = 192;
 /** Connections one sweep starts turns for. */
 const SWEEP_CONNECTIONS = 500;
 
@@ -37,8 +41,12 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
   /** Connections a pump loop runs for, and those woken while it ran (it looks once more before it ends). */
   private readonly pumping = new Set<string>();
   private readonly wokenWhilePumping = new Set<string>();
+  /**
+   * Connections that may have orders waiting (this replica left one waiting, or the sweep saw some): only theirs
+   * look for the next one when an import ends, so a connection with none costs no query per import.
+   */
+  private readonly mayHaveWaiting = new Set<string>();
   private readonly sweeper = new Ticker(() => this.sweep(), TURN_SWEEP_MS);
-  private waitingInFlight = 0;
   private stopping = false;
 
   constructor(
@@ -65,6 +73,8 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
     if (!this.turns.take(connectionId, await this.turnsOf(connectionId))) {
       if (await this.orders.defer(connectionId, iderisOrderId, trigger)) {
         deferredJobs.inc();
+        this.mayHaveWaiting.add(connectionId);
+        this.wake(connectionId);
         return 'deferred';
       }
       this.turns.force(connectionId);
@@ -74,7 +84,7 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
       return 'ran';
     } finally {
       this.turns.give(connectionId);
-      this.wake(connectionId);
+      if (this.mayHaveWaiting.has(connectionId)) this.wake(connectionId);
     }
   }
 
@@ -103,23 +113,24 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
       // Not active (or gone): its orders keep waiting; only active connections sync.
       if (!connection || connection.deleted || connection.situation !== 'active') return;
       const turns = turnsForLimits(connection.settings);
-      while (!this.stopping && this.waitingInFlight < WAITING_IN_FLIGHT && this.turns.take(connectionId, turns)) {
+      while (!this.stopping && this.turns.total < IMPORTS_IN_FLIGHT_WITH_WAITING && this.turns.take(connectionId, turns)) {
         let order: DeferredOrder | undefined;
         try {
           order = await this.orders.takeDeferred(connectionId, TAKE_HOLD_MS);
         } finally {
           if (!order) this.turns.give(connectionId);
         }
-        if (!order) break;
+        if (!order) {
+          this.mayHaveWaiting.delete(connectionId);
+          break;
+        }
         this.start(connectionId, order);
       }
     } while (this.wokenWhilePumping.has(connectionId) && !this.stopping);
   }
 
   private start(connectionId: string, order: DeferredOrder): void {
-    this.waitingInFlight += 1;
     const task: Promise<void> = runWithContext({ connectionId }, () => this.importWaiting(connectionId, order)).finally(() => {
-      this.waitingInFlight -= 1;
       this.turns.give(connectionId);
       this.running.delete(task);
       this.wake(connectionId);
@@ -151,9 +162,12 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Connections with orders due, from every replica's deferrals: their free turns here take them. */
   private async sweep(): Promise<void> {
-    if (this.stopping || this.waitingInFlight >= WAITING_IN_FLIGHT) return;
+    if (this.stopping || this.turns.total >= IMPORTS_IN_FLIGHT_WITH_WAITING) return;
     try {
-      for (const connectionId of await this.orders.connectionsWithDeferredDue(SWEEP_CONNECTIONS)) this.wake(connectionId);
+      for (const connectionId of await this.orders.connectionsWithDeferredDue(SWEEP_CONNECTIONS)) {
+        this.mayHaveWaiting.add(connectionId);
+        this.wake(connectionId);
+      }
     } catch (error) {
       this.logger.warn({ msg: 'could not look for waiting orders; next sweep tries again', err: describeError(error).message });
     }
