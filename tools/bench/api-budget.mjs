@@ -1,6 +1,6 @@
 // Benchmark: three processes share one Tiny account (60 calls/min) through the API budget and all saturate
 // it. Prints one JSON line: calls, blocks, per-minute maximum, utilisation, real-time lane wait.
-//   node tools/bench/api-budget.mjs [--seconds 150] [--processes 3] [--concurrency 6]
+//   node tools/bench/api-budget.mjs [--seconds 150] [--processes 3] [--concurrency 6] [--limit 60]
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ const arg = (name, fallback) => {
 const seconds = arg('seconds', 150);
 const processes = arg('processes', 3);
 const concurrency = arg('concurrency', 6);
-const limit = 60;
+const limit = arg('limit', 60);
 
 execFileSync('node', ['tools/build.mjs'], { cwd: root, stdio: 'inherit' });
 const [pg] = await Promise.all([ensurePostgres('test'), ensureNats()]);
