@@ -71,7 +71,7 @@ export class StockPushService {
     const catalog = new IderisCatalogApi(ideris);
     await runInLane('normal', async () => {
       // A SKU queued because of an imported order: Ideris's own count may have moved with the sale, so it is read
-      // too, unless the hub has learned it (pushed or read) since the re-read was asked.
+      // too, unless the hub has written it since the re-read was asked.
       const recheck = rows.filter((row) => row.reason === 'order-imported');
       const known = await this.learnIderisQuantities(connectionId, catalog, rows.map((row) => row.sku), recheck);
       const kits = connection.settings.kitStock === 'components' ? await this.kitStock.compositions(connectionId, rows.map((row) => row.sku)) : new Map<string, KitComponent[]>();
@@ -85,9 +85,9 @@ export class StockPushService {
 
   /**
    * What Ideris holds, for the SKUs the hub has never pushed or read, so the first push of a SKU is not a
-   * no-op either, and for an imported order's SKUs whose count the hub has not learned since the re-read was asked
-   * (a marketplace sale may have moved it; one learned since is current). One search call per batch; on failure
-   * the pushes go ahead without it.
+   * no-op either, and for an imported order's SKUs whose count the hub has not written since the re-read was asked
+   * (a marketplace sale may have moved it; a write sent after the sale was learned is what Ideris holds). One search
+   * call per batch; on failure the pushes go ahead without it.
    */
   private async learnIderisQuantities(connectionId: string, catalog: IderisCatalogApi, skus: string[], recheckRows: PendingStock[]): Promise<Map<string, number>> {
     const states = await this.stock.knownStates(connectionId, skus);
@@ -172,8 +172,10 @@ export class StockPushService {
       let pushed: PendingStock = row;
       let skipped: 'changed' | 'unchanged' | undefined;
       const decided = desired;
+      let sentAt: number | undefined;
       const sent = await runInLane(decided === 0 ? 'realtime' : 'normal', () => context.catalog.setLatestSkuStock(row.sku, async () => {
-        if (Date.now() - asked < SLOT_WAIT_REREAD_MS) return decided;
+        sentAt = Date.now(); // the slot came: the value is settled now and sent right after
+        if (sentAt - asked < SLOT_WAIT_REREAD_MS) return decided;
         const latest = await this.rereads.submit(row);
         if (!latest || latest.desired_qty === null) {
           skipped = 'changed'; // gone (handled), or needs a Tiny read: the next round takes it
@@ -192,7 +194,7 @@ export class StockPushService {
         return;
       }
       context.known.set(row.sku, sent);
-      await this.finishes.submit({ row: pushed, quantity: sent, pushed: true, previous });
+      await this.finishes.submit({ row: pushed, quantity: sent, pushed: true, previous, sentAt });
       pushes.inc({ outcome: 'pushed' });
       if (pushed.received_ms !== null) latency.observe(Math.max(0, Date.now() - pushed.received_ms) / 1000);
     } catch (error) {

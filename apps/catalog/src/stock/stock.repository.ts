@@ -54,6 +54,8 @@ export interface FinishedStock {
   quantity: number;
   pushed: boolean;
   previous: number | null;
+  /** When the pushed value was settled and sent (epoch ms; its slot came): `stock_state.pushed_at`. Now if absent. */
+  sentAt?: number;
 }
 
 const rowKey = (connectionId: string, sku: string): string => `${connectionId.toLowerCase()}\u0000${sku}`;
@@ -333,13 +335,18 @@ export class StockRepository {
     return new Map([...(await this.knownStates(connectionId, skus))].map(([sku, state]) => [sku, state.quantity]));
   }
 
-  /** What the hub believes Ideris holds, and when it last learned it (its own push or a read of Ideris), epoch ms. */
+  /**
+   * What the hub believes Ideris holds, and since when it is sure of it: when it sent that value itself (epoch ms; a
+   * write is absolute, so a marketplace sale before it no longer counts). 0 when the belief comes from a read of
+   * Ideris (or from before pushes were timed): never "sure since".
+   */
   async knownStates(connectionId: string, skus: string[]): Promise<Map<string, { quantity: number; learnedMs: number }>> {
-    const rows: { sku: string; pushed_qty: number; learned_ms: number }[] = await this.dataSource.query(
-      `SELECT sku, pushed_qty, (extract(epoch FROM updated_at) * 1000)::float8 AS learned_ms FROM stock_state WHERE connection_id = $1 AND sku = ANY($2::text[])`,
+    const rows: { sku: string; pushed_qty: number; learned_ms: number | null }[] = await this.dataSource.query(
+      `SELECT sku, pushed_qty, (extract(epoch FROM CASE WHEN known_from = 'push' THEN pushed_at END) * 1000)::float8 AS learned_ms
+         FROM stock_state WHERE connection_id = $1 AND sku = ANY($2::text[])`,
       [connectionId, skus],
     );
-    return new Map(rows.map((row) => [row.sku, { quantity: row.pushed_qty, learnedMs: Number(row.learned_ms) }]));
+    return new Map(rows.map((row) => [row.sku, { quantity: row.pushed_qty, learnedMs: row.learned_ms === null ? 0 : Number(row.learned_ms) }]));
   }
 
   /** What a read of Ideris found; never overwrites what a push recorded. */
@@ -403,12 +410,12 @@ export class StockRepository {
     const now = Date.now();
     await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[])
-           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[], $8::float8[])
+           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms, sent_ms)
        ),
        pushed_state AS (
          INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from)
-         SELECT connection_id, sku, qty, seq, now(), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
+         SELECT connection_id, sku, qty, seq, coalesce(to_timestamp(sent_ms / 1000.0), now()), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
          ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, pushed_seq = EXCLUDED.pushed_seq,
            pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()
        ),
@@ -431,6 +438,7 @@ export class StockRepository {
         items.map((item) => item.pushed),
         items.map((item) => (item.pushed ? item.previous : null)),
         items.map((item) => (item.pushed && item.row.received_ms !== null ? Math.max(0, Math.round(now - item.row.received_ms)) : null)),
+        items.map((item) => (item.pushed ? (item.sentAt ?? null) : null)),
       ],
     );
   }
