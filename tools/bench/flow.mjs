@@ -15,7 +15,9 @@
 //   so Tiny's stock moves and Tiny sends `estoque` notifications while the hub also re-reads the sold SKUs
 //   (order-stock recheck, catalog). A pass-through journals every Tiny call (endpoint, time): orders imported per
 //   minute against what the Tiny budget allows after the unavoidable calls (the order's own calls, and any other
-//   call that is not a stock read), and every stock read granted while an order was waiting for its creation.
+//   call that is not a stock read), and against what Ideris allows after its own (the order's detail read, one stock
+//   write per distinct sold SKU whose value changed, any other call that is not a stock read): `targetRatio` is
+//   against the tighter of the two (`bindingAccount`). And every stock read granted while an order was waiting.
 import { rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -343,7 +345,7 @@ if (!combined) {
   };
   stopSampling();
   const rows = await q(
-    `SELECT ideris_order_id::int AS id, state, (extract(epoch FROM discovered_at) * 1000)::float8 AS discovered, (extract(epoch FROM imported_at) * 1000)::float8 AS imported
+    `SELECT ideris_order_id::int AS id, state, skus, (extract(epoch FROM discovered_at) * 1000)::float8 AS discovered, (extract(epoch FROM imported_at) * 1000)::float8 AS imported
        FROM "${ordersSchema}".order_sync WHERE ideris_order_id BETWEEN $1 AND $2`,
     [peak.firstId, peak.lastId],
   );
@@ -366,6 +368,24 @@ if (!combined) {
   const orderCallsPerOrder = importedInWindow ? count('order') / importedInWindow : null;
   const allowedPerMinute = orderCallsPerOrder ? (tinyLimit - count('other') / windowMinutes) / orderCallsPerOrder : null;
   const ordersPerMinute = (importedInWindow - 1) / windowMinutes;
+  // Ideris in the same window, by what the calls are for. The order's own call: its detail read (`GET order/:id`).
+  // Stock writes: unavoidable only once per distinct sold SKU whose value changed (coalesced over the peak: the SKUs
+  // of the imported orders whose Ideris count ended elsewhere than where it started). Stock reads (`GET sku/search`,
+  // SKU pages) are avoidable; any other call (order polls, …) is unavoidable.
+  const iderisKind = (c) =>
+    c.endpoint === 'GET order/:id' ? 'order' : c.endpoint === 'PUT sku/stock' ? 'stockWrite' : c.endpoint.startsWith('GET sku') ? 'stockRead' : 'other';
+  const iderisInWindow = iderisCalls.filter((c) => c.sentAt >= from && c.sentAt <= to);
+  const iderisCount = (k) => iderisInWindow.filter((c) => iderisKind(c) === k).length;
+  const iderisState = await call('GET', `${sb}/control/ideris/state?privateKey=${encodeURIComponent(seller.key)}`);
+  const finalIderis = new Map(iderisState.skus.map((x) => [x.sku, x.currentStock]));
+  const soldSkus = new Set(imported.flatMap((r) => r.skus ?? []));
+  const changedSoldSkus = [...soldSkus].filter((sku) => finalIderis.has(sku) && finalIderis.get(sku) !== 100_000).length;
+  const iderisOrderReadsPerOrder = importedInWindow ? iderisCount('order') / importedInWindow : null;
+  const unavoidableWritesPerOrder = imported.length ? changedSoldSkus / imported.length : 0;
+  const iderisUnavoidablePerOrder = iderisOrderReadsPerOrder === null ? null : iderisOrderReadsPerOrder + unavoidableWritesPerOrder;
+  const iderisAllowedPerMinute = iderisUnavoidablePerOrder ? (iderisLimit - iderisCount('other') / windowMinutes) / iderisUnavoidablePerOrder : null;
+  const bounds = [['tiny', allowedPerMinute], ['ideris', iderisAllowedPerMinute]].filter(([, v]) => v !== null && Number.isFinite(v));
+  const [bindingAccount, tighterBound] = bounds.length ? bounds.reduce((a, b) => (b[1] < a[1] ? b : a)) : [null, null];
   // A stock read granted while an order was waiting to be created (discovered, not yet imported): a slot the order could have had.
   const waiting = (t) => rows.filter((r) => r.discovered <= t && (r.imported === null || r.imported > t)).length;
   const readsWhileWaiting = tinyCalls.filter((c) => kind(c) === 'stockRead').map((c) => ({ ...c, waitingOrders: waiting(c.sentAt) })).filter((c) => c.waitingOrders > 0);
@@ -383,9 +403,16 @@ if (!combined) {
     tinyAllowsOrdersPerMinute: allowedPerMinute === null ? null : Math.round(allowedPerMinute * 10) / 10,
     shareOfAllowed: allowedPerMinute ? Math.round((ordersPerMinute / allowedPerMinute) * 1000) / 1000 : null,
     orderCallsPerOrder: orderCallsPerOrder === null ? null : Math.round(orderCallsPerOrder * 1000) / 1000,
+    // Both accounts' bounds after each one's unavoidable calls per order; the target ratio is against the tighter one.
+    iderisAllowsOrdersPerMinute: iderisAllowedPerMinute === null ? null : Math.round(iderisAllowedPerMinute * 10) / 10,
+    iderisUnavoidablePerOrder: iderisUnavoidablePerOrder === null ? null : { total: Math.round(iderisUnavoidablePerOrder * 1000) / 1000, orderReads: Math.round(iderisOrderReadsPerOrder * 1000) / 1000, stockWrites: Math.round(unavoidableWritesPerOrder * 1000) / 1000, changedSoldSkus },
+    bindingAccount,
+    allowedByTighterPerMinute: tighterBound === null ? null : Math.round(tighterBound * 10) / 10,
+    targetRatio: tighterBound ? Math.round((ordersPerMinute / tighterBound) * 1000) / 1000 : null,
+    targetMet: tighterBound ? ordersPerMinute / tighterBound >= 0.9 : false,
     window: { seconds: Math.round((to - from) / 100) / 10, tinyCalls: inWindow.length, tinyPerMinute: Math.round(inWindow.length / windowMinutes), orderCalls: count('order'), stockReads: count('stockRead'), other: count('other'), endpoints: byEndpoint(tinyCalls, from, to) },
     // Ideris in the same window: order reads and stock pushes share its real-time lane (50/min), so it may bind first.
-    iderisWindow: { ...usage(iderisCalls, from, to, iderisLimit), endpoints: byEndpoint(iderisCalls, from, to) },
+    iderisWindow: { ...usage(iderisCalls, from, to, iderisLimit), orderReads: iderisCount('order'), stockWrites: iderisCount('stockWrite'), stockReads: iderisCount('stockRead'), other: iderisCount('other'), endpoints: byEndpoint(iderisCalls, from, to) },
     // Orders not yet imported when a stock read went out (waiting for Tiny or for Ideris alike)…
     stockReadsWhileOrdersWaited: readsWhileWaiting.length,
     // …and the stricter count: a real-time demand (an order's creation or stock posting) waited for a Tiny grant then.
@@ -408,6 +435,11 @@ if (!combined) {
   };
 }
 
+// `--journal <file>`: both pass-throughs' journals, for a closer look at a run.
+if (argOf('journal')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(argOf('journal'), JSON.stringify({ started, tinyCalls, iderisCalls }));
+}
 // Deleting the connection announces it: no other run's read model keeps polling a sandbox that is gone.
 await call('DELETE', `${gw}/api/v1/connections/${connection.id}`, undefined, auth).catch(() => undefined);
 await pool.end();

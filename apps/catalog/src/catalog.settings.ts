@@ -27,6 +27,14 @@ export class CatalogSettings {
   @Switch()
   CATALOG_STOCK_FEED: 'on' | 'off' = 'on';
 
+  /**
+   * Milliseconds an imported order's stock re-read waits for the sale's own Tiny notification before reading Tiny
+   * (`ORDER_RECHECK_SETTLE_MS`, 20 s, when unset; `0`: at once). Read by the order-stock recheck.
+   */
+  @IsOptional()
+  @Matches(/^\d+$/, { message: 'CATALOG_ORDER_RECHECK_SETTLE_MS must be a whole number of milliseconds' })
+  CATALOG_ORDER_RECHECK_SETTLE_MS?: string;
+
   /** Hours between two imports of every connection's Ideris catalogue; `0` or `off` turns the schedule off. */
   @IsOptional()
   @Matches(/^(off|\d+(\.\d+)?)$/, { message: 'CATALOG_PRODUCT_IMPORT_EVERY_HOURS must be a number of hours, 0 or off' })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
@@ -45,6 +46,8 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   beforeAll(async () => {
     // The test drives the sweep itself; the timer would race it for the same steps.
     process.env['CATALOG_STOCK_SWEEP'] = 'off';
+    // Imported orders' re-reads at once, unless a test lets them settle.
+    process.env['CATALOG_ORDER_RECHECK_SETTLE_MS'] = '0';
     process.env['CATALOG_STOCK_FEED'] = 'off';
     p = await startCatalogHarness('reconcile', {
       tinyCallsPerMinute: 3000,
@@ -66,6 +69,7 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
   afterAll(async () => {
     delete process.env['CATALOG_STOCK_SWEEP'];
     delete process.env['CATALOG_STOCK_FEED'];
+    delete process.env['CATALOG_ORDER_RECHECK_SETTLE_MS'];
     await nc?.drain();
     await p?.close();
   });
@@ -99,6 +103,72 @@ describe('stock reconciliation (Tiny → Ideris) through the running services', 
     await sandbox('POST', '/control/ideris/skus', { privateKey: iderisKey, sku: 'REC-001', currentStock: rule(4) - 1 });
     await imported(['REC-001'], 3);
     await waitFor(async () => (await iderisStock()).get('REC-001') === rule(4), 15_000, 100);
+  });
+
+  it("lets an imported order's re-read settle, and reads nothing from Tiny when the sale's own notifications come first", async () => {
+    process.env['CATALOG_ORDER_RECHECK_SETTLE_MS'] = '6000';
+    try {
+      // Ideris as the sandbox holds it, read without an API call (the searches are counted).
+      const held = async () => new Map<string, number>((await sandbox('GET', `/control/ideris/state?privateKey=${encodeURIComponent(iderisKey)}`)).skus.map((x: { sku: string; currentStock: number }) => [x.sku, x.currentStock]));
+      const iderisSearches = async () => ((await sandbox('GET', '/control/calls')).ideris[iderisKey]?.endpoints['sku/search']?.calls ?? 0) as number;
+      const before = { pesquisa: await tinyCalls('produtos.pesquisa'), estoque: await tinyCalls('produto.obter.estoque'), searches: await iderisSearches() };
+      const pendingRecheck = async () =>
+        (await sql<{ sku: string; tiny_product_id: string }>(
+          `SELECT sku, tiny_product_id FROM "${catalogSchema}".stock_pending WHERE connection_id = $1 AND reason = 'order-imported' ORDER BY sku`, [connectionId],
+        ));
+      // REC-034 was never named by a notification (the hub does not know its Tiny product); REC-002 is known.
+      const askedAt = Date.now();
+      await imported(['REC-034', 'REC-002'], 4);
+      await waitFor(async () => (await pendingRecheck()).length === 2, 5_000, 50);
+      expect(await pendingRecheck()).toEqual([{ sku: 'REC-002', tiny_product_id: String(await tinyId('REC-002')) }, { sku: 'REC-034', tiny_product_id: '' }]);
+      // The sale posted in Tiny; its notifications arrive while the re-reads settle, and are pushed at once.
+      await setTinySaldo('REC-034', 21);
+      await notify('REC-034', 21 - RESERVED, await tinyId('REC-034'));
+      await setTinySaldo('REC-002', 8);
+      await notify('REC-002', 8 - RESERVED, await tinyId('REC-002'));
+      await waitFor(async () => {
+        const now = await held();
+        return now.get('REC-034') === rule(21) && now.get('REC-002') === rule(8);
+      }, 5_000, 50);
+      expect(Date.now() - askedAt).toBeLessThan(6_000);
+      await waitFor(async () => (await sql(`SELECT 1 FROM "${catalogSchema}".stock_pending WHERE connection_id = $1`, [connectionId])).length === 0, 5_000, 50);
+      // No product search, no Tiny stock read: the notifications carried what the re-read would have read. Ideris is
+      // searched at most once, for REC-034's first push (the hub never learned its count), not for the order.
+      expect(await tinyCalls('produtos.pesquisa')).toBe(before.pesquisa);
+      expect(await tinyCalls('produto.obter.estoque')).toBe(before.estoque);
+      expect(await iderisSearches()).toBeLessThanOrEqual(before.searches + 1);
+
+      // No notification at all: once settled, the re-read finds the product by its code and pushes what Tiny holds.
+      await setTinySaldo('REC-035', 5);
+      await imported(['REC-035'], 5);
+      await waitFor(async () => (await pendingRecheck()).length === 1, 5_000, 50);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect((await held()).get('REC-035')).toBe(rule(45)); // not yet: still settling
+      await waitFor(async () => (await held()).get('REC-035') === rule(5), 15_000, 100);
+      expect(await tinyCalls('produtos.pesquisa')).toBe(before.pesquisa + 1);
+      expect(await tinyCalls('produto.obter.estoque')).toBe(before.estoque + 1);
+    } finally {
+      process.env['CATALOG_ORDER_RECHECK_SETTLE_MS'] = '0';
+    }
+  });
+
+  it('writes Ideris stock in the normal lane, behind order reads, and a sold-out SKU in the real-time lane', async () => {
+    const key = `ideris:${createHash('sha256').update(iderisKey).digest('hex').slice(0, 24)}`;
+    const grants = async () =>
+      Object.fromEntries((await sql<{ lane: string; n: number }>(`SELECT lane, sum(n)::int AS n FROM api_budget.grant_minute WHERE key = $1 GROUP BY lane`, [key])).map((r) => [r.lane, r.n]));
+    const before = await grants();
+    await setTinySaldo('REC-036', 9);
+    await notify('REC-036', 9 - RESERVED, await tinyId('REC-036'));
+    await waitFor(async () => (await iderisStock()).get('REC-036') === rule(9), 10_000, 50);
+    const afterValue = await grants();
+    expect((afterValue['normal'] ?? 0) - (before['normal'] ?? 0)).toBeGreaterThanOrEqual(1);
+    expect(afterValue['realtime'] ?? 0).toBe(before['realtime'] ?? 0);
+    // Sold out: available 0 (saldo = reserved + safety buffer) is written in the real-time lane (Tiny may be read
+    // first: two close notifications that disagree are in doubt).
+    await setTinySaldo('REC-036', RESERVED + SAFETY_BUFFER);
+    await notify('REC-036', SAFETY_BUFFER, await tinyId('REC-036'));
+    await waitFor(async () => (await iderisStock()).get('REC-036') === 0, 10_000, 50);
+    expect(((await grants())['realtime'] ?? 0) - (afterValue['realtime'] ?? 0)).toBe(1);
   });
 
   it('sweeps every Ideris SKU against Tiny from a cursor, in the bulk lane, and corrects what differs', async () => {

@@ -1,7 +1,7 @@
 import { counter, histogram } from '@hub/platform';
 import type { BudgetStore, BucketLimits } from './budget-store';
 import type { CallGate, GatedCall } from './call-gate';
-import { currentLane, LANES, type Lane } from './lanes';
+import { currentLane, currentQueuePlace, LANES, type Lane } from './lanes';
 
 interface Waiter {
   lane: Lane;
@@ -51,11 +51,13 @@ export class AccountBudget implements CallGate {
 
   async run<T>(request: GatedCall, call: () => Promise<T>): Promise<T> {
     const lane = currentLane();
-    const enqueuedAt = Date.now();
+    const askedAt = Date.now();
+    // A job's later calls keep the job's place in the queue (runInLane's `since`), never a place in the future.
+    const enqueuedAt = Math.min(askedAt, currentQueuePlace() ?? askedAt);
     for (let attempt = 1; ; attempt++) {
       const batchLease = request.cost === 'batch' && this.batch ? await this.batch.acquire(lane, enqueuedAt) : undefined;
       const lease = await this.acquire(lane, enqueuedAt);
-      if (attempt === 1) waits.observe({ provider: this.provider, lane }, (Date.now() - enqueuedAt) / 1000);
+      if (attempt === 1) waits.observe({ provider: this.provider, lane }, (Date.now() - askedAt) / 1000);
       try {
         const result = await call();
         this.consecutiveBlocks = 0;

@@ -74,6 +74,30 @@ describe('shared API budget (PostgreSQL)', () => {
     expect(order.filter((o) => o === 'bulk')).toHaveLength(12);
   });
 
+  it("serves a job's second call before the first calls of jobs that started after it (runInLane's since)", async () => {
+    const token = uniqueSuffix('tok');
+    const order: string[] = [];
+    const limit = { callsPerMinute: 6 }; // a slot every 333 ms: time for a job to ask its second call
+    // Four jobs of two calls each (an order's creation, then its stock posting), started together, on one process.
+    const job = (n: number, since: number) =>
+      runInLane('realtime', async () => {
+        await a.tiny(token, limit).run({ label: 'create' }, async () => void order.push(`create-${n}`));
+        await a.tiny(token, limit).run({ label: 'post' }, async () => void order.push(`post-${n}`));
+      }, { since });
+    const t0 = Date.now() - 100; // the jobs' starts, 10 ms apart, all before their first call
+    await Promise.all(Array.from({ length: 4 }, (_, n) => job(n, t0 + 10 * n)));
+    // Each job's posting comes right after its creation, not after every creation.
+    expect(order).toEqual(['create-0', 'post-0', 'create-1', 'post-1', 'create-2', 'post-2', 'create-3', 'post-3']);
+
+    // Without `since`, the postings queue behind every creation already waiting.
+    order.length = 0;
+    await Promise.all(Array.from({ length: 3 }, (_, n) => runInLane('realtime', async () => {
+      await a.tiny(token, limit).run({ label: 'create' }, async () => void order.push(`create-${n}`));
+      await a.tiny(token, limit).run({ label: 'post' }, async () => void order.push(`post-${n}`));
+    })));
+    expect(order.slice(0, 3)).toEqual(['create-0', 'create-1', 'create-2']);
+  });
+
   it('lets bulk through at its reserved turn even when real-time never stops', async () => {
     const token = uniqueSuffix('tok');
     const order: string[] = [];

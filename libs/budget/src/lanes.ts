@@ -11,16 +11,31 @@ export function laneRank(lane: Lane): number {
   return LANES.indexOf(lane);
 }
 
-const laneStorage = new AsyncLocalStorage<Lane>();
+interface LaneContext {
+  lane: Lane;
+  /** When the job these calls belong to started waiting: its calls keep that place in their lane's queue. */
+  since?: number;
+}
+
+const laneStorage = new AsyncLocalStorage<LaneContext>();
 
 /**
  * Decides the lane once for a job or request: every Tiny/Ideris call made inside `fn` (however deep)
  * waits in that lane. Nothing has to pass it by hand.
+ *
+ * `since` (a job's start, epoch ms) places every call of `fn` in its lane's queue as if it had been asked then: a
+ * job's second call (an order's stock posting after its creation) is served before the first calls of jobs that
+ * started after it, instead of queueing behind all of them. Nested lanes keep the enclosing `since` unless given one.
  */
-export function runInLane<T>(lane: Lane, fn: () => T): T {
-  return laneStorage.run(lane, fn);
+export function runInLane<T>(lane: Lane, fn: () => T, options: { since?: number } = {}): T {
+  return laneStorage.run({ lane, since: options.since ?? laneStorage.getStore()?.since }, fn);
 }
 
 export function currentLane(): Lane {
-  return laneStorage.getStore() ?? 'normal';
+  return laneStorage.getStore()?.lane ?? 'normal';
+}
+
+/** The queue place of the current job's calls (see `runInLane`), if it set one. */
+export function currentQueuePlace(): number | undefined {
+  return laneStorage.getStore()?.since;
 }

@@ -18,6 +18,12 @@ export type StockOutcome = 'accepted' | 'reread' | 'stale';
 /** Why a SKU is queued without a value (Tiny is read before the push). */
 export type RereadReason = 'order-imported' | 'sweep' | 'kit';
 
+/**
+ * A pending row queued for a SKU the hub has never heard of from Tiny (an imported order's code, no notification
+ * yet): the pusher finds the product by its code, only if no notification names it first (ADR 0030).
+ */
+export const PRODUCT_TO_FIND = '';
+
 export interface StockProductRef {
   sku: string;
   tinyCode: string | null;
@@ -36,6 +42,8 @@ export interface PendingStock {
   reason: string;
   /** When the gateway received the notification (epoch ms), for the latency journal. */
   received_ms: number | null;
+  /** When the row was last queued or marked (epoch ms): `due` reads it; a re-read of Ideris newer than this is current. */
+  noticed_ms?: number;
   /** When this copy of the row was read (Date.now()). */
   read_at?: number;
 }
@@ -46,6 +54,8 @@ export interface FinishedStock {
   quantity: number;
   pushed: boolean;
   previous: number | null;
+  /** When the pushed value was settled and sent (epoch ms; its slot came): `stock_state.pushed_at`. Now if absent. */
+  sentAt?: number;
 }
 
 const rowKey = (connectionId: string, sku: string): string => `${connectionId.toLowerCase()}\u0000${sku}`;
@@ -158,8 +168,11 @@ export class StockRepository {
          ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_product_id = EXCLUDED.tiny_product_id, tiny_balance = EXCLUDED.tiny_balance,
            desired_qty = EXCLUDED.desired_qty, source_seq = EXCLUDED.source_seq, received_at = EXCLUDED.received_at, noticed_at = now(), reason = EXCLUDED.reason,
            -- waiting for the stock-change queue holds the push back (never less than a backoff already set); a trusted value ends the wait
+           -- a newer notification also ends an imported order's settling re-read (requestReread's settleMs), unless it is backing off after an error
            next_attempt_at = CASE WHEN EXCLUDED.reason = 'awaiting-feed' THEN greatest(stock_pending.next_attempt_at, EXCLUDED.next_attempt_at)
                                   WHEN stock_pending.reason = 'awaiting-feed' THEN EXCLUDED.next_attempt_at
+                                  WHEN stock_pending.reason = 'order-imported' AND stock_pending.attempts = 0 AND stock_pending.source_seq < EXCLUDED.source_seq
+                                    THEN least(stock_pending.next_attempt_at, EXCLUDED.next_attempt_at)
                                   ELSE stock_pending.next_attempt_at END
          WHERE stock_pending.source_seq < EXCLUDED.source_seq
             -- out of order (older than the latest, close to it): the pending value may be the older one; read Tiny instead
@@ -191,21 +204,42 @@ export class StockRepository {
    * Queues SKUs to be checked against Tiny (their balance is read just before the push, which sends it only if
    * Ideris holds something else). A SKU already pending keeps its place and loses its value; one pending for a
    * newer notification is left alone, since that notification will be read or trusted on its own.
+   *
+   * `settleMs` (an imported order's re-read): the row waits that long before the push reads Tiny, and a newer
+   * notification of the SKU meanwhile replaces it (its value trusted, pushed at once: `coalesceMany`), so the sale's
+   * own notification usually makes the read unnecessary. It never shortens a wait already set.
    */
-  async requestReread(connectionId: string, products: StockProductRef[], reason: RereadReason): Promise<number> {
+  async requestReread(connectionId: string, products: StockProductRef[], reason: RereadReason, settleMs = 0): Promise<number> {
     if (products.length === 0) return 0;
     // INSERT … RETURNING answers the rows themselves (only UPDATE and DELETE answer [rows, count]).
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason)
-       SELECT $1, t.sku, t.tiny_product_id, NULL, NULL, coalesce(seen.last_seq, 0), now(), $4
+      `INSERT INTO stock_pending (connection_id, sku, tiny_product_id, tiny_balance, desired_qty, source_seq, received_at, reason, next_attempt_at)
+       SELECT $1, t.sku, t.tiny_product_id, NULL, NULL, coalesce(seen.last_seq, 0), now(), $4, now() + make_interval(secs => $5::float8 / 1000)
          FROM unnest($2::text[], $3::text[]) AS t(sku, tiny_product_id)
          LEFT JOIN stock_seen seen ON seen.connection_id = $1 AND seen.sku = t.sku
-       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = NULL, desired_qty = NULL, noticed_at = now(), reason = EXCLUDED.reason
+       ON CONFLICT (connection_id, sku) DO UPDATE SET tiny_balance = NULL, desired_qty = NULL, noticed_at = now(), reason = EXCLUDED.reason,
+         next_attempt_at = greatest(stock_pending.next_attempt_at, EXCLUDED.next_attempt_at)
        WHERE stock_pending.source_seq <= EXCLUDED.source_seq
        RETURNING 1`,
-      [connectionId, products.map((p) => p.sku), products.map((p) => p.tinyProductId), reason],
+      [connectionId, products.map((p) => p.sku), products.map((p) => p.tinyProductId), reason, settleMs],
     );
     return rows.length;
+  }
+
+  /** The product found by code for a row queued with `PRODUCT_TO_FIND`, unless a notification named it since. */
+  async setPendingProduct(row: PendingStock, tinyProductId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE stock_pending SET tiny_product_id = $3 WHERE connection_id = $1 AND sku = $2 AND tiny_product_id = $4`,
+      [row.connection_id, row.sku, tinyProductId, PRODUCT_TO_FIND],
+    );
+  }
+
+  /** A row whose product Tiny does not have: nothing to read or push; it leaves the queue unless it changed meanwhile. */
+  async dropUnknownProduct(row: PendingStock): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM stock_pending WHERE connection_id = $1 AND sku = $2 AND source_seq = $3 AND desired_qty IS NULL AND tiny_product_id = $4`,
+      [row.connection_id, row.sku, row.source_seq, PRODUCT_TO_FIND],
+    );
   }
 
   /** The Tiny products known for these Tiny codes (or Ideris SKUs: a SKU without a mapping is Tiny's code). */
@@ -291,18 +325,28 @@ export class StockRepository {
   async due(connectionId: string, limit: number): Promise<PendingStock[]> {
     return this.stamped(
       `SELECT connection_id, sku, tiny_product_id, desired_qty, source_seq, attempts, reason,
-              (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
+              (extract(epoch FROM received_at) * 1000)::float8 AS received_ms, (extract(epoch FROM noticed_at) * 1000)::float8 AS noticed_ms
          FROM stock_pending WHERE connection_id = $1 AND next_attempt_at <= now() ORDER BY queued_at, sku LIMIT $2`,
       [connectionId, limit],
     );
   }
 
   async knownQuantities(connectionId: string, skus: string[]): Promise<Map<string, number>> {
-    const rows: { sku: string; pushed_qty: number }[] = await this.dataSource.query(
-      `SELECT sku, pushed_qty FROM stock_state WHERE connection_id = $1 AND sku = ANY($2::text[])`,
+    return new Map([...(await this.knownStates(connectionId, skus))].map(([sku, state]) => [sku, state.quantity]));
+  }
+
+  /**
+   * What the hub believes Ideris holds, and since when it is sure of it: when it sent that value itself (epoch ms; a
+   * write is absolute, so a marketplace sale before it no longer counts). 0 when the belief comes from a read of
+   * Ideris (or from before pushes were timed): never "sure since".
+   */
+  async knownStates(connectionId: string, skus: string[]): Promise<Map<string, { quantity: number; learnedMs: number }>> {
+    const rows: { sku: string; pushed_qty: number; learned_ms: number | null }[] = await this.dataSource.query(
+      `SELECT sku, pushed_qty, (extract(epoch FROM CASE WHEN known_from = 'push' THEN pushed_at END) * 1000)::float8 AS learned_ms
+         FROM stock_state WHERE connection_id = $1 AND sku = ANY($2::text[])`,
       [connectionId, skus],
     );
-    return new Map(rows.map((row) => [row.sku, row.pushed_qty]));
+    return new Map(rows.map((row) => [row.sku, { quantity: row.pushed_qty, learnedMs: row.learned_ms === null ? 0 : Number(row.learned_ms) }]));
   }
 
   /** What a read of Ideris found; never overwrites what a push recorded. */
@@ -366,12 +410,12 @@ export class StockRepository {
     const now = Date.now();
     await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[])
-           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::boolean[], $6::int[], $7::int[], $8::float8[])
+           AS t(connection_id, sku, qty, seq, pushed, previous, latency_ms, sent_ms)
        ),
        pushed_state AS (
          INSERT INTO stock_state (connection_id, sku, pushed_qty, pushed_seq, pushed_at, known_from)
-         SELECT connection_id, sku, qty, seq, now(), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
+         SELECT connection_id, sku, qty, seq, coalesce(to_timestamp(sent_ms / 1000.0), now()), 'push' FROM input WHERE pushed ORDER BY connection_id, sku
          ON CONFLICT (connection_id, sku) DO UPDATE SET pushed_qty = EXCLUDED.pushed_qty, pushed_seq = EXCLUDED.pushed_seq,
            pushed_at = EXCLUDED.pushed_at, known_from = 'push', updated_at = now()
        ),
@@ -394,6 +438,7 @@ export class StockRepository {
         items.map((item) => item.pushed),
         items.map((item) => (item.pushed ? item.previous : null)),
         items.map((item) => (item.pushed && item.row.received_ms !== null ? Math.max(0, Math.round(now - item.row.received_ms)) : null)),
+        items.map((item) => (item.pushed ? (item.sentAt ?? null) : null)),
       ],
     );
   }

@@ -3,7 +3,7 @@ import { runInLane } from '@hub/budget';
 import { Consumers, OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
-import { OrderImportTurns } from './order-import-turns';
+import { importStart, OrderImportTurns } from './order-import-turns';
 import { OrderImportService } from './order-import.service';
 
 /**
@@ -31,7 +31,9 @@ export class OrderImportHandler {
     bindConnection(connectionId);
     await this.turns.job(connectionId, iderisOrderId, trigger, async () => {
       try {
-        await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger));
+        // The import's calls (Ideris read, Tiny creation, stock posting) keep the place of its start in the queue: an
+        // order created in Tiny gets its stock posted next, not after every import that started later (ADR 0030).
+        await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger), { since: importStart() });
       } catch (error) {
         await this.importer.recordFailedAttempt(connectionId, iderisOrderId, ctx.attempt, ctx.failure(error));
         throw error;
