@@ -39,7 +39,7 @@ export class AccountBudget implements CallGate {
     readonly provider: 'tiny' | 'ideris',
     private readonly processId: string,
     private limits: BucketLimits,
-    private readonly limitOverridden: boolean,
+    private limitOverridden: boolean,
     private ready: Promise<void>,
   ) {}
 
@@ -139,6 +139,17 @@ export class AccountBudget implements CallGate {
     if (lanes === this.announced.lanes && Date.now() - this.announced.at < HEARTBEAT_EVERY_MS) return;
     await this.store.heartbeat(this.key, this.processId, waiting);
     this.announced = { lanes, at: Date.now() };
+  }
+
+  /**
+   * Adopts a limit the connection's settings give (a process that already held the account keeps one budget for it):
+   * written to the shared bucket, so every process grants against it.
+   */
+  configure(limits: BucketLimits): void {
+    if (this.limitOverridden && limits.limitPerMinute === this.limits.limitPerMinute && limits.maxConcurrent === this.limits.maxConcurrent) return;
+    this.limits = limits;
+    this.limitOverridden = true;
+    this.ready = this.store.ensureBucket(this.key, limits, true);
   }
 
   /** Adopts the limit the provider announced (unless the connection overrides it). */

@@ -158,4 +158,22 @@ describe('shared API budget (PostgreSQL)', () => {
     await waitFor(async () => (await a.report('tiny', token)).queued === 0, 1000, 20);
     expect((await a.report('ideris', uniqueSuffix('never-called'))).limitPerMinute).toBeNull();
   });
+  it('keeps the limit a connection configured: a caller without it never overwrites it, a changed one is adopted', async () => {
+    const key = uniqueSuffix('ideris-key');
+    const limit = async () => (await a.report('ideris', key)).limitPerMinute;
+    // A worker with the connection's setting (17 a minute) runs a call: the shared bucket says 17.
+    await a.ideris(key, { callsPerMinute: 17 }).run({ label: 'x' }, async () => undefined);
+    expect(await limit()).toBe(17);
+    // Another process checks the credentials without the setting (the gateway's verification): still 17.
+    await b.ideris(key).run({ label: 'login check' }, async () => undefined);
+    expect(await limit()).toBe(17);
+    // The operator changes the setting; a process that already held the account adopts it at its next client.
+    await a.ideris(key, { callsPerMinute: 30 }).run({ label: 'x' }, async () => undefined);
+    expect(await limit()).toBe(30);
+    // Tiny the same way: a configured 10 stays 10 after a caller without a setting.
+    const token = uniqueSuffix('tiny-tok');
+    await a.tiny(token, { callsPerMinute: 10 }).run({ label: 'x' }, async () => undefined);
+    await b.tiny(token).run({ label: 'info' }, async () => undefined);
+    expect((await a.report('tiny', token)).limitPerMinute).toBe(10);
+  });
 });

@@ -6,7 +6,7 @@ import { BudgetTables1764200000300 } from './budget-tables.migration';
 import { BudgetMinutes1764800000300 } from './budget-minutes.migration';
 import { BudgetGrantFunction1765000000300 } from './budget-grant-function.migration';
 import type { BudgetReport } from './budget-report';
-import { BudgetStore } from './budget-store';
+import { BudgetStore, type BucketLimits } from './budget-store';
 
 export const API_BUDGET_SCHEMA = 'api_budget';
 
@@ -44,20 +44,32 @@ export class ApiBudget {
     return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
   }
 
+  /**
+   * A Tiny account's budget. `overrides.callsPerMinute` (the connection's setting) is authoritative: written to the
+   * shared bucket, also when this process held the account already; without it the default (30) only starts a bucket
+   * that does not exist yet, and the first answer's `x-limit-api` replaces it.
+   */
   tiny(token: string, overrides: AccountOverrides = {}): AccountBudget {
     const key = `tiny:${fingerprint(token)}`;
-    return this.account(key, () => {
-      const limit = overrides.callsPerMinute ?? PROVIDER_DEFAULTS.tinyCallsPerMinute;
-      const main = this.create(key, 'tiny', { limitPerMinute: limit, maxConcurrent: Math.max(1, Math.floor(limit / 4)) }, overrides.callsPerMinute !== undefined);
+    const tinyLimits = (limit: number) => ({ limitPerMinute: limit, maxConcurrent: Math.max(1, Math.floor(limit / 4)) });
+    return this.account(key, overrides, tinyLimits, () => {
+      const main = this.create(key, 'tiny', tinyLimits(overrides.callsPerMinute ?? PROVIDER_DEFAULTS.tinyCallsPerMinute), overrides.callsPerMinute !== undefined);
       const batch = this.create(`${key}:batch`, 'tiny', { limitPerMinute: PROVIDER_DEFAULTS.tinyBatchCallsPerMinute, maxConcurrent: PROVIDER_DEFAULTS.tinyBatchCallsPerMinute }, true);
       return main.withBatchBucket(batch);
     });
   }
 
+  /**
+   * An Ideris account's budget. Ideris announces no limit: the connection's `iderisCallsPerMinute` is authoritative as
+   * for Tiny; a caller without it (the gateway's credential check) uses the default (50) only for a bucket that does not
+   * exist yet — it never overwrites the limit a connection configured (which let the workers grant 50 a minute on a
+   * 17-a-minute account after a re-verification).
+   */
   ideris(privateKey: string, overrides: AccountOverrides = {}): AccountBudget {
     const key = `ideris:${fingerprint(privateKey)}`;
-    return this.account(key, () =>
-      this.create(key, 'ideris', { limitPerMinute: overrides.callsPerMinute ?? PROVIDER_DEFAULTS.iderisCallsPerMinute, maxConcurrent: PROVIDER_DEFAULTS.iderisMaxConcurrent }, true),
+    const iderisLimits = (limit: number) => ({ limitPerMinute: limit, maxConcurrent: PROVIDER_DEFAULTS.iderisMaxConcurrent });
+    return this.account(key, overrides, iderisLimits, () =>
+      this.create(key, 'ideris', iderisLimits(overrides.callsPerMinute ?? PROVIDER_DEFAULTS.iderisCallsPerMinute), overrides.callsPerMinute !== undefined),
     );
   }
 
@@ -77,11 +89,14 @@ export class ApiBudget {
     await this.store.close();
   }
 
-  private account(key: string, create: () => AccountBudget): AccountBudget {
+  /** This process's one budget of the account; a configured limit it did not hold yet is adopted. */
+  private account(key: string, overrides: AccountOverrides, limitsOf: (limit: number) => BucketLimits, create: () => AccountBudget): AccountBudget {
     let account = this.accounts.get(key);
     if (!account) {
       account = create();
       this.accounts.set(key, account);
+    } else if (overrides.callsPerMinute !== undefined) {
+      account.configure(limitsOf(overrides.callsPerMinute));
     }
     return account;
   }

@@ -126,7 +126,10 @@ export class ConnectionsService {
     if (tinyToken === undefined || iderisPrivateKey === undefined) {
       throw new ConflictException('the stored credentials were sealed under another HUB_ENCRYPTION_KEY; set tinyToken and iderisPrivateKey again');
     }
-    const verification = await this.verifier.verify({ tinyBaseUrl: current.tinyBaseUrl, tinyToken, iderisBaseUrl: current.iderisBaseUrl, iderisPrivateKey, cnpj: current.cnpj! });
+    const verification = await this.verifier.verify({
+      tinyBaseUrl: current.tinyBaseUrl, tinyToken, iderisBaseUrl: current.iderisBaseUrl, iderisPrivateKey, cnpj: current.cnpj!,
+      tinyCallsPerMinute: current.settings?.tinyCallsPerMinute, iderisCallsPerMinute: current.settings?.iderisCallsPerMinute,
+    });
     const passed = verification.tiny.ok && verification.ideris.ok;
     const saved = await this.dataSource.transaction(async (m) => {
       const entity = await this.load(m, id, true);

@@ -10,6 +10,9 @@ export interface VerificationInput {
   iderisBaseUrl: string;
   iderisPrivateKey: string;
   cnpj: string;
+  /** The connection's configured limits (settings), so the check's calls use the same budget the workers do. */
+  tinyCallsPerMinute?: number;
+  iderisCallsPerMinute?: number;
 }
 
 /** Verifies a connection's credentials by one real call to each API (Tiny info.php, Ideris login), within the account's budget. */
@@ -24,7 +27,7 @@ export class CredentialVerifier {
 
   private async verifyTiny(input: VerificationInput): Promise<{ ok: boolean; detail: string }> {
     try {
-      const account = await new TinyClient({ baseUrl: input.tinyBaseUrl, token: input.tinyToken, timeoutMs: 10_000, gate: this.budget.tiny(input.tinyToken) }).getAccountInfo();
+      const account = await new TinyClient({ baseUrl: input.tinyBaseUrl, token: input.tinyToken, timeoutMs: 10_000, gate: this.budget.tiny(input.tinyToken, { callsPerMinute: input.tinyCallsPerMinute }) }).getAccountInfo();
       if (account.cnpj && account.cnpj !== input.cnpj) {
         return { ok: false, detail: `the Tiny token belongs to CNPJ ${account.cnpj}, not to the connection's CNPJ ${input.cnpj}` };
       }
@@ -36,7 +39,7 @@ export class CredentialVerifier {
 
   private async verifyIderis(input: VerificationInput): Promise<{ ok: boolean; detail: string }> {
     try {
-      const login = await new IderisClient({ baseUrl: input.iderisBaseUrl, privateKey: input.iderisPrivateKey, timeoutMs: 10_000, gate: this.budget.ideris(input.iderisPrivateKey) }).verifyCredentials();
+      const login = await new IderisClient({ baseUrl: input.iderisBaseUrl, privateKey: input.iderisPrivateKey, timeoutMs: 10_000, gate: this.budget.ideris(input.iderisPrivateKey, { callsPerMinute: input.iderisCallsPerMinute }) }).verifyCredentials();
       return { ok: true, detail: `Ideris login valid until ${login.expiresAt.toISOString()}` };
     } catch (error) {
       return { ok: false, detail: describe('Ideris', error) };
