@@ -33,6 +33,13 @@ export class AccountBudget implements CallGate {
   /** The waiting lanes last announced, and when: announced again at once when they change, else every second. */
   private announced = { lanes: '', at: 0 };
 
+  /**
+   * The bucket write this budget still owes (its limits, authoritative or not), or undefined once written. It never
+   * fails a caller: a write that fails (PostgreSQL away) is made again by the grant loop before its next attempt.
+   */
+  private owedWrite?: { authoritative: boolean };
+  private ready: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly store: BudgetStore,
     readonly key: string,
@@ -40,8 +47,21 @@ export class AccountBudget implements CallGate {
     private readonly processId: string,
     private limits: BucketLimits,
     private limitOverridden: boolean,
-    private ready: Promise<void>,
-  ) {}
+  ) {
+    this.writeBucket(limitOverridden);
+  }
+
+  /** Writes the limits to the shared bucket (`authoritative`: over what it says); a failure leaves the write owed. */
+  private writeBucket(authoritative: boolean): void {
+    this.owedWrite = { authoritative };
+    const limits = this.limits;
+    this.ready = this.store.ensureBucket(this.key, limits, authoritative).then(
+      () => {
+        if (this.limits === limits) this.owedWrite = undefined;
+      },
+      () => undefined,
+    );
+  }
 
   /** Tiny's second bucket for product and contact writes (5 a minute, on top of the account's minute). */
   withBatchBucket(batch: AccountBudget): this {
@@ -103,6 +123,10 @@ export class AccountBudget implements CallGate {
       while (!this.closed && LANES.some((l) => this.queues[l].length > 0)) {
         const waiting = LANES.filter((l) => this.queues[l].length > 0).map((l) => ({ lane: l, oldestAt: this.queues[l][0]!.enqueuedAt }));
         try {
+          if (this.owedWrite) {
+            await this.store.ensureBucket(this.key, this.limits, this.owedWrite.authoritative);
+            this.owedWrite = undefined;
+          }
           await this.announce(waiting);
           const attempt = await this.store.tryGrant(this.key, this.processId);
           if (attempt.granted) {
@@ -149,7 +173,7 @@ export class AccountBudget implements CallGate {
     if (this.limitOverridden && limits.limitPerMinute === this.limits.limitPerMinute && limits.maxConcurrent === this.limits.maxConcurrent) return;
     this.limits = limits;
     this.limitOverridden = true;
-    this.ready = this.store.ensureBucket(this.key, limits, true);
+    this.writeBucket(true);
   }
 
   /** Adopts the limit the provider announced (unless the connection overrides it). */
@@ -157,7 +181,7 @@ export class AccountBudget implements CallGate {
     const observed = request.observedLimitPerMinute?.();
     if (this.limitOverridden || !observed || observed === this.limits.limitPerMinute) return;
     this.limits = { limitPerMinute: observed, maxConcurrent: Math.max(1, Math.floor(observed / 4)) };
-    this.ready = this.store.ensureBucket(this.key, this.limits, true);
+    this.writeBucket(true);
     await this.ready;
   }
 }

@@ -102,7 +102,7 @@ export class ApiBudget {
   }
 
   private create(key: string, provider: 'tiny' | 'ideris', limits: { limitPerMinute: number; maxConcurrent: number }, overridden: boolean): AccountBudget {
-    return new AccountBudget(this.store, key, provider, this.processId, limits, overridden, this.store.ensureBucket(key, limits, overridden));
+    return new AccountBudget(this.store, key, provider, this.processId, limits, overridden);
   }
 }
 
