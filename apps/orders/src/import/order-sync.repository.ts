@@ -227,6 +227,16 @@ export class OrderSyncRepository {
     return row;
   }
 
+  /** Which of these Ideris orders of the connection are recorded already. */
+  async knownIderisOrderIds(connectionId: string, iderisOrderIds: number[]): Promise<Set<number>> {
+    if (iderisOrderIds.length === 0) return new Set();
+    const rows: { ideris_order_id: string }[] = await this.dataSource.query(
+      'SELECT ideris_order_id FROM order_sync WHERE connection_id = $1 AND ideris_order_id = ANY($2::bigint[])',
+      [connectionId, iderisOrderIds],
+    );
+    return new Set(rows.map((row) => Number(row.ideris_order_id)));
+  }
+
   async find(connectionId: string, iderisOrderId: number, m: EntityManager = this.dataSource.manager): Promise<OrderSyncRow | undefined> {
     const rows: OrderSyncRow[] = await m.query('SELECT * FROM order_sync WHERE connection_id = $1 AND ideris_order_id = $2', [connectionId, iderisOrderId]);
     return rows[0];
