@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OUTBOX_NOTIFY } from '@hub/messaging';
-import { newHolder, returningRows, WorkClaims } from '@hub/work';
+import { newHolder, returningRows } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MarketplaceAccountRow } from '../marketplaces/marketplace-account.repository';
 import type { SkuMappingRow } from '../sku-mapping/sku-mapping.service';
@@ -83,18 +83,13 @@ export function releasingClaim(holderParam: string): string {
           claimed_until = CASE WHEN claimed_by = ${holderParam} THEN NULL ELSE claimed_until END`;
 }
 
-/** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
+/**
+ * The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. One import
+ * of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`, `claimForImport`).
+ */
 @Injectable()
 export class OrderSyncRepository {
-  /**
-   * One import of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`). The claim
-   * answers the row as it left it, so the import reads it once.
-   */
-  readonly claims: WorkClaims<OrderSyncRow>;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.claims = new WorkClaims(dataSource, { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until' }, CLAIM_MS, '*');
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
    * Records a discovered order once, with its history line and, for an order to import, its import job's outbox row
