@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { runInLane } from '@hub/budget';
-import { Consumers, OrderEvents, type OrderImportRequestedV1 } from '@hub/contracts';
+import { Consumers, OrderEvents, orderImportRequestedProblems, type OrderImportRequestedV1 } from '@hub/contracts';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
 import { importStart, OrderImportTurns } from './order-import-turns';
@@ -25,7 +25,7 @@ export const ORDER_IMPORTS_IN_FLIGHT = 128;
 export class OrderImportHandler {
   constructor(private readonly importer: OrderImportService, private readonly turns: OrderImportTurns) {}
 
-  @JetStreamHandler(Consumers.ordersImport, OrderEvents.importRequested, { concurrency: ORDER_IMPORTS_IN_FLIGHT, inbox: false })
+  @JetStreamHandler(Consumers.ordersImport, OrderEvents.importRequested, { concurrency: ORDER_IMPORTS_IN_FLIGHT, inbox: false, check: orderImportRequestedProblems })
   async handle(ctx: MessageContext<OrderImportRequestedV1>): Promise<void> {
     const { connectionId, iderisOrderId, trigger } = ctx.payload;
     bindConnection(connectionId);

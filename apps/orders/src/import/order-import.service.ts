@@ -2,32 +2,28 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderEvents, type OrderImportedV1, type OrderParkedV1 } from '@hub/contracts';
 import { mapIderisOrderDetail } from '@hub/ideris';
 import { OUTBOX_NOTIFY, Outbox } from '@hub/messaging';
-import { counter, histogram } from '@hub/platform';
+import { counter, histogram, keepAlive } from '@hub/platform';
 import { TinyApiError, TinyFulfilmentApi, type TinyClient } from '@hub/tiny';
 import { BusyError, PermanentError, type FailureVerdict } from '@hub/work';
 import { ConnectionClients, type ConnectionClientSet } from '@hub/integrations';
 import { decideImport } from '../marketplaces/domain/marketplace-selection';
-import { MarketplaceAccountRepository } from '../marketplaces/marketplace-account.repository';
-import { SkuMappingService } from '../sku-mapping/sku-mapping.service';
+import { toView } from '../marketplaces/marketplace-account.repository';
+import { resolverOf } from '../sku-mapping/sku-mapping.service';
 import { mapIderisOrderToTiny } from './domain/order.mapper';
 import { ORDER_IMPORT_FAILURES } from './order-import.failures';
-import { OrderSyncRepository, type OrderSyncRow } from './order-sync.repository';
+import { CLAIM_MS, OrderSyncRepository, releasingClaim, type ImportClaim, type OrderSyncRow } from './order-sync.repository';
 
 const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['outcome']);
 const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 const CANCELLED = /cancel/i;
-/** States an import job has nothing left to do in. */
-const SETTLED = `state IN ('imported', 'cancelled_before_import', 'skipped')`;
-/**
- * Taking the claim starts the attempt in the same statement (the worker status `running`, the attempt counted),
- * unless the order is settled already: one round trip instead of a claim, a read and an update.
- */
-const START_ATTEMPT = {
-  set: `work_status = CASE WHEN ${SETTLED} THEN work_status ELSE 'running' END,
-        attempts = CASE WHEN ${SETTLED} THEN attempts ELSE attempts + 1 END,
-        updated_at = CASE WHEN ${SETTLED} THEN updated_at ELSE now() END`,
-};
+const isSettled = (state: OrderSyncRow['state']): boolean => state === 'imported' || state === 'cancelled_before_import' || state === 'skipped';
+
+/** An import's claim while it works: renewed every third of its length, released by the final write or after. */
+interface HeldClaim extends ImportClaim {
+  /** The final write released it (nothing left to release). */
+  released: boolean;
+}
 
 /**
  * Imports one Ideris order into Tiny, exactly once: the attempt is journaled (committed) before
@@ -41,27 +37,32 @@ export class OrderImportService {
   constructor(
     private readonly orders: OrderSyncRepository,
     private readonly clients: ConnectionClients,
-    private readonly skuMappings: SkuMappingService,
     private readonly outbox: Outbox,
-    private readonly marketplaces: MarketplaceAccountRepository,
   ) {}
 
   async import(connectionId: string, iderisOrderId: number, trigger: string): Promise<OrderSyncRow['state']> {
-    const row = await this.orders.find(connectionId, iderisOrderId);
-    if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
-    if (row.state === 'imported' || row.state === 'cancelled_before_import' || row.state === 'skipped') {
-      await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
-      return row.state;
+    // Two deliveries of one order (a redelivery, an operator's reprocess), even in one process, never import it side by
+    // side. The claim is taken first, by the order's key (ADR 0032): the row is read only when it was not taken.
+    const taken = await this.orders.claimForImport(connectionId, iderisOrderId);
+    if (!taken) {
+      const row = await this.orders.find(connectionId, iderisOrderId);
+      if (!row) throw new PermanentError(`order ${iderisOrderId} of connection ${connectionId} was never discovered`, 'unknown-order');
+      if (isSettled(row.state)) {
+        await this.orders.history(this.orders.manager, row.id, 'job-ignored', { trigger, state: row.state });
+        return row.state;
+      }
+      // Not acknowledged: if the holder died, this very delivery may be its job come back; it waits until the claim
+      // lapses (or finds the order imported).
+      throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
     }
-    // Two deliveries of one order (a redelivery, an operator's reprocess), even in one process, never import it side by side.
-    const imported = await this.orders.claims.hold(row.id, async ({ row: fresh }) => {
-      if (fresh.state === 'imported' || fresh.state === 'cancelled_before_import' || fresh.state === 'skipped') return fresh.state;
-      return this.importClaimed(fresh, trigger);
-    }, START_ATTEMPT);
-    // Not acknowledged: if the holder died, this very delivery may be its job come back; it waits until the claim
-    // lapses (or finds the order imported).
-    if (!imported.held) throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
-    return imported.value;
+    const claim: HeldClaim = { ...taken, released: false };
+    const stopRenewing = keepAlive(() => this.orders.renewImportClaim(claim), CLAIM_MS);
+    try {
+      return await this.importClaimed(claim, trigger);
+    } finally {
+      stopRenewing();
+      if (!claim.released) await this.orders.releaseImportClaim(claim).catch(() => undefined);
+    }
   }
 
   /**
@@ -80,61 +81,77 @@ export class OrderImportService {
     });
   }
 
-  /** `row` as the claim left it: `running`, this attempt counted in `attempts`. */
-  private async importClaimed(row: OrderSyncRow, trigger: string): Promise<OrderSyncRow['state']> {
+  /** The claim's row as the claim left it: `running`, this attempt counted in `attempts`. */
+  private async importClaimed(claim: HeldClaim, trigger: string): Promise<OrderSyncRow['state']> {
+    const { row } = claim;
     const connectionId = row.connection_id;
     const iderisOrderId = Number(row.ideris_order_id);
     const clients = await this.clients.forActive(connectionId);
 
-    // Retries reuse the order as first read (one Ideris call per order); an operator's reprocess reads it afresh.
+    // Retries reuse the order as first read (one Ideris call per order); an operator's reprocess reads it afresh. An
+    // order read now is stored with the attempt's next write (the journal before the create, or the outcome).
     const raw = row.ideris_detail && trigger !== 'operator' ? row.ideris_detail : (await clients.ideris.getOrder(iderisOrderId)).raw;
-    if (raw !== row.ideris_detail) await this.orders.update(this.orders.manager, row.id, { ideris_detail: JSON.stringify(raw) as unknown as Record<string, unknown> });
+    const detailJson = raw !== row.ideris_detail ? JSON.stringify(raw) : null;
     const detail = mapIderisOrderDetail(raw);
-    if (!detail) throw new PermanentError(`Ideris order ${iderisOrderId} has an unreadable shape`, 'invalid-order');
-    if (CANCELLED.test(detail.statusDescription ?? '')) return this.finish(row, 'cancelled_before_import', 'cancelled in the marketplace before import');
+    if (!detail) {
+      if (detailJson !== null) await this.orders.update(this.orders.manager, row.id, { ideris_detail: detailJson as unknown as Record<string, unknown> });
+      throw new PermanentError(`Ideris order ${iderisOrderId} has an unreadable shape`, 'invalid-order');
+    }
+    if (CANCELLED.test(detail.statusDescription ?? '')) {
+      return this.settle(claim, 'cancelled_before_import', { state: 'cancelled_before_import', work_status: 'done', reason: 'cancelled in the marketplace before import' }, detailJson, {
+        kind: 'cancelled_before_import', detail: { reason: 'cancelled in the marketplace before import' },
+      });
+    }
 
-    // The account may have been turned off since the order was queued; an account not recorded yet was let through by the poller.
+    // The account may have been turned off since the order was queued; an account not recorded yet was let through by
+    // the poller. It and the mappings of the order's items are read in one round trip.
     const accountId = detail.authenticationId ?? (row.ideris_account_id !== null ? Number(row.ideris_account_id) : undefined);
-    const account = accountId !== undefined ? (await this.marketplaces.byId(connectionId)).get(accountId) : undefined;
+    const skus = detail.items.flatMap((item) => (item.sku ? [item.sku] : []));
+    const listingCodes = detail.items.flatMap((item) => (!item.sku && item.listingCode ? [item.listingCode] : []));
+    const context = await this.orders.importContext(connectionId, accountId, skus, listingCodes);
+    const account = context.account ? toView(context.account) : undefined;
     const decision = account
       ? decideImport(account, clients.connection.settings.newMarketplaceAccounts ?? 'skip', clients.connection.tinyIntegrationId, `${account.name ?? accountId} (${account.marketplace ?? 'marketplace'})`)
       : { import: true as const, tinyIntegrationId: clients.connection.tinyIntegrationId };
-    if (!decision.import) return this.skip(row, decision.reasonCode, decision.reason);
+    if (!decision.import) {
+      return this.settle(claim, 'skipped', { state: 'skipped', work_status: 'done', reason: decision.reason, reason_code: decision.reasonCode }, detailJson, {
+        kind: 'skipped', detail: { reasonCode: decision.reasonCode, reason: decision.reason },
+      });
+    }
 
-    const resolveProductCode = await this.skuMappings.resolver(connectionId);
     const mapped = mapIderisOrderToTiny(detail, {
       tinyIntegrationId: decision.tinyIntegrationId,
       ecommerceName: 'Ideris',
       statusMap: clients.connection.settings.statusMap ?? {},
-      resolveProductCode,
+      resolveProductCode: resolverOf(context.mappings),
       allowFreeTextItems: clients.connection.settings.allowFreeTextItems ?? false,
     });
     if (!mapped.ok) {
       return mapped.reason === 'needs-mapping'
-        ? this.park(row, 'needs_mapping', `no Tiny product for ${mapped.unknownSkus.join(', ')}`, mapped.unknownSkus)
-        : this.park(row, 'invalid', mapped.problems.join('; '), []);
+        ? this.park(claim, 'needs_mapping', `no Tiny product for ${mapped.unknownSkus.join(', ')}`, mapped.unknownSkus, detailJson)
+        : this.park(claim, 'invalid', mapped.problems.join('; '), [], detailJson);
     }
 
     const code = detail.code ?? mapped.draft.ecommerceOrderNumber;
     if (row.create_sent_at) {
       // A previous create's outcome is unknown: Tiny may hold the order already.
       const existing = code ? await this.findInTiny(clients.tiny, code) : undefined;
-      if (existing) return this.bind(row, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-unknown-outcome');
+      if (existing) return this.bind(claim, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-unknown-outcome', {}, detailJson);
     }
-    await this.orders.update(this.orders.manager, row.id, { create_sent_at: new Date(), create_sends: row.create_sends + 1 });
+    // The journal, committed before `pedido.incluir` (with the order as read, when it was read now).
+    await this.orders.update(this.orders.manager, row.id, {
+      create_sent_at: new Date(), create_sends: row.create_sends + 1, ...(detailJson !== null ? { ideris_detail: detailJson as unknown as Record<string, unknown> } : {}),
+    });
     try {
       const created = await clients.tiny.createOrder(mapped.draft);
-      return this.bind(row, clients, created, mapped.skus, mapped.customerDocument, 'created', { tinyIntegrationId: mapped.draft.ecommerceId ?? null });
+      return this.bind(claim, clients, created, mapped.skus, mapped.customerDocument, 'created', { tinyIntegrationId: mapped.draft.ecommerceId ?? null });
     } catch (error) {
       if (error instanceof TinyApiError && error.kind === 'duplicate' && code) {
         const existing = await this.findInTiny(clients.tiny, code);
-        if (existing) return this.bind(row, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-duplicate');
+        if (existing) return this.bind(claim, clients, existing, mapped.skus, mapped.customerDocument, 'found-after-duplicate');
       }
-      if (ORDER_IMPORT_FAILURES.refusal(error)) {
-        // Nothing was created: the journal is cleared so a reprocess after a fix creates it.
-        await this.orders.update(this.orders.manager, row.id, { create_sent_at: null });
-        return this.park(row, 'refused', `Tiny refused the order: ${(error as Error).message}`, []);
-      }
+      // Nothing was created: the journal is cleared (in the park's write) so a reprocess after a fix creates it.
+      if (ORDER_IMPORT_FAILURES.refusal(error)) return this.park(claim, 'refused', `Tiny refused the order: ${(error as Error).message}`, [], null, true);
       throw error;
     }
   }
@@ -166,19 +183,22 @@ export class OrderImportService {
   }
 
   private async bind(
-    row: OrderSyncRow, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string, detail: object = {},
+    claim: HeldClaim, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string,
+    detail: object = {}, detailJson: string | null = null,
   ): Promise<'imported'> {
+    const { row } = claim;
     const event: OrderImportedV1 = {
       connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number,
       marketplace: row.marketplace ?? undefined, marketplaceOrderCode: row.marketplace_order_code ?? undefined, skus,
     };
     const outboxRow = this.outbox.row({ subject: OrderEvents.imported.subject, payload: event, messageId: `imported:${row.connection_id}:${row.ideris_order_id}` });
-    // The final write is one statement (ADR 0028): the order bound, its customer counted, its history and the event's
-    // outbox row, atomic as one statement (all or nothing) in one round trip instead of a six-round-trip transaction.
+    // The final write is one statement (ADR 0028): the order bound, its claim released (ADR 0032), its customer
+    // counted, its history and the event's outbox row, atomic as one statement (all or nothing) in one round trip.
     await this.orders.manager.query(
       `WITH bound AS (
          UPDATE order_sync SET state = 'imported', work_status = 'done', reason = NULL, unknown_skus = '{}', skus = $2::text[],
-                tiny_order_id = $3, tiny_order_number = $4, customer_document = $5::text, imported_at = now(), updated_at = now()
+                tiny_order_id = $3, tiny_order_number = $4, customer_document = $5::text, imported_at = now(), updated_at = now(),
+                ideris_detail = coalesce($13::jsonb, ideris_detail), ${releasingClaim('$14::text')}
           WHERE id = $1),
        customer_counted AS (
          INSERT INTO customer (connection_id, document, orders, last_order_at)
@@ -190,9 +210,10 @@ export class OrderImportService {
       [
         row.id, skus, tinyOrder.id, tinyOrder.number, customerDocument, row.connection_id,
         how, JSON.stringify({ tinyOrderId: tinyOrder.id, tinyOrderNumber: tinyOrder.number, ...detail }),
-        ...outboxRow.params,
+        ...outboxRow.params, detailJson, claim.holder,
       ],
     );
+    claim.released = true;
     outcomes.inc({ outcome: how });
     latency.observe((Date.now() - new Date(row.discovered_at).getTime()) / 1000);
     this.logger.log({ msg: 'order imported', iderisOrderId: row.ideris_order_id, tinyOrderId: tinyOrder.id, how });
@@ -204,33 +225,39 @@ export class OrderImportService {
     return 'imported';
   }
 
-  private async park(row: OrderSyncRow, state: 'needs_mapping' | 'invalid' | 'refused', reason: string, unknownSkus: string[]): Promise<typeof state> {
-    await this.orders.transaction(async (m) => {
-      await this.orders.update(m, row.id, { state, work_status: 'done', reason, unknown_skus: unknownSkus });
-      await this.orders.history(m, row.id, 'parked', { state, reason, unknownSkus });
-      const event: OrderParkedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), reason: `${state}: ${reason}`, unknownSkus };
-      await this.outbox.add(m, { subject: OrderEvents.parked.subject, payload: event, messageId: `parked:${row.connection_id}:${row.ideris_order_id}:${row.attempts}` });
-    });
-    outcomes.inc({ outcome: state });
-    return state;
+  private async park(
+    claim: HeldClaim, state: 'needs_mapping' | 'invalid' | 'refused', reason: string, unknownSkus: string[], detailJson: string | null, clearJournal = false,
+  ): Promise<typeof state> {
+    const { row } = claim;
+    const event: OrderParkedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), reason: `${state}: ${reason}`, unknownSkus };
+    return this.settle(claim, state, { state, work_status: 'done', reason, unknown_skus: unknownSkus, ...(clearJournal ? { create_sent_at: null } : {}) }, detailJson, {
+      kind: 'parked', detail: { state, reason, unknownSkus },
+    }, { subject: OrderEvents.parked.subject, payload: event, messageId: `parked:${row.connection_id}:${row.ideris_order_id}:${row.attempts}` });
   }
 
-  private async skip(row: OrderSyncRow, reasonCode: string, reason: string): Promise<'skipped'> {
-    await this.orders.transaction(async (m) => {
-      await this.orders.update(m, row.id, { state: 'skipped', work_status: 'done', reason, reason_code: reasonCode });
-      await this.orders.history(m, row.id, 'skipped', { reasonCode, reason });
-    });
-    outcomes.inc({ outcome: 'skipped' });
-    return 'skipped';
-  }
-
-  private async finish(row: OrderSyncRow, state: 'cancelled_before_import', reason: string): Promise<typeof state> {
-    await this.orders.transaction(async (m) => {
-      await this.orders.update(m, row.id, { state, work_status: 'done', reason });
-      await this.orders.history(m, row.id, state, { reason });
-    });
-    outcomes.inc({ outcome: state });
-    return state;
+  /**
+   * An outcome that does not go to Tiny (parked, skipped, cancelled), as one statement: the order's fields, the order
+   * as read (when read now), the claim released, its history line and its event's outbox row when it has one.
+   */
+  private async settle<S extends OrderSyncRow['state']>(
+    claim: HeldClaim, outcome: S, fields: Partial<Omit<OrderSyncRow, 'id'>>, detailJson: string | null,
+    history: { kind: string; detail: object }, event?: { subject: string; payload: object; messageId: string },
+  ): Promise<S> {
+    const entries = Object.entries(fields);
+    const sets = entries.map(([column], i) => `${column} = $${i + 5}`).join(', ');
+    const next = entries.length + 5;
+    const outboxRow = event ? this.outbox.row(event) : undefined;
+    await this.orders.manager.query(
+      `WITH settled AS (
+         UPDATE order_sync SET ${sets}, ideris_detail = coalesce($3::jsonb, ideris_detail), ${releasingClaim('$2::text')}, updated_at = now()
+          WHERE id = $1),
+       history AS (INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $4, $${next}))
+       ${outboxRow ? `, event AS (INSERT INTO outbox_message (id, subject, payload, headers) VALUES ($${next + 1}, $${next + 2}, $${next + 3}, $${next + 4}))` : ''}
+       SELECT ${outboxRow ? OUTBOX_NOTIFY : '1'}`,
+      [claim.row.id, claim.holder, detailJson, history.kind, ...entries.map(([, value]) => value), JSON.stringify(history.detail), ...(outboxRow?.params ?? [])],
+    );
+    claim.released = true;
+    outcomes.inc({ outcome });
+    return outcome;
   }
 }
-

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OUTBOX_NOTIFY } from '@hub/messaging';
-import { returningRows, WorkClaims } from '@hub/work';
+import { newHolder, returningRows } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { MarketplaceAccountRow } from '../marketplaces/marketplace-account.repository';
+import type { SkuMappingRow } from '../sku-mapping/sku-mapping.service';
 
 export type OrderState = 'discovered' | 'imported' | 'needs_mapping' | 'invalid' | 'cancelled_before_import' | 'refused' | 'skipped';
 export type WorkStatus = 'queued' | 'running' | 'done' | 'gave_up';
@@ -61,20 +63,33 @@ export interface DiscoveredOrder {
 }
 
 /** How long an import's claim on an order lasts without renewal (renewed every third of it while it works). */
-const CLAIM_MS = 20_000;
+export const CLAIM_MS = 20_000;
 
-/** The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. */
+/** States an import job has nothing left to do in. */
+export const SETTLED_STATES = `state IN ('imported', 'cancelled_before_import', 'skipped')`;
+
+/** An import's claim on its order, as `claimForImport` took it: the holder and the row as the claim left it. */
+export interface ImportClaim {
+  holder: string;
+  row: OrderSyncRow;
+}
+
+/**
+ * SQL assignments that release the claim `holderParam` holds, for an import's final write (ADR 0032): a claim that
+ * lapsed and was taken by another holder is left to it.
+ */
+export function releasingClaim(holderParam: string): string {
+  return `claimed_by = CASE WHEN claimed_by = ${holderParam} THEN NULL ELSE claimed_by END,
+          claimed_until = CASE WHEN claimed_by = ${holderParam} THEN NULL ELSE claimed_until END`;
+}
+
+/**
+ * The orders service's record of every Ideris order it has seen: both ids, the outcome, the worker status. One import
+ * of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`, `claimForImport`).
+ */
 @Injectable()
 export class OrderSyncRepository {
-  /**
-   * One import of an order at a time, each delivery with its own claim (`claimed_by`, `claimed_until`). The claim
-   * answers the row as it left it, so the import reads it once.
-   */
-  readonly claims: WorkClaims<OrderSyncRow>;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.claims = new WorkClaims(dataSource, { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until' }, CLAIM_MS, '*');
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
    * Records a discovered order once, with its history line and, for an order to import, its import job's outbox row
@@ -157,6 +172,64 @@ export class OrderSyncRepository {
       [limit],
     );
     return rows.map((r) => r.connection_id);
+  }
+
+  /**
+   * Claims an order to import, by its natural key, unless it is settled or a live claim holds it, and starts the
+   * attempt in the same statement (`running`, the attempt counted): one round trip instead of a read, a claim and an
+   * update (ADR 0025, 0032). Undefined when it was not taken (unknown, settled or held: `find` tells which).
+   */
+  async claimForImport(connectionId: string, iderisOrderId: number): Promise<ImportClaim | undefined> {
+    const holder = newHolder();
+    const result: unknown = await this.dataSource.query(
+      `UPDATE order_sync SET claimed_by = $3, claimed_until = now() + make_interval(secs => $4::float8 / 1000),
+              work_status = 'running', attempts = attempts + 1, updated_at = now()
+        WHERE connection_id = $1 AND ideris_order_id = $2 AND (claimed_until IS NULL OR claimed_until < now()) AND NOT (${SETTLED_STATES})
+        RETURNING *`,
+      [connectionId, iderisOrderId, holder, CLAIM_MS],
+    );
+    const [row] = returningRows<OrderSyncRow>(result);
+    return row ? { holder, row } : undefined;
+  }
+
+  /** Extends an import's claim; false once another holder has it (it lapsed). */
+  async renewImportClaim(claim: ImportClaim): Promise<boolean> {
+    const result: unknown = await this.dataSource.query(
+      'UPDATE order_sync SET claimed_until = now() + make_interval(secs => $3::float8 / 1000) WHERE id = $1 AND claimed_by = $2 RETURNING 1',
+      [claim.row.id, claim.holder, CLAIM_MS],
+    );
+    return returningRows(result).length > 0;
+  }
+
+  async releaseImportClaim(claim: ImportClaim): Promise<void> {
+    await this.dataSource.query('UPDATE order_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [claim.row.id, claim.holder]);
+  }
+
+  /**
+   * What the import decides with, after the Ideris order is read, in one round trip: the marketplace account the order
+   * came through (undefined `accountId`: none) and the SKU mappings of the order's SKUs and listing codes.
+   */
+  async importContext(
+    connectionId: string, accountId: number | undefined, skus: string[], listingCodes: string[],
+  ): Promise<{ account: MarketplaceAccountRow | null; mappings: SkuMappingRow[] }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT row_to_json(a) FROM marketplace_account a WHERE a.connection_id = $1 AND a.account_id = $2::bigint) AS account,
+              (SELECT coalesce(json_agg(json_build_object('kind', m.kind, 'marketplace_value', m.marketplace_value, 'tiny_product_code', m.tiny_product_code)), '[]'::json)
+                 FROM sku_mapping m
+                WHERE m.connection_id = $1 AND ((m.kind = 'sku' AND m.marketplace_value = ANY($3::text[])) OR (m.kind = 'listing' AND m.marketplace_value = ANY($4::text[])))) AS mappings`,
+      [connectionId, accountId ?? null, skus, listingCodes],
+    )) as [{ account: MarketplaceAccountRow | null; mappings: SkuMappingRow[] }];
+    return row;
+  }
+
+  /** Which of these Ideris orders of the connection are recorded already. */
+  async knownIderisOrderIds(connectionId: string, iderisOrderIds: number[]): Promise<Set<number>> {
+    if (iderisOrderIds.length === 0) return new Set();
+    const rows: { ideris_order_id: string }[] = await this.dataSource.query(
+      'SELECT ideris_order_id FROM order_sync WHERE connection_id = $1 AND ideris_order_id = ANY($2::bigint[])',
+      [connectionId, iderisOrderIds],
+    );
+    return new Set(rows.map((row) => Number(row.ideris_order_id)));
   }
 
   async find(connectionId: string, iderisOrderId: number, m: EntityManager = this.dataSource.manager): Promise<OrderSyncRow | undefined> {

@@ -3,7 +3,7 @@ import type { MarketplaceAccountState, MarketplaceAccountView } from '@hub/contr
 import { DataSource, type EntityManager } from 'typeorm';
 import { firstSeenState } from './domain/marketplace-selection';
 
-interface MarketplaceAccountRow {
+export interface MarketplaceAccountRow {
   account_id: string;
   marketplace: string | null;
   name: string | null;
@@ -68,7 +68,7 @@ export class MarketplaceAccountRepository {
   }
 }
 
-function toView(row: MarketplaceAccountRow): MarketplaceAccountView {
+export function toView(row: MarketplaceAccountRow): MarketplaceAccountView {
   return {
     accountId: Number(row.account_id),
     marketplace: row.marketplace,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrderRequeue } from '../admin/order-requeue';
 
 export type MappingKind = 'sku' | 'listing';
@@ -8,6 +8,22 @@ export interface SkuMapping {
   kind: MappingKind;
   marketplaceValue: string;
   tinyProductCode: string;
+}
+
+export interface SkuMappingRow {
+  kind: MappingKind;
+  marketplace_value: string;
+  tiny_product_code: string;
+}
+
+/** A lookup for the mapper over mapping rows: explicit mappings first, an exact SKU passes through. */
+export function resolverOf(rows: SkuMappingRow[]): (item: { sku: string | null; listingCode?: string }) => string | undefined {
+  const bySku = new Map(rows.filter((r) => r.kind === 'sku').map((r) => [r.marketplace_value, r.tiny_product_code]));
+  const byListing = new Map(rows.filter((r) => r.kind === 'listing').map((r) => [r.marketplace_value, r.tiny_product_code]));
+  return (item) => {
+    if (item.sku) return bySku.get(item.sku) ?? item.sku;
+    return item.listingCode ? byListing.get(item.listingCode) : undefined;
+  };
 }
 
 /** The per-connection "de-para": marketplace SKU (or listing code when the SKU is null) → Tiny product code. */
@@ -21,20 +37,6 @@ export class SkuMappingService {
       [connectionId],
     );
     return rows.map((r) => ({ kind: r.kind, marketplaceValue: r.marketplace_value, tinyProductCode: r.tiny_product_code }));
-  }
-
-  /** A lookup for the mapper: explicit mappings first, an exact SKU passes through. */
-  async resolver(connectionId: string, m: EntityManager = this.dataSource.manager): Promise<(item: { sku: string | null; listingCode?: string }) => string | undefined> {
-    const rows: { kind: MappingKind; marketplace_value: string; tiny_product_code: string }[] = await m.query(
-      'SELECT kind, marketplace_value, tiny_product_code FROM sku_mapping WHERE connection_id = $1',
-      [connectionId],
-    );
-    const bySku = new Map(rows.filter((r) => r.kind === 'sku').map((r) => [r.marketplace_value, r.tiny_product_code]));
-    const byListing = new Map(rows.filter((r) => r.kind === 'listing').map((r) => [r.marketplace_value, r.tiny_product_code]));
-    return (item) => {
-      if (item.sku) return bySku.get(item.sku) ?? item.sku;
-      return item.listingCode ? byListing.get(item.listingCode) : undefined;
-    };
   }
 
   /** Saves a mapping and queues again every order parked for one of its values. Returns how many were re-queued. */
