@@ -20,7 +20,7 @@ export function importStart(): number {
 }
 
 /** How often a replica looks for connections with orders due (another replica's, a crashed turn's, a retry's). */
-export const TURN_SWEEP_MS = 3_000;
+const TURN_SWEEP_MS = 3_000;
 /** A taken order is due again this long after, if the turn that took it died (its claim lapses sooner). */
 const TAKE_HOLD_MS = 30_000;
 /**
@@ -94,11 +94,6 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
       this.turns.give(connectionId);
       if (this.mayHaveWaiting.has(connectionId)) this.wake(connectionId);
     }
-  }
-
-  /** Imports in flight here for the connection (jobs and waiting orders). */
-  inFlight(connectionId: string): number {
-    return this.turns.running(connectionId);
   }
 
   /** Starts the connection's waiting orders in its free turns here. */
