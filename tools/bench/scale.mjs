@@ -348,7 +348,14 @@ for (const s of sellers) {
   s.use = { tiny: use(tinyAcc, s.idle ? idleMinutes : peakMinutes, s.tiny), ideris: use(iderisAcc, s.idle ? idleMinutes : peakMinutes, s.ideris) };
   s.binding = Math.max(s.use.tiny.share ?? 0, s.use.ideris.share ?? 0);
   s.iderisEndpoints = Object.fromEntries(Object.entries(iderisAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
+  s.tinyEndpoints = Object.fromEntries(Object.entries(tinyAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
 }
+/** Calls per connection by endpoint over the whole run, the mean of `group` (what a busy connection's budget went to). */
+const meanEndpoints = (group, field) => {
+  const sum = {};
+  for (const s of group) for (const [k, v] of Object.entries(s[field])) sum[k] = (sum[k] ?? 0) + v;
+  return Object.fromEntries(Object.entries(sum).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / Math.max(1, group.length), 1)]));
+};
 const summary = (values) => ({ min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)) });
 const byPlan = Object.fromEntries(TINY_PLANS.map((plan) => {
   const group = busy.filter((s) => s.tiny === plan);
@@ -424,7 +431,10 @@ const out = {
     tinyShare: summary(busy.map((s) => s.use.tiny.share ?? 0)),
     under90: busy.filter((s) => s.binding < 0.9).length,
     under50: busy.filter((s) => s.binding < 0.5).length,
-    worst: [...busy].sort((a, b) => a.binding - b.binding).slice(0, 3).map((s) => ({ connection: s.i, tiny: s.tiny, bindingShare: round(s.binding), iderisPerMinute: s.use.ideris.perMinute, tinyPerMinute: s.use.tiny.perMinute })),
+    worst: [...busy].sort((a, b) => a.binding - b.binding).slice(0, 3).map((s) => ({ connection: s.i, tiny: s.tiny, bindingShare: round(s.binding), iderisPerMinute: s.use.ideris.perMinute, tinyPerMinute: s.use.tiny.perMinute, iderisEndpoints: s.iderisEndpoints, tinyEndpoints: s.tinyEndpoints })),
+    // Whole run (peak and drain), the mean busy connection: what its budget went to.
+    iderisEndpointsPerConnection: meanEndpoints(busy, 'iderisEndpoints'),
+    tinyEndpointsPerConnection: meanEndpoints(busy, 'tinyEndpoints'),
   },
   idlePolling: {
     connections: idle.length,
