@@ -20,4 +20,14 @@ describe('lanes', () => {
     }, { since: 1000 });
     runInLane('realtime', () => expect(currentQueuePlace()).toBeUndefined());
   });
+
+  it("takes 'now' as a place at the job's start, strictly after one taken before it in the same tick", () => {
+    const before = Date.now();
+    const places: number[] = [];
+    for (let i = 0; i < 3; i += 1) runInLane('realtime', () => places.push(currentQueuePlace()!), { since: 'now' });
+    expect(places[0]).toBeGreaterThanOrEqual(before - 1);
+    expect(places[0]).toBeLessThanOrEqual(Date.now() + 1);
+    expect(places[1]).toBeGreaterThan(places[0]!);
+    expect(places[2]).toBeGreaterThan(places[1]!);
+  });
 });

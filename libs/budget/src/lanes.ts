@@ -25,10 +25,20 @@ const laneStorage = new AsyncLocalStorage<LaneContext>();
  *
  * `since` (a job's start, epoch ms) places every call of `fn` in its lane's queue as if it had been asked then: a
  * job's second call (an order's stock posting after its creation) is served before the first calls of jobs that
- * started after it, instead of queueing behind all of them. Nested lanes keep the enclosing `since` unless given one.
+ * started after it, instead of queueing behind all of them. `'now'` is a place taken as the job starts
+ * (`queuePlaceNow`). Nested lanes keep the enclosing `since` unless given one.
  */
-export function runInLane<T>(lane: Lane, fn: () => T, options: { since?: number } = {}): T {
-  return laneStorage.run({ lane, since: options.since ?? laneStorage.getStore()?.since }, fn);
+export function runInLane<T>(lane: Lane, fn: () => T, options: { since?: number | 'now' } = {}): T {
+  const since = options.since === 'now' ? queuePlaceNow() : options.since;
+  return laneStorage.run({ lane, since: since ?? laneStorage.getStore()?.since }, fn);
+}
+
+/**
+ * A queue place taken now, in epoch ms to a fraction of a millisecond: jobs started one after another in one tick
+ * (the imports of one fetched batch) keep their order.
+ */
+export function queuePlaceNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export function currentLane(): Lane {

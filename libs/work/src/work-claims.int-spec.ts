@@ -1,6 +1,6 @@
 import { dropSchema, sleep, sql, testDatabaseUrl, uniqueSuffix } from '@hub/testing';
 import { DataSource } from 'typeorm';
-import { newHolder, WorkClaims } from './work-claims';
+import { newHolder, releasingClaim, WorkClaims } from './work-claims';
 
 /** Claims against a real PostgreSQL table: one holder per claim call, renewed while held, lapsing when not. */
 describe('WorkClaims', () => {
@@ -12,7 +12,7 @@ describe('WorkClaims', () => {
   beforeAll(async () => {
     await sql(`CREATE SCHEMA "${schema}"`);
     await sql(`CREATE TABLE "${schema}".item (id text PRIMARY KEY, state text NOT NULL DEFAULT 'open', claimed_by text, claimed_until timestamptz, updated_at timestamptz)`);
-    await sql(`INSERT INTO "${schema}".item (id) VALUES ('a'), ('b'), ('c'), ('d')`);
+    await sql(`INSERT INTO "${schema}".item (id) VALUES ('a'), ('b'), ('c'), ('d'), ('e'), ('f'), ('g')`);
     db = await new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, extra: { options: `-c search_path="${schema}"` } }).initialize();
     claims = new WorkClaims(db, { table: 'item', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' }, 600);
   });
@@ -62,5 +62,42 @@ describe('WorkClaims', () => {
     expect(await claims.hold('d', async () => 'second')).toEqual({ held: false });
     await running;
     expect((await sql<{ state: string }>(`SELECT state FROM "${schema}".item WHERE id = 'd'`))[0]!.state).toBe('working');
+  });
+
+  it('claims by a condition instead of the key, renews and releases by the key it returned, and refuses a settled row', async () => {
+    await sql(`UPDATE "${schema}".item SET state = 'done' WHERE id = 'f'`);
+    const byState = () => claims.claimWhere({ where: "id = $3 AND state <> 'done'", set: 'state = $4', params: ['e', 'working'] }, (r) => r.id);
+    const taken = (await byState())!;
+    expect(taken.row).toMatchObject({ id: 'e', state: 'working' });
+    expect(await byState()).toBeUndefined();
+    expect(await claims.claimWhere({ where: "id = $3 AND state <> 'done'", params: ['f'] }, (r) => r.id)).toBeUndefined();
+    await sleep(400);
+    expect(await taken.renew()).toBe(true);
+    await sleep(400);
+    expect(await claims.claim('e')).toBeUndefined();
+    await taken.release();
+    expect((await row('e')).claimed_by).toBeNull();
+    await expect(claims.claimWhere({ where: 'state <> $3', params: ['none'] }, (r) => r.id)).rejects.toThrow(/more than one row/);
+    expect(await sql(`SELECT id FROM "${schema}".item WHERE claimed_by IS NOT NULL AND claimed_until > now()`)).toEqual([]);
+  });
+
+  it('skips the release round trip once a write of its own released the claim, and renews no more', async () => {
+    const taken = (await claims.claim('e'))!;
+    await sql(`UPDATE "${schema}".item SET state = 'done', ${releasingClaim({ holder: 'claimed_by', until: 'claimed_until' }, '$1')} WHERE id = 'e'`, [taken.holder]);
+    expect((await row('e')).claimed_by).toBeNull();
+    taken.releasedBy('own-write');
+    const next = (await claims.claim('e'))!;
+    expect(await taken.renew()).toBe(false);
+    await taken.release();
+    expect((await row('e')).claimed_by).toBe(next.holder);
+  });
+
+  it('leaves a claim another holder took when a lapsed holder writes its releasing write', async () => {
+    const lapsed = (await claims.claim('g'))!;
+    await sleep(700);
+    const next = (await claims.claim('g'))!;
+    await sql(`UPDATE "${schema}".item SET ${releasingClaim({ holder: 'claimed_by', until: 'claimed_until' }, '$1')} WHERE id = 'g'`, [lapsed.holder]);
+    expect((await row('g')).claimed_by).toBe(next.holder);
+    await next.release();
   });
 });

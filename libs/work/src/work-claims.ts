@@ -32,7 +32,20 @@ export interface Claim<Row> {
   readonly row: Row;
   /** Extends the claim; false once another holder has it (it lapsed). */
   renew(): Promise<boolean>;
+  /** Releases the claim (nothing to do once `releasedBy` told a write of the caller's own did). */
   release(): Promise<void>;
+  /** The caller's own final write released the claim (`releasingClaim`): `release()` skips its round trip. */
+  releasedBy(write: 'own-write'): void;
+}
+
+/**
+ * SQL assignments that release the claim `holderParam` holds, for a final write that also ends the claim (one round
+ * trip fewer): a claim that lapsed and was taken by another holder is left to it.
+ */
+export function releasingClaim(columns: Pick<ClaimColumns, 'holder' | 'until'>, holderParam: string): string {
+  const { holder, until } = columns;
+  return `${holder} = CASE WHEN ${holder} = ${holderParam} THEN NULL ELSE ${holder} END,
+          ${until} = CASE WHEN ${holder} = ${holderParam} THEN NULL ELSE ${until} END`;
 }
 
 const PROCESS = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -61,22 +74,52 @@ export class WorkClaims<Row = Record<string, unknown>> {
 
   /** Takes the row unless a live claim holds it (or `condition` does not hold). */
   async claim(key: unknown, condition: ClaimCondition = {}): Promise<Claim<Row> | undefined> {
-    const { table, key: keyColumn, holder: holderColumn, until } = this.columns;
     const holder = newHolder();
-    const sets = [`${holderColumn} = $2`, `${until} = now() + make_interval(secs => $3::float8 / 1000)`, this.columns.onClaim, condition.set].filter(Boolean).join(', ');
     const result = await this.db.query(
-      `UPDATE ${table} SET ${sets} WHERE ${keyColumn} = $1 AND ${unclaimed(this.columns)}${condition.where ? ` AND (${condition.where})` : ''} RETURNING ${this.returning}`,
+      `UPDATE ${this.columns.table} SET ${this.claimSets('$2', '$3', condition.set)} WHERE ${this.columns.key} = $1 AND ${unclaimed(this.columns)}${condition.where ? ` AND (${condition.where})` : ''} RETURNING ${this.returning}`,
       [key, holder, this.claimMs, ...(condition.params ?? [])],
     );
     const row = returningRows<Row>(result)[0];
-    if (!row) return undefined;
+    return row ? this.held(key, holder, row) : undefined;
+  }
+
+  /**
+   * Takes the one row `match.where` selects (e.g. by a natural key), unless a live claim holds it: `match.params` are
+   * numbered from `$3` (`$1` and `$2` are the holder and the claim's length). A condition that selects more than one
+   * row is an error and claims none (PostgreSQL refuses the statement); `keyOf` reads the row's key from what the
+   * claim returned, for the renewals and the release.
+   */
+  async claimWhere(match: Required<Pick<ClaimCondition, 'where'>> & ClaimCondition, keyOf: (row: Row) => unknown): Promise<Claim<Row> | undefined> {
+    const { table, key } = this.columns;
+    const holder = newHolder();
+    const result = await this.db.query(
+      `UPDATE ${table} SET ${this.claimSets('$1', '$2', match.set)}
+        WHERE ${key} = (SELECT ${key} FROM ${table} WHERE ${match.where}) AND ${unclaimed(this.columns)} AND (${match.where}) RETURNING ${this.returning}`,
+      [holder, this.claimMs, ...(match.params ?? [])],
+    );
+    const row = returningRows<Row>(result)[0];
+    return row ? this.held(keyOf(row), holder, row) : undefined;
+  }
+
+  private claimSets(holderParam: string, msParam: string, extra: string | undefined): string {
+    return [`${this.columns.holder} = ${holderParam}`, `${this.columns.until} = now() + make_interval(secs => ${msParam}::float8 / 1000)`, this.columns.onClaim, extra].filter(Boolean).join(', ');
+  }
+
+  private held(key: unknown, holder: string, row: Row): Claim<Row> {
+    const { table, key: keyColumn, holder: holderColumn, until } = this.columns;
+    let released = false;
     return {
       holder,
       row,
       renew: async () =>
-        returningRows(await this.db.query(`UPDATE ${table} SET ${until} = now() + make_interval(secs => $3::float8 / 1000) WHERE ${keyColumn} = $1 AND ${holderColumn} = $2 RETURNING 1`, [key, holder, this.claimMs])).length > 0,
+        !released && returningRows(await this.db.query(`UPDATE ${table} SET ${until} = now() + make_interval(secs => $3::float8 / 1000) WHERE ${keyColumn} = $1 AND ${holderColumn} = $2 RETURNING 1`, [key, holder, this.claimMs])).length > 0,
       release: async () => {
+        if (released) return;
         await this.db.query(`UPDATE ${table} SET ${holderColumn} = NULL, ${until} = NULL WHERE ${keyColumn} = $1 AND ${holderColumn} = $2`, [key, holder]);
+        released = true;
+      },
+      releasedBy: () => {
+        released = true;
       },
     };
   }

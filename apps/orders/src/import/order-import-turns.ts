@@ -11,14 +11,6 @@ import { OrderSyncRepository, type DeferredOrder } from './order-sync.repository
 const deferredJobs = counter('hub_orders_import_deferred_total', 'Import jobs left waiting for a turn of their connection', []);
 const turnImports = counter('hub_orders_import_turns_total', 'Waiting orders a turn imported, by outcome', ['outcome']);
 
-/**
- * An import's place in its budget lanes' queues: when it started (sub-millisecond, so the imports of one fetched batch
- * keep their order). Every call of the import waits as if asked then (`runInLane`'s `since`, ADR 0030).
- */
-export function importStart(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /** How often a replica looks for connections with orders due (another replica's, a crashed turn's, a retry's). */
 const TURN_SWEEP_MS = 3_000;
 /** A taken order is due again this long after, if the turn that took it died (its claim lapses sooner). */
@@ -143,7 +135,7 @@ export class OrderImportTurns implements OnApplicationBootstrap, OnModuleDestroy
 
   private async importWaiting(connectionId: string, { iderisOrderId, trigger }: DeferredOrder): Promise<void> {
     try {
-      await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger), { since: importStart() });
+      await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger), { since: 'now' });
       turnImports.inc({ outcome: 'done' });
     } catch (error) {
       // Another import holds it (a job's redelivery, a reprocess): it was moved on by the take and comes back if needed.

@@ -3,7 +3,7 @@ import { runInLane } from '@hub/budget';
 import { Consumers, OrderEvents, orderImportRequestedProblems, type OrderImportRequestedV1 } from '@hub/contracts';
 import { JetStreamHandler, type MessageContext } from '@hub/messaging';
 import { bindConnection } from '@hub/platform';
-import { importStart, OrderImportTurns } from './order-import-turns';
+import { OrderImportTurns } from './order-import-turns';
 import { OrderImportService } from './order-import.service';
 
 /**
@@ -33,7 +33,7 @@ export class OrderImportHandler {
       try {
         // The import's calls (Ideris read, Tiny creation, stock posting) keep the place of its start in the queue: an
         // order created in Tiny gets its stock posted next, not after every import that started later (ADR 0030).
-        await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger), { since: importStart() });
+        await runInLane('realtime', () => this.importer.import(connectionId, iderisOrderId, trigger), { since: 'now' });
       } catch (error) {
         await this.importer.recordFailedAttempt(connectionId, iderisOrderId, ctx.attempt, ctx.failure(error));
         throw error;

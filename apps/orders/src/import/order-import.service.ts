@@ -11,19 +11,13 @@ import { toView } from '../marketplaces/marketplace-account.repository';
 import { resolverOf } from '../sku-mapping/sku-mapping.service';
 import { mapIderisOrderToTiny } from './domain/order.mapper';
 import { ORDER_IMPORT_FAILURES } from './order-import.failures';
-import { CLAIM_MS, OrderSyncRepository, releasingClaim, type ImportClaim, type OrderSyncRow } from './order-sync.repository';
+import { CLAIM_MS, OrderSyncRepository, releasingImportClaim, type ImportClaim, type OrderSyncRow } from './order-sync.repository';
 
 const outcomes = counter('hub_orders_import_total', 'Order import outcomes', ['outcome']);
 const latency = histogram('hub_orders_discovered_to_created_seconds', 'From discovery to created in Tiny', [], [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]);
 
 const CANCELLED = /cancel/i;
 const isSettled = (state: OrderSyncRow['state']): boolean => state === 'imported' || state === 'cancelled_before_import' || state === 'skipped';
-
-/** An import's claim while it works: renewed every third of its length, released by the final write or after. */
-interface HeldClaim extends ImportClaim {
-  /** The final write released it (nothing left to release). */
-  released: boolean;
-}
 
 /**
  * Imports one Ideris order into Tiny, exactly once: the attempt is journaled (committed) before
@@ -55,13 +49,13 @@ export class OrderImportService {
       // lapses (or finds the order imported).
       throw new BusyError(`order ${iderisOrderId} is being imported by another worker`);
     }
-    const claim: HeldClaim = { ...taken, released: false };
-    const stopRenewing = keepAlive(() => this.orders.renewImportClaim(claim), CLAIM_MS);
+    // Renewed every third of its length while the import works; released by the import's final write (ADR 0032) or after.
+    const stopRenewing = keepAlive(() => taken.renew(), CLAIM_MS);
     try {
-      return await this.importClaimed(claim, trigger);
+      return await this.importClaimed(taken, trigger);
     } finally {
       stopRenewing();
-      if (!claim.released) await this.orders.releaseImportClaim(claim).catch(() => undefined);
+      await taken.release().catch(() => undefined);
     }
   }
 
@@ -82,7 +76,7 @@ export class OrderImportService {
   }
 
   /** The claim's row as the claim left it: `running`, this attempt counted in `attempts`. */
-  private async importClaimed(claim: HeldClaim, trigger: string): Promise<OrderSyncRow['state']> {
+  private async importClaimed(claim: ImportClaim, trigger: string): Promise<OrderSyncRow['state']> {
     const { row } = claim;
     const connectionId = row.connection_id;
     const iderisOrderId = Number(row.ideris_order_id);
@@ -183,7 +177,7 @@ export class OrderImportService {
   }
 
   private async bind(
-    claim: HeldClaim, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string,
+    claim: ImportClaim, clients: ConnectionClientSet, tinyOrder: { id: string; number: string }, skus: string[], customerDocument: string | null, how: string,
     detail: object = {}, detailJson: string | null = null,
   ): Promise<'imported'> {
     const { row } = claim;
@@ -198,7 +192,7 @@ export class OrderImportService {
       `WITH bound AS (
          UPDATE order_sync SET state = 'imported', work_status = 'done', reason = NULL, unknown_skus = '{}', skus = $2::text[],
                 tiny_order_id = $3, tiny_order_number = $4, customer_document = $5::text, imported_at = now(), updated_at = now(),
-                ideris_detail = coalesce($13::jsonb, ideris_detail), ${releasingClaim('$14::text')}
+                ideris_detail = coalesce($13::jsonb, ideris_detail), ${releasingImportClaim('$14::text')}
           WHERE id = $1),
        customer_counted AS (
          INSERT INTO customer (connection_id, document, orders, last_order_at)
@@ -213,7 +207,7 @@ export class OrderImportService {
         ...outboxRow.params, detailJson, claim.holder,
       ],
     );
-    claim.released = true;
+    claim.releasedBy('own-write');
     outcomes.inc({ outcome: how });
     latency.observe((Date.now() - new Date(row.discovered_at).getTime()) / 1000);
     this.logger.log({ msg: 'order imported', iderisOrderId: row.ideris_order_id, tinyOrderId: tinyOrder.id, how });
@@ -226,7 +220,7 @@ export class OrderImportService {
   }
 
   private async park(
-    claim: HeldClaim, state: 'needs_mapping' | 'invalid' | 'refused', reason: string, unknownSkus: string[], detailJson: string | null, clearJournal = false,
+    claim: ImportClaim, state: 'needs_mapping' | 'invalid' | 'refused', reason: string, unknownSkus: string[], detailJson: string | null, clearJournal = false,
   ): Promise<typeof state> {
     const { row } = claim;
     const event: OrderParkedV1 = { connectionId: row.connection_id, iderisOrderId: Number(row.ideris_order_id), reason: `${state}: ${reason}`, unknownSkus };
@@ -240,7 +234,7 @@ export class OrderImportService {
    * as read (when read now), the claim released, its history line and its event's outbox row when it has one.
    */
   private async settle<S extends OrderSyncRow['state']>(
-    claim: HeldClaim, outcome: S, fields: Partial<Omit<OrderSyncRow, 'id'>>, detailJson: string | null,
+    claim: ImportClaim, outcome: S, fields: Partial<Omit<OrderSyncRow, 'id'>>, detailJson: string | null,
     history: { kind: string; detail: object }, event?: { subject: string; payload: object; messageId: string },
   ): Promise<S> {
     const entries = Object.entries(fields);
@@ -249,14 +243,14 @@ export class OrderImportService {
     const outboxRow = event ? this.outbox.row(event) : undefined;
     await this.orders.manager.query(
       `WITH settled AS (
-         UPDATE order_sync SET ${sets}, ideris_detail = coalesce($3::jsonb, ideris_detail), ${releasingClaim('$2::text')}, updated_at = now()
+         UPDATE order_sync SET ${sets}, ideris_detail = coalesce($3::jsonb, ideris_detail), ${releasingImportClaim('$2::text')}, updated_at = now()
           WHERE id = $1),
        history AS (INSERT INTO order_history (order_sync_id, kind, detail) VALUES ($1, $4, $${next}))
        ${outboxRow ? `, event AS (INSERT INTO outbox_message (id, subject, payload, headers) VALUES ($${next + 1}, $${next + 2}, $${next + 3}, $${next + 4}))` : ''}
        SELECT ${outboxRow ? OUTBOX_NOTIFY : '1'}`,
       [claim.row.id, claim.holder, detailJson, history.kind, ...entries.map(([, value]) => value), JSON.stringify(history.detail), ...(outboxRow?.params ?? [])],
     );
-    claim.released = true;
+    claim.releasedBy('own-write');
     outcomes.inc({ outcome });
     return outcome;
   }

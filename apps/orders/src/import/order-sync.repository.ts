@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OUTBOX_NOTIFY } from '@hub/messaging';
-import { newHolder, returningRows } from '@hub/work';
+import { releasingClaim, returningRows, WorkClaims, type Claim, type ClaimColumns } from '@hub/work';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MarketplaceAccountRow } from '../marketplaces/marketplace-account.repository';
 import type { SkuMappingRow } from '../sku-mapping/sku-mapping.service';
@@ -69,18 +69,17 @@ export const CLAIM_MS = 20_000;
 export const SETTLED_STATES = `state IN ('imported', 'cancelled_before_import', 'skipped')`;
 
 /** An import's claim on its order, as `claimForImport` took it: the holder and the row as the claim left it. */
-export interface ImportClaim {
-  holder: string;
-  row: OrderSyncRow;
-}
+export type ImportClaim = Claim<OrderSyncRow>;
+
+/** Where `order_sync` keeps an import's claim (`WorkClaims`). */
+export const IMPORT_CLAIM_COLUMNS: ClaimColumns = { table: 'order_sync', key: 'id', holder: 'claimed_by', until: 'claimed_until', onClaim: 'updated_at = now()' };
 
 /**
  * SQL assignments that release the claim `holderParam` holds, for an import's final write (ADR 0032): a claim that
  * lapsed and was taken by another holder is left to it.
  */
-export function releasingClaim(holderParam: string): string {
-  return `claimed_by = CASE WHEN claimed_by = ${holderParam} THEN NULL ELSE claimed_by END,
-          claimed_until = CASE WHEN claimed_by = ${holderParam} THEN NULL ELSE claimed_until END`;
+export function releasingImportClaim(holderParam: string): string {
+  return releasingClaim(IMPORT_CLAIM_COLUMNS, holderParam);
 }
 
 /**
@@ -89,7 +88,11 @@ export function releasingClaim(holderParam: string): string {
  */
 @Injectable()
 export class OrderSyncRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly claims: WorkClaims<OrderSyncRow>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.claims = new WorkClaims(dataSource, IMPORT_CLAIM_COLUMNS, CLAIM_MS);
+  }
 
   /**
    * Records a discovered order once, with its history line and, for an order to import, its import job's outbox row
@@ -180,29 +183,10 @@ export class OrderSyncRepository {
    * update (ADR 0025, 0032). Undefined when it was not taken (unknown, settled or held: `find` tells which).
    */
   async claimForImport(connectionId: string, iderisOrderId: number): Promise<ImportClaim | undefined> {
-    const holder = newHolder();
-    const result: unknown = await this.dataSource.query(
-      `UPDATE order_sync SET claimed_by = $3, claimed_until = now() + make_interval(secs => $4::float8 / 1000),
-              work_status = 'running', attempts = attempts + 1, updated_at = now()
-        WHERE connection_id = $1 AND ideris_order_id = $2 AND (claimed_until IS NULL OR claimed_until < now()) AND NOT (${SETTLED_STATES})
-        RETURNING *`,
-      [connectionId, iderisOrderId, holder, CLAIM_MS],
+    return this.claims.claimWhere(
+      { where: `connection_id = $3 AND ideris_order_id = $4 AND NOT (${SETTLED_STATES})`, set: `work_status = 'running', attempts = attempts + 1`, params: [connectionId, iderisOrderId] },
+      (row) => row.id,
     );
-    const [row] = returningRows<OrderSyncRow>(result);
-    return row ? { holder, row } : undefined;
-  }
-
-  /** Extends an import's claim; false once another holder has it (it lapsed). */
-  async renewImportClaim(claim: ImportClaim): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
-      'UPDATE order_sync SET claimed_until = now() + make_interval(secs => $3::float8 / 1000) WHERE id = $1 AND claimed_by = $2 RETURNING 1',
-      [claim.row.id, claim.holder, CLAIM_MS],
-    );
-    return returningRows(result).length > 0;
-  }
-
-  async releaseImportClaim(claim: ImportClaim): Promise<void> {
-    await this.dataSource.query('UPDATE order_sync SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2', [claim.row.id, claim.holder]);
   }
 
   /**
