@@ -290,6 +290,22 @@ const killing = (async () => {
 })().catch((error) => problems.push(`kill: ${error.message}`));
 
 await feeding;
+/**
+ * The hub's own grants over the peak's last 150 s (its grant log keeps 5 minutes), for the busy Ideris accounts (≥ 20
+ * grants): by lane, and the gaps between consecutive grants in units of the budget's spacing (61 s ÷ limit) — gaps
+ * near 1 mean the budget is spent as fast as it allows; longer ones, that no call asked when a slot was due.
+ */
+const grantGaps = await q(
+  `WITH g AS (SELECT l.key, l.lane, l.granted_at, lag(l.granted_at) OVER (PARTITION BY l.key ORDER BY l.granted_at) AS prev, b.limit_per_minute AS lim
+                FROM api_budget.grant_log l JOIN api_budget.bucket b ON b.key = l.key
+               WHERE l.key LIKE 'ideris:%' AND l.granted_at > now() - interval '150 seconds'),
+        busy AS (SELECT key FROM g GROUP BY key HAVING count(*) >= 20),
+        gaps AS (SELECT g.lane, extract(epoch FROM g.granted_at - g.prev) * g.lim / 61.0 AS spacings FROM g JOIN busy USING (key) WHERE g.prev IS NOT NULL)
+   SELECT (SELECT count(*)::int FROM busy) AS accounts, count(*)::int AS gaps,
+          percentile_cont(ARRAY[0.1, 0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY spacings) AS pct,
+          avg(spacings)::float8 AS mean, (SELECT json_object_agg(lane, n) FROM (SELECT lane, count(*)::int AS n FROM g JOIN busy USING (key) GROUP BY lane) x) AS lanes
+     FROM gaps`,
+).then((rows) => rows[0], (error) => { problems.push(`grant gaps: ${error.message}`); return null; });
 const expectedOrders = busy.reduce((n, s) => n + s.orderCodes.length, 0);
 log(`peak over: ${expectedOrders} orders and ${busy.reduce((n, s) => n + s.stockTouched.size, 0)} SKUs touched; draining`);
 
@@ -350,6 +366,15 @@ for (const s of sellers) {
   s.iderisEndpoints = Object.fromEntries(Object.entries(iderisAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
   s.tinyEndpoints = Object.fromEntries(Object.entries(tinyAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
 }
+/**
+ * The sandbox's samples of the first blocks (up to 8 in all): when (seconds from the peak's start), on what, and the
+ * calls its limit's window held then — ages in seconds, oldest first, and what each was.
+ */
+const blockSamples = sellers.flatMap((s) => [['tiny', stats.tiny[s.token]], ['ideris', stats.ideris[s.key]]].flatMap(([system, acc]) =>
+  (acc?.blockSamples ?? []).map((b) => ({
+    connection: s.i, system, atSecond: round((Date.parse(b.at) - peakStart) / 1000, 1), endpoint: b.endpoint, held: b.window.length,
+    window: b.window.map((w) => `${round(w.agoMs / 1000, 1)}s ${w.tag}`),
+  })))).slice(0, 8);
 /** Calls per connection by endpoint over the whole run, the mean of `group` (what a busy connection's budget went to). */
 const meanEndpoints = (group, field) => {
   const sum = {};
@@ -485,6 +510,8 @@ const out = {
   ticks,
   timedOut,
   database: db.source,
+  budgetGrants: grantGaps && { iderisAccounts: grantGaps.accounts, gaps: grantGaps.gaps, gapInSpacings: grantGaps.pct && { p10: round(grantGaps.pct[0]), p50: round(grantGaps.pct[1]), p90: round(grantGaps.pct[2]), p99: round(grantGaps.pct[3]), mean: round(grantGaps.mean) }, lanes: grantGaps.lanes },
+  blockSamples,
   problems: problems.slice(0, 10),
 };
 await pool.end();

@@ -17,13 +17,24 @@ export interface AccountStats {
   /** Accepted calls per calendar minute (ISO minute → count), so a benchmark can check "no minute over the limit". */
   acceptedPerMinute: Record<string, number>;
   endpoints: Record<string, EndpointStats>;
+  /** The first blocks' samples: when, on what, and the calls the limit's window held then (what a client spent). */
+  blockSamples?: BlockSample[];
 }
+
+export interface BlockSample {
+  at: string;
+  endpoint: string;
+  window: { agoMs: number; tag: string }[];
+}
+
+/** Blocks sampled per account (the rest only counted). */
+const BLOCK_SAMPLES = 3;
 
 @Injectable()
 export class CallStatsStore {
   private stats: Record<ApiSystem, Map<string, AccountStats>> = { tiny: new Map(), ideris: new Map() };
 
-  record(system: ApiSystem, account: string, endpoint: string, outcome: CallOutcome, at: number): void {
+  record(system: ApiSystem, account: string, endpoint: string, outcome: CallOutcome, at: number, window?: () => { agoMs: number; tag: string }[]): void {
     const accountStats = this.accountStats(system, account);
     const endpointStats = (accountStats.endpoints[endpoint] ??= { calls: 0, ok: 0, errors: 0, blocks: 0 });
     accountStats.calls += 1;
@@ -31,6 +42,7 @@ export class CallStatsStore {
     if (outcome === 'blocked') {
       accountStats.blocks += 1;
       endpointStats.blocks += 1;
+      if (window && (accountStats.blockSamples ??= []).length < BLOCK_SAMPLES) accountStats.blockSamples.push({ at: new Date(at).toISOString(), endpoint, window: window() });
       return;
     }
     if (outcome === 'ok') endpointStats.ok += 1;

@@ -6,12 +6,21 @@ const WINDOW_MS = 60_000;
  */
 export class SlidingMinuteWindow {
   private readonly acceptedAt: number[] = [];
+  /** What each accepted call was (its endpoint), beside `acceptedAt`, for a block's sample. */
+  private readonly tags: string[] = [];
 
-  tryAcquire(now: number, limit: number): boolean {
+  tryAcquire(now: number, limit: number, tag = ''): boolean {
     this.evict(now);
     if (this.acceptedAt.length >= limit) return false;
     this.acceptedAt.push(now);
+    this.tags.push(tag);
     return true;
+  }
+
+  /** The calls the window holds, oldest first: how long ago each was accepted, and what it was. */
+  held(now: number): { agoMs: number; tag: string }[] {
+    this.evict(now);
+    return this.acceptedAt.map((at, i) => ({ agoMs: now - at, tag: this.tags[i] ?? '' }));
   }
 
   count(now: number): number {
@@ -27,6 +36,9 @@ export class SlidingMinuteWindow {
   }
 
   private evict(now: number): void {
-    while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) this.acceptedAt.shift();
+    while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) {
+      this.acceptedAt.shift();
+      this.tags.shift();
+    }
   }
 }

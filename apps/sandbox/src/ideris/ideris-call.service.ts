@@ -33,8 +33,8 @@ export class IderisCallService {
       return toAnswer(error);
     }
     const now = this.config.now();
-    if (!account.window.tryAcquire(now, account.limitPerMinute)) {
-      this.stats.record('ideris', account.privateKey, endpoint, 'blocked', now);
+    if (!account.window.tryAcquire(now, account.limitPerMinute, endpoint)) {
+      this.stats.record('ideris', account.privateKey, endpoint, 'blocked', now, () => account.window.held(now));
       const retryAfter = Math.max(1, Math.ceil(account.window.msUntilFree(now, account.limitPerMinute) / 1000));
       // ASSUMPTION (docs/contracts.md#ideris-errors): no rate-limit body or header is known for v3; this is AspNetCoreRateLimit's default answer.
       return {

@@ -59,9 +59,9 @@ export class TinyCallService {
 
     const headers = { 'x-limit-api': String(account.limitPerMinute) };
     const now = this.config.now();
-    const block = this.admit(account, script, now);
+    const block = this.admit(account, script, now, name);
     if (block) {
-      this.stats.record('tiny', token, name, 'blocked', now);
+      this.stats.record('tiny', token, name, 'blocked', now, () => [{ agoMs: 0, tag: `codigo_erro ${block}, ${account.inFlight} in flight` }, ...account.window.held(now)]);
       return withShapes(json(headers, tinyBlocked(block)), account);
     }
 
@@ -76,10 +76,10 @@ export class TinyCallService {
   }
 
   /** Concurrency first (a call over the cap is refused without spending the minute), then the minute. */
-  private admit(account: TinyAccount, script: TinyScript, now: number): 6 | 11 | undefined {
+  private admit(account: TinyAccount, script: TinyScript, now: number, name: string): 6 | 11 | undefined {
     if (account.inFlight >= tinyConcurrencyCap(account)) return 11;
     if (script.batch && account.batchWindow.count(now) >= TINY_BATCH_LIMIT_PER_MINUTE) return 6;
-    if (!account.window.tryAcquire(now, account.limitPerMinute)) return 6;
+    if (!account.window.tryAcquire(now, account.limitPerMinute, name)) return 6;
     if (script.batch) account.batchWindow.tryAcquire(now, TINY_BATCH_LIMIT_PER_MINUTE);
     return undefined;
   }
