@@ -15,7 +15,7 @@ const PENDING_REASON: Record<string, string> = {
   reorder: 'notificações fora de ordem: reler o saldo no Tiny',
   awaiting_feed: 'notificações divergentes: aguardando a fila de estoque do Tiny',
   feed: 'saldo lido da fila de estoque do Tiny, aguardando envio',
-  order_imported: 'pedido importado: reler o saldo no Tiny',
+  order_imported: 'pedido importado: aguarda a notificação de estoque do Tiny; sem ela, o saldo é relido no Tiny após 20 s',
   sweep: 'diferença achada na varredura',
   kit: 'componente de kit mudou',
 };
@@ -89,7 +89,7 @@ function StockPanel({ c }: { c: string }) {
           <ul className="inline-list">
             {Object.entries(s.pendingByReason).map(([k, n]) => (
               <li key={k}>
-                <strong>{n}</strong> {PENDING_REASON[code(k)] ?? reasonText(code(k))}
+                <strong>{n}</strong> {n === 1 ? 'SKU' : 'SKUs'} · {PENDING_REASON[code(k)] ?? reasonText(code(k))}
               </li>
             ))}
           </ul>
