@@ -40,6 +40,26 @@ describe('shared API budget (PostgreSQL)', () => {
     expect(elapsed).toBeLessThan(3 * WINDOW_MS + 1500);
   });
 
+  it('counts a call from its end, so a call that reached the provider late does not open the window early (ADR 0033)', async () => {
+    const token = uniqueSuffix('tok');
+    const arrivals: number[] = [];
+    const budget = (i: number) => (i % 2 ? a : b).tiny(token, { callsPerMinute: 8 });
+    // The first call is sent 800 ms after its grant (a busy event loop); the provider counts it on arrival.
+    const late = budget(0).run({ label: 'late' }, async () => {
+      await new Promise((r) => setTimeout(r, 800));
+      arrivals.push(Date.now());
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([late, ...Array.from({ length: 11 }, (_, i) => budget(i + 1).run({ label: 'x' }, async () => void arrivals.push(Date.now())))]);
+    arrivals.sort((x, y) => x - y);
+    for (let i = 0; i < arrivals.length; i++) {
+      const inWindow = arrivals.filter((t) => t >= arrivals[i]! && t < arrivals[i]! + WINDOW_MS).length;
+      expect(inWindow).toBeLessThanOrEqual(8);
+    }
+    const ended = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".grant_log WHERE done_at IS NOT NULL AND lease IS NOT NULL AND key LIKE 'tiny:%' AND done_at >= granted_at`);
+    expect(ended[0]!.n).toBeGreaterThanOrEqual(12);
+  });
+
   it('caps concurrency at a quarter of the per-minute limit', async () => {
     const token = uniqueSuffix('tok');
     let inFlight = 0;

@@ -4,6 +4,7 @@ import { migrateServiceSchema } from '@hub/platform';
 import { AccountBudget } from './account-budget';
 import { BudgetTables1764200000300 } from './budget-tables.migration';
 import { BudgetMinutes1764800000300 } from './budget-minutes.migration';
+import { BudgetCallEnds1765300000300 } from './budget-call-ends.migration';
 import { BudgetGrantFunction1765000000300 } from './budget-grant-function.migration';
 import type { BudgetReport } from './budget-report';
 import { BudgetStore, type BucketLimits } from './budget-store';
@@ -40,7 +41,7 @@ export class ApiBudget {
 
   static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number } = {}): Promise<ApiBudget> {
     const schema = options.schema ?? API_BUDGET_SCHEMA;
-    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300] });
+    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300, BudgetCallEnds1765300000300] });
     return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
   }
 

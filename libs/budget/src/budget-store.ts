@@ -15,7 +15,10 @@ export type GrantAttempt = { granted: true; leaseId: string; lane: Lane; nextInM
 
 /** Tuning, with the reasons. */
 export const BUDGET_DEFAULTS = {
-  /** The limit counts calls in any 60 s; 1 s more covers the transit between our grant and the provider's clock. */
+  /**
+   * The limit counts calls in any 60 s; 1 s more covers the provider's clock. A call counts from its end once it is
+   * over (ADR 0033), so a call sent late after its grant does not open the window early.
+   */
   windowMs: 61_000,
   /** A call that has not released its slot by then is presumed dead (crashed process). */
   leaseMs: 60_000,
@@ -98,8 +101,9 @@ export class BudgetStore {
     return readBudgetReport(this.pool, key, this.windowMs);
   }
 
+  /** Ends a call: its slot of the concurrency frees, and its grant counts in the window from now (ADR 0033). */
   async release(leaseId: string): Promise<void> {
-    await this.pool.query('DELETE FROM lease WHERE id = $1', [leaseId]);
+    await this.pool.query('WITH freed AS (DELETE FROM lease WHERE id = $1) UPDATE grant_log SET done_at = clock_timestamp() WHERE lease = $1', [leaseId]);
   }
 
   /** A block signal from the provider: nobody calls this account until `pauseMs` from now. */

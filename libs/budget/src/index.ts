@@ -9,3 +9,4 @@ export * from './api-budget.module';
 export * from './budget-report';
 export * from './budget-minutes.migration';
 export * from './budget-grant-function.migration';
+export * from './budget-call-ends.migration';
