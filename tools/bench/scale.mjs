@@ -30,7 +30,9 @@
 // - PostgreSQL client connections (all, and not idle) sampled every 2 s from pg_stat_activity, at their peak, against
 //   max_connections; memory (peak RSS) and CPU-seconds per replica, CPU over the peak + drain window per item;
 // - `importsInFlight`, sampled every 5 s while orders wait: imports in flight, connections with orders waiting, how
-//   many of them have an import in flight (`shareOfWaitingConnectionsServed`), min / median / max.
+//   many of them have an import in flight (`shareOfWaitingConnectionsServed`), min / median / max;
+// - `budgetGrants` (the hub's grant gaps in spacings, from its `grant_log`) and `blockSamples` (the sandbox's first
+//   blocks with the calls its window held): whether the budget is spent as fast as it allows, and why a block came.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
