@@ -2,7 +2,7 @@
 // Black Friday. Sandbox, 2 gateways and 3 processes of each of orders, catalog, fiscal-shipping and status-sync run
 // from a private copy of the build on a PostgreSQL (initdb, `--max-connections` slots) and a nats-server of the
 // bench's own. Prints one JSON line. Usage:
-//   node tools/bench/scale.mjs [--connections 200] [--replicas 3] [--gateways 2] [--idle 0.2] [--peak-minutes 4]
+//   node tools/bench/scale.mjs [--connections 200] [--replicas 3] [--gateways 2] [--idle 0.2] [--peak-minutes 5] [--ramp-seconds 60]
 //        [--demand 1.15] [--skus 60] [--tick-seconds 10] [--kill-at 0.5] [--drain-timeout 420] [--max-connections 400]
 //        [--seed 15] [--slow 1]
 //
@@ -22,8 +22,14 @@
 // What it reports — counted from the sandbox's own journals (`/control/calls`, Tiny's and Ideris's state):
 // - per connection, accepted calls in each calendar minute wholly inside the peak against its limits (`maxMinuteShare`
 //   ≤ 1 and 0 blocks: the sandbox refuses a call over the limit with a block); `fairness`: the share of its binding
-//   budget (the larger of its Tiny and Ideris shares) each busy connection used, min / median / max, and how many are
-//   under 0.9;
+//   budget (the larger of its Tiny and Ideris shares) each busy connection used in the whole minutes after the ramp
+//   (the peak's first `--ramp-seconds`: idle pollers find the first orders at their next search, ≤ 60 s), min / median
+//   / max, and how many are under 0.9; `fairness.withRamp` over every whole minute of the peak, `fairness.ramp` when
+//   each connection's first order was discovered; `fairness.demandVsGrants` (1 s samples of the budget's `demand`
+//   rows): the share of time a process waited for each connection's Ideris grant, and the unspent budget in long
+//   grant gaps with nobody waiting (`idleGapSeconds`: work not ready) or with a waiter (`waitingGapSeconds`: the
+//   budget's own loss); the worst three connections' `timeline` in 10 s buckets (grants by lane initial / share of
+//   samples with a waiter: lanes);
 // - idle connections' calls (Ideris and Tiny) per whole minute from the peak's start to the end, as a share of their budget;
 // - orders: duplicates (a marketplace number twice in Tiny) and lost (created in Ideris, absent from Tiny); stock:
 //   SKUs whose Ideris quantity ≠ Tiny's final balance (lost) and writes of the value Ideris already held (duplicates);
@@ -33,7 +39,7 @@
 //   many of them have an import in flight (`shareOfWaitingConnectionsServed`), min / median / max;
 // - `budgetGrants` (the hub's grant gaps in spacings, from its `grant_log`) and `blockSamples` (the sandbox's first
 //   blocks with the calls its window held): whether the budget is spent as fast as it allows, and why a block came.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -46,7 +52,8 @@ const sizes = {
   replicas: numberArg('replicas', 3),
   gateways: numberArg('gateways', 2),
   idleShare: numberArg('idle', 0.2),
-  peakMinutes: numberArg('peak-minutes', 4),
+  peakMinutes: numberArg('peak-minutes', 5),
+  rampSeconds: numberArg('ramp-seconds', 60),
   demand: numberArg('demand', 1.15),
   skus: numberArg('skus', 60),
   tickSeconds: numberArg('tick-seconds', 10),
@@ -192,6 +199,16 @@ const importTimer = setInterval(() => {
     .catch(() => undefined);
 }, 5000);
 
+// Which Ideris accounts had a process waiting for a grant (a fresh `demand` row), every second: a gap between grants
+// with nobody waiting is work the hub did not have ready (polls, settle windows), one with a waiter is the budget's.
+const demandSamples = [];
+const demandTimer = setInterval(() => {
+  void q(`SELECT key, string_agg(DISTINCT lane, ',' ORDER BY lane) AS lanes FROM api_budget.demand
+           WHERE key LIKE 'ideris:%' AND heartbeat_at > clock_timestamp() - interval '3 seconds' GROUP BY key`)
+    .then((rows) => demandSamples.push({ at: Date.now(), keys: new Map(rows.map((r) => [r.key, r.lanes])) }))
+    .catch(() => undefined);
+}, 1000);
+
 // ---- the peak -------------------------------------------------------------------------------------------------
 const peakStart = Date.now();
 const peakEnd = peakStart + sizes.peakMinutes * 60_000;
@@ -308,6 +325,9 @@ const grantGaps = await q(
           avg(spacings)::float8 AS mean, (SELECT json_object_agg(lane, n) FROM (SELECT lane, count(*)::int AS n FROM g JOIN busy USING (key) GROUP BY lane) x) AS lanes
      FROM gaps`,
 ).then((rows) => rows[0], (error) => { problems.push(`grant gaps: ${error.message}`); return null; });
+/** Every Ideris grant of the peak (the grant log keeps 5 minutes), for the worst connections' timelines. */
+const grantRows = await q(`SELECT key, (extract(epoch FROM granted_at) * 1000)::float8 AS at, lane FROM api_budget.grant_log WHERE key LIKE 'ideris:%' ORDER BY granted_at`)
+  .catch((error) => { problems.push(`grant log: ${error.message}`); return []; });
 const expectedOrders = busy.reduce((n, s) => n + s.orderCodes.length, 0);
 log(`peak over: ${expectedOrders} orders and ${busy.reduce((n, s) => n + s.stockTouched.size, 0)} SKUs touched; draining`);
 
@@ -337,6 +357,7 @@ const drainedAt = Date.now();
 await killing;
 clearInterval(pgTimer);
 clearInterval(importTimer);
+clearInterval(demandTimer);
 tracked.stopSampling();
 const memoryNowMB = Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, memoryOf(p.pid).rssMB]));
 
@@ -350,6 +371,13 @@ const wholeMinutes = (from, to) => {
   return out;
 };
 const peakMinutes = wholeMinutes(peakStart, peakEnd);
+/**
+ * Fairness is measured on the whole minutes after the ramp (`--ramp-seconds`, 60): a connection idle before the peak
+ * finds its first orders at its idle poll's next search (up to 60 s later: the idle cadence that keeps polling under a
+ * fifth of the budget) and its first stock changes after the reorder window (10 s); `withRamp` counts every whole minute
+ * of the peak, and `ramp` says when each connection's first order was discovered.
+ */
+const measuredMinutes = wholeMinutes(peakStart + sizes.rampSeconds * 1000, peakEnd);
 const idleMinutes = wholeMinutes(peakStart, drainedAt);
 const use = (acc, minutes, limit) => {
   const perMinute = minutes.map((m) => acc?.acceptedPerMinute?.[m] ?? 0);
@@ -363,8 +391,9 @@ for (const s of sellers) {
   blocks += (tinyAcc?.blocks ?? 0) + (iderisAcc?.blocks ?? 0);
   const allMinutes = [...new Set([...Object.keys(tinyAcc?.acceptedPerMinute ?? {}), ...Object.keys(iderisAcc?.acceptedPerMinute ?? {})])];
   minutesOverLimit += allMinutes.filter((m) => (tinyAcc?.acceptedPerMinute?.[m] ?? 0) > s.tiny || (iderisAcc?.acceptedPerMinute?.[m] ?? 0) > s.ideris).length;
-  s.use = { tiny: use(tinyAcc, s.idle ? idleMinutes : peakMinutes, s.tiny), ideris: use(iderisAcc, s.idle ? idleMinutes : peakMinutes, s.ideris) };
+  s.use = { tiny: use(tinyAcc, s.idle ? idleMinutes : measuredMinutes, s.tiny), ideris: use(iderisAcc, s.idle ? idleMinutes : measuredMinutes, s.ideris) };
   s.binding = Math.max(s.use.tiny.share ?? 0, s.use.ideris.share ?? 0);
+  s.bindingWithRamp = Math.max(use(tinyAcc, peakMinutes, s.tiny).share ?? 0, use(iderisAcc, peakMinutes, s.ideris).share ?? 0);
   s.iderisEndpoints = Object.fromEntries(Object.entries(iderisAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
   s.tinyEndpoints = Object.fromEntries(Object.entries(tinyAcc?.endpoints ?? {}).map(([k, v]) => [k, v.calls]));
 }
@@ -437,6 +466,62 @@ const [ordersImported] = await q(`SELECT count(*)::int AS n FROM orders.order_sy
 const [pushes] = await q('SELECT count(*)::int AS n FROM catalog.stock_push_log');
 const streamInfo = await jsm.streams.info('TINY_NOTIFICATIONS');
 const serviceCpu = (service) => Object.entries(cpuWindow).filter(([name]) => name.startsWith(`${service}-`)).reduce((n, [, s]) => n + s, 0);
+// ---- results: the ramp --------------------------------------------------------------------------------------
+/** Seconds from the peak's start to each busy connection's first order discovered (its poller's first search of the peak that found one). */
+const firstFound = new Map((await q(`SELECT connection_id::text AS id, (extract(epoch FROM min(discovered_at)) * 1000)::float8 AS at FROM orders.order_sync GROUP BY connection_id`)
+  .catch((error) => { problems.push(`ramp: ${error.message}`); return []; })).map((r) => [r.id, r.at]));
+const rampSeconds = busy.map((s) => firstFound.get(s.id)).filter((at) => at !== undefined).map((at) => (at - peakStart) / 1000);
+const ramp = { firstOrderDiscoveredSeconds: { p50: round(pct(rampSeconds, 0.5), 1), p90: round(pct(rampSeconds, 0.9), 1), max: round(pct(rampSeconds, 1), 1) }, measuredFromSecond: round((Date.parse(`${measuredMinutes[0] ?? ''}:00Z`) - peakStart) / 1000, 1) };
+
+// ---- results: demand against grants ----------------------------------------------------------------------------
+const iderisKeyOf = (s) => `ideris:${createHash('sha256').update(s.key).digest('hex').slice(0, 24)}`;
+const measuredFrom = measuredMinutes.length ? Date.parse(`${measuredMinutes[0]}:00Z`) : peakStart;
+const measuredTo = measuredMinutes.length ? Date.parse(`${measuredMinutes.at(-1)}:00Z`) + 60_000 : peakEnd;
+const measuredDemand = demandSamples.filter((d) => d.at >= measuredFrom && d.at < measuredTo);
+const grantsByKey = new Map();
+for (const r of grantRows) {
+  if (!grantsByKey.has(r.key)) grantsByKey.set(r.key, []);
+  grantsByKey.get(r.key).push(r);
+}
+/**
+ * Per busy connection, over the measured minutes: `waitingShare`, the share of the 1 s samples with a process waiting
+ * for an Ideris grant; `idleGapSeconds`, the time in grant gaps over 1.5 spacings with nobody waiting at the gap's
+ * middle (the hub had no Ideris work ready), `waitingGapSeconds` the same with a waiter (the budget's own loss).
+ */
+const spacingMs = 61_000 / IDERIS_LIMIT;
+for (const s of busy) {
+  const key = iderisKeyOf(s);
+  s.waitingShare = measuredDemand.length ? measuredDemand.filter((d) => d.keys.has(key)).length / measuredDemand.length : null;
+  const grants = (grantsByKey.get(key) ?? []).filter((g) => g.at >= measuredFrom - spacingMs && g.at < measuredTo);
+  let idleGap = 0;
+  let waitingGap = 0;
+  for (let k = 1; k < grants.length; k++) {
+    const gap = grants[k].at - grants[k - 1].at;
+    if (gap < 1.5 * spacingMs) continue;
+    const middle = grants[k - 1].at + gap / 2;
+    const sample = demandSamples.reduce((best, d) => (Math.abs(d.at - middle) < Math.abs((best?.at ?? Infinity) - middle) ? d : best), null);
+    if (sample?.keys.has(key)) waitingGap += gap - spacingMs;
+    else idleGap += gap - spacingMs;
+  }
+  s.idleGapSeconds = idleGap / 1000;
+  s.waitingGapSeconds = waitingGap / 1000;
+  /** 10 s buckets from the first measured minute: grants (lane initials) and the share of samples with a waiter. */
+  s.timeline = [];
+  for (let t = measuredFrom; t < measuredTo; t += 10_000) {
+    const inBucket = grants.filter((g) => g.at >= t && g.at < t + 10_000).map((g) => g.lane[0]).join('');
+    const samples = measuredDemand.filter((d) => d.at >= t && d.at < t + 10_000);
+    const waiting = samples.filter((d) => d.keys.has(key)).map((d) => d.keys.get(key));
+    s.timeline.push(`${inBucket || '-'}/${samples.length ? round(waiting.length / samples.length, 1) : '?'}${waiting.length ? `:${[...new Set(waiting.join(',').split(','))].map((l) => l[0]).join('')}` : ''}`);
+  }
+}
+const demandVsGrants = {
+  samples: measuredDemand.length,
+  waitingShare: summary(busy.map((s) => s.waitingShare ?? 0)),
+  // Unspent budget over the measured minutes, summed over busy connections, by whether anyone waited.
+  idleGapSeconds: round(busy.reduce((n, s) => n + s.idleGapSeconds, 0), 1),
+  waitingGapSeconds: round(busy.reduce((n, s) => n + s.waitingGapSeconds, 0), 1),
+};
+
 const items = { ordersImported: ordersImported.n, stockPushes: pushes.n, notificationsStored: streamInfo.state.messages, connectionMinutes: Math.round((sizes.connections * windowSeconds) / 60) };
 const perItem = (cpu, n) => (n > 0 ? round(cpu / n, 4) : null);
 const out = {
@@ -445,7 +530,8 @@ const out = {
   processes: { gateways: sizes.gateways, replicasPerWorker: sizes.replicas, names: Object.keys(procs) },
   connections: { total: sizes.connections, busy: busy.length, idle: idle.length, plans: Object.fromEntries(TINY_PLANS.map((p) => [`tiny${p}`, sellers.filter((s) => s.tiny === p).length])), iderisPerMinute: IDERIS_LIMIT },
   demandPerBusyConnection: Object.fromEntries(TINY_PLANS.map((p) => [`tiny${p}`, { ordersPerMinute: round(busy.find((s) => s.tiny === p)?.ordersPerMinute ?? 0, 1), stockChangesPerMinute: round(busy.find((s) => s.tiny === p)?.stockPerMinute ?? 0, 1) }])),
-  peakMinutesMeasured: peakMinutes.length,
+  peakMinutesMeasured: measuredMinutes.length,
+  peakMinutesWithRamp: peakMinutes.length,
   budgets: {
     blocksProvokedByHub: blocks,
     minutesOverLimit,
@@ -458,7 +544,10 @@ const out = {
     tinyShare: summary(busy.map((s) => s.use.tiny.share ?? 0)),
     under90: busy.filter((s) => s.binding < 0.9).length,
     under50: busy.filter((s) => s.binding < 0.5).length,
-    worst: [...busy].sort((a, b) => a.binding - b.binding).slice(0, 3).map((s) => ({ connection: s.i, tiny: s.tiny, bindingShare: round(s.binding), iderisPerMinute: s.use.ideris.perMinute, tinyPerMinute: s.use.tiny.perMinute, iderisEndpoints: s.iderisEndpoints, tinyEndpoints: s.tinyEndpoints })),
+    withRamp: { bindingShare: summary(busy.map((s) => s.bindingWithRamp)), under90: busy.filter((s) => s.bindingWithRamp < 0.9).length },
+    ramp,
+    demandVsGrants,
+    worst: [...busy].sort((a, b) => a.binding - b.binding).slice(0, 3).map((s) => ({ connection: s.i, tiny: s.tiny, bindingShare: round(s.binding), waitingShare: round(s.waitingShare ?? 0), idleGapSeconds: round(s.idleGapSeconds, 1), waitingGapSeconds: round(s.waitingGapSeconds, 1), timeline: s.timeline.join(' '), iderisPerMinute: s.use.ideris.perMinute, tinyPerMinute: s.use.tiny.perMinute, iderisEndpoints: s.iderisEndpoints, tinyEndpoints: s.tinyEndpoints })),
     // Whole run (peak and drain), the mean busy connection: what its budget went to.
     iderisEndpointsPerConnection: meanEndpoints(busy, 'iderisEndpoints'),
     tinyEndpointsPerConnection: meanEndpoints(busy, 'tinyEndpoints'),
