@@ -295,7 +295,7 @@ export async function privatePostgres({ maxConnections = 300 } = {}) {
   const asPostgres = (cmd, args, opts) => (opts?.spawn ? spawn : execFileSync)('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'ignore' });
   asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
-  const server = asPostgres('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off'], { spawn: true });
+  const server = asPostgres('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'track_functions=pl'], { spawn: true });
   process.on('exit', () => {
     server.kill('SIGINT');
     try {

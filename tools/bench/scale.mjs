@@ -522,6 +522,13 @@ const demandVsGrants = {
   waitingGapSeconds: round(busy.reduce((n, s) => n + s.waitingGapSeconds, 0), 1),
 };
 
+/**
+ * What the budget's bookkeeping cost over the whole run, per grant (the private PostgreSQL counts PL/pgSQL calls:
+ * `track_functions`): `try_grant` transactions (refused ones included) and `demand` row writes (announcements).
+ */
+const [budgetCost] = await q(`SELECT (SELECT calls::int FROM pg_stat_user_functions WHERE schemaname = 'api_budget' AND funcname = 'try_grant') AS "tryGrant",
+                                     (SELECT (n_tup_ins + n_tup_upd)::int FROM pg_stat_user_tables WHERE schemaname = 'api_budget' AND relname = 'demand') AS "demandWrites",
+                                     (SELECT sum(n)::int FROM api_budget.grant_minute) AS grants`).catch(() => [{}]);
 const items = { ordersImported: ordersImported.n, stockPushes: pushes.n, notificationsStored: streamInfo.state.messages, connectionMinutes: Math.round((sizes.connections * windowSeconds) / 60) };
 const perItem = (cpu, n) => (n > 0 ? round(cpu / n, 4) : null);
 const out = {
@@ -601,7 +608,7 @@ const out = {
   ticks,
   timedOut,
   database: db.source,
-  budgetGrants: grantGaps && { iderisAccounts: grantGaps.accounts, gaps: grantGaps.gaps, gapInSpacings: grantGaps.pct && { p10: round(grantGaps.pct[0]), p50: round(grantGaps.pct[1]), p90: round(grantGaps.pct[2]), p99: round(grantGaps.pct[3]), mean: round(grantGaps.mean) }, lanes: grantGaps.lanes },
+  budgetGrants: grantGaps && { iderisAccounts: grantGaps.accounts, gaps: grantGaps.gaps, gapInSpacings: grantGaps.pct && { p10: round(grantGaps.pct[0]), p50: round(grantGaps.pct[1]), p90: round(grantGaps.pct[2]), p99: round(grantGaps.pct[3]), mean: round(grantGaps.mean) }, lanes: grantGaps.lanes, grantsInRun: budgetCost?.grants ?? null, tryGrantCallsPerGrant: budgetCost?.tryGrant && budgetCost.grants ? round(budgetCost.tryGrant / budgetCost.grants, 2) : null, demandWritesPerGrant: budgetCost?.demandWrites && budgetCost.grants ? round(budgetCost.demandWrites / budgetCost.grants, 2) : null },
   blockSamples,
   problems: problems.slice(0, 10),
 };
