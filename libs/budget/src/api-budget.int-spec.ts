@@ -60,6 +60,25 @@ describe('shared API budget (PostgreSQL)', () => {
     expect(ended[0]!.n).toBeGreaterThanOrEqual(12);
   });
 
+  it('counts a call its process never released from its grant + unreleasedCallMs, not from its grant (ADR 0035)', async () => {
+    const c = await ApiBudget.connect(testDatabaseUrl(), { schema, windowMs: WINDOW_MS, unreleasedCallMs: 1000 });
+    try {
+      const token = uniqueSuffix('tok');
+      const budget = c.tiny(token, { callsPerMinute: 2 });
+      await budget.run({ label: 'first' }, async () => undefined); // the bucket exists; its one call ends at once
+      await new Promise((r) => setTimeout(r, WINDOW_MS + 100)); // … and leaves the window
+      // A call granted 1.5 s ago to a process that was SIGKILLed after sending it: no end recorded, its lease gone.
+      await sql(`INSERT INTO "${schema}".grant_log (key, granted_at, lane, lease) VALUES ($1, clock_timestamp() - interval '1500 milliseconds', 'realtime', gen_random_uuid())`, [ApiBudget.keyOf('tiny', token)]);
+      const sentAt: number[] = [];
+      await Promise.all([0, 1].map(() => budget.run({ label: 'x' }, async () => void sentAt.push(Date.now()))));
+      // From its grant, the dead call would leave the 2 s window 0.5 s from now and the second call go 1 s after the
+      // first (the pacing); from its grant + 1 s it holds its slot until 1.5 s from now.
+      expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(1350);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('caps concurrency at a quarter of the per-minute limit', async () => {
     const token = uniqueSuffix('tok');
     let inFlight = 0;

@@ -5,6 +5,7 @@ import { AccountBudget } from './account-budget';
 import { BudgetTables1764200000300 } from './budget-tables.migration';
 import { BudgetMinutes1764800000300 } from './budget-minutes.migration';
 import { BudgetCallEnds1765300000300 } from './budget-call-ends.migration';
+import { BudgetUnreleasedCalls1765400000300 } from './budget-unreleased-calls.migration';
 import { BudgetGrantFunction1765000000300 } from './budget-grant-function.migration';
 import type { BudgetReport } from './budget-report';
 import { BudgetStore, type BucketLimits } from './budget-store';
@@ -39,10 +40,10 @@ export class ApiBudget {
     this.pruneTimer.unref();
   }
 
-  static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number } = {}): Promise<ApiBudget> {
+  static async connect(databaseUrl: string, options: { schema?: string; windowMs?: number; unreleasedCallMs?: number } = {}): Promise<ApiBudget> {
     const schema = options.schema ?? API_BUDGET_SCHEMA;
-    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300, BudgetCallEnds1765300000300] });
-    return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs));
+    await migrateServiceSchema({ url: databaseUrl, schema, entities: [], migrations: [BudgetTables1764200000300, BudgetMinutes1764800000300, BudgetGrantFunction1765000000300, BudgetCallEnds1765300000300, BudgetUnreleasedCalls1765400000300] });
+    return new ApiBudget(BudgetStore.connect(databaseUrl, schema, options.windowMs, options.unreleasedCallMs));
   }
 
   /**

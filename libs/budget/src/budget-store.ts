@@ -26,19 +26,24 @@ export const BUDGET_DEFAULTS = {
   demandTtlMs: 3_000,
   /** How long a loser waits before asking again when another process's turn is pending. */
   retryMs: 15,
+  /**
+   * A call not released (in flight, or its process died before it could record the end) counts in the window from
+   * its grant + this (ADR 0035): well above the sends seen late after their grant (≈ 2.5 s on a loaded machine).
+   */
+  unreleasedCallMs: 15_000,
 };
 
 /** The shared state of every account's budget, in PostgreSQL (schema api_budget). */
 export class BudgetStore {
-  constructor(readonly pool: Pool, private readonly windowMs = BUDGET_DEFAULTS.windowMs) {}
+  constructor(readonly pool: Pool, private readonly windowMs = BUDGET_DEFAULTS.windowMs, private readonly unreleasedCallMs = BUDGET_DEFAULTS.unreleasedCallMs) {}
 
-  /** `windowMs` is shortened only by tests, to see minutes pass in seconds. */
-  static connect(databaseUrl: string, schema = 'api_budget', windowMs = BUDGET_DEFAULTS.windowMs): BudgetStore {
+  /** `windowMs` and `unreleasedCallMs` are shortened only by tests, to see minutes pass in seconds. */
+  static connect(databaseUrl: string, schema = 'api_budget', windowMs = BUDGET_DEFAULTS.windowMs, unreleasedCallMs = BUDGET_DEFAULTS.unreleasedCallMs): BudgetStore {
     const pool = new Pool({ connectionString: databaseUrl, max: 4, options: `-c search_path=${schema}` });
     // An idle client's socket closing (PostgreSQL restarting) is emitted on the pool: without a listener it
     // is an unhandled 'error' event and kills the process. The pool drops that client; the next query reconnects.
     pool.on('error', (error) => reportBackgroundError('api-budget pool', error));
-    return new BudgetStore(pool, windowMs);
+    return new BudgetStore(pool, windowMs, unreleasedCallMs);
   }
 
   async close(): Promise<void> {
@@ -87,8 +92,8 @@ export class BudgetStore {
   async tryGrant(key: string, processId: string): Promise<GrantAttempt> {
     const leaseId = randomUUID();
     const { rows } = await this.pool.query(
-      'SELECT granted, lane, wait_ms, reason, next_in_ms FROM try_grant($1, $2, $3, $4, $5, $6, $7, $8)',
-      [key, processId, leaseId, this.windowMs, BUDGET_DEFAULTS.demandTtlMs, BUDGET_DEFAULTS.leaseMs, RESERVED_TURN_EVERY.normal, RESERVED_TURN_EVERY.bulk],
+      'SELECT granted, lane, wait_ms, reason, next_in_ms FROM try_grant($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [key, processId, leaseId, this.windowMs, BUDGET_DEFAULTS.demandTtlMs, BUDGET_DEFAULTS.leaseMs, RESERVED_TURN_EVERY.normal, RESERVED_TURN_EVERY.bulk, this.unreleasedCallMs],
     );
     const answer = rows[0] as { granted: boolean; lane: Lane | null; wait_ms: number; reason: Exclude<GrantAttempt, { granted: true }>['reason'] | null; next_in_ms: number | null };
     return answer.granted
