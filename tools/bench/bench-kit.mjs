@@ -1,5 +1,6 @@
 // Shared pieces of the benchmark scripts: process start/stop, readiness, peak memory, an HTTP load loop.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -256,6 +257,11 @@ export function seeded(seed) {
 }
 
 /** The p-quantile of the finite values, rounded; null when there are none. */
+/** An account's key in the hub's `api_budget` tables (libs/budget `ApiBudget.keyOf`: a hash of the credential). */
+export function budgetKeyOf(provider, credential) {
+  return `${provider}:${createHash('sha256').update(credential).digest('hex').slice(0, 24)}`;
+}
+
 export function pct(values, p) {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(v.length * p))]) : null;

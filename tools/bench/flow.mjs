@@ -19,10 +19,10 @@
 //   write per distinct sold SKU whose value changed, any other call that is not a stock read): `targetRatio` is
 //   against the tighter of the two (`bindingAccount`). And every stock read granted while an order was waiting.
 import { rmSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { argOf, call, freePort, numberArg, passThrough, pct, perItem, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
+import { argOf, budgetKeyOf, call, freePort, numberArg, passThrough, pct, perItem, privateDist, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const mode = argOf('mode') === 'combined' ? 'combined' : 'steady';
 const combined = mode === 'combined';
@@ -324,7 +324,7 @@ if (!combined) {
   log(`combined: ${peakOrders} orders at once, Tiny ${tinyLimit}/min, Ideris ${iderisLimit}/min, autoPostStock`);
   // The hub's own record of who waits for a Tiny grant: the budget's demand rows (one per process and lane),
   // sampled every 100 ms. A stock read sent while a real-time demand was there took a slot an order was waiting for.
-  const tinyKey = `tiny:${createHash('sha256').update(seller.token).digest('hex').slice(0, 24)}`;
+  const tinyKey = budgetKeyOf('tiny', seller.token);
   const realtimeWaiting = [];
   let sampling = true;
   const sampler = (async () => {

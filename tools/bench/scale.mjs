@@ -39,13 +39,13 @@
 //   many of them have an import in flight (`shareOfWaitingConnectionsServed`), min / median / max;
 // - `budgetGrants` (the hub's grant gaps in spacings, from its `grant_log`) and `blockSamples` (the sandbox's first
 //   blocks with the calls its window held): whether the budget is spent as fast as it allows, and why a block came.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ensurePostgres, privateNatsForTests } from '../infra.mjs';
-import { call, freePort, memoryOf, numberArg, pct, privateDist, privatePostgres, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
+import { budgetKeyOf, call, freePort, memoryOf, numberArg, pct, privateDist, privatePostgres, seeded, trackProcesses, waitOk } from './bench-kit.mjs';
 
 const sizes = {
   connections: numberArg('connections', 200),
@@ -201,6 +201,7 @@ const importTimer = setInterval(() => {
 
 // Which Ideris accounts had a process waiting for a grant (a fresh `demand` row), every second: a gap between grants
 // with nobody waiting is work the hub did not have ready (polls, settle windows), one with a waiter is the budget's.
+// 3 s: the budget's own `BUDGET_DEFAULTS.demandTtlMs`, after which try_grant ignores a demand row.
 const demandSamples = [];
 const demandTimer = setInterval(() => {
   void q(`SELECT key, string_agg(DISTINCT lane, ',' ORDER BY lane) AS lanes FROM api_budget.demand
@@ -378,6 +379,8 @@ const peakMinutes = wholeMinutes(peakStart, peakEnd);
  * of the peak, and `ramp` says when each connection's first order was discovered.
  */
 const measuredMinutes = wholeMinutes(peakStart + sizes.rampSeconds * 1000, peakEnd);
+const measuredFrom = measuredMinutes.length ? Date.parse(`${measuredMinutes[0]}:00Z`) : peakStart;
+const measuredTo = measuredMinutes.length ? Date.parse(`${measuredMinutes.at(-1)}:00Z`) + 60_000 : peakEnd;
 const idleMinutes = wholeMinutes(peakStart, drainedAt);
 const use = (acc, minutes, limit) => {
   const perMinute = minutes.map((m) => acc?.acceptedPerMinute?.[m] ?? 0);
@@ -471,12 +474,9 @@ const serviceCpu = (service) => Object.entries(cpuWindow).filter(([name]) => nam
 const firstFound = new Map((await q(`SELECT connection_id::text AS id, (extract(epoch FROM min(discovered_at)) * 1000)::float8 AS at FROM orders.order_sync GROUP BY connection_id`)
   .catch((error) => { problems.push(`ramp: ${error.message}`); return []; })).map((r) => [r.id, r.at]));
 const rampSeconds = busy.map((s) => firstFound.get(s.id)).filter((at) => at !== undefined).map((at) => (at - peakStart) / 1000);
-const ramp = { firstOrderDiscoveredSeconds: { p50: round(pct(rampSeconds, 0.5), 1), p90: round(pct(rampSeconds, 0.9), 1), max: round(pct(rampSeconds, 1), 1) }, measuredFromSecond: round((Date.parse(`${measuredMinutes[0] ?? ''}:00Z`) - peakStart) / 1000, 1) };
+const ramp = { firstOrderDiscoveredSeconds: { p50: round(pct(rampSeconds, 0.5), 1), p90: round(pct(rampSeconds, 0.9), 1), max: round(pct(rampSeconds, 1), 1) }, measuredFromSecond: round((measuredFrom - peakStart) / 1000, 1) };
 
 // ---- results: demand against grants ----------------------------------------------------------------------------
-const iderisKeyOf = (s) => `ideris:${createHash('sha256').update(s.key).digest('hex').slice(0, 24)}`;
-const measuredFrom = measuredMinutes.length ? Date.parse(`${measuredMinutes[0]}:00Z`) : peakStart;
-const measuredTo = measuredMinutes.length ? Date.parse(`${measuredMinutes.at(-1)}:00Z`) + 60_000 : peakEnd;
 const measuredDemand = demandSamples.filter((d) => d.at >= measuredFrom && d.at < measuredTo);
 const grantsByKey = new Map();
 for (const r of grantRows) {
@@ -489,8 +489,19 @@ for (const r of grantRows) {
  * middle (the hub had no Ideris work ready), `waitingGapSeconds` the same with a waiter (the budget's own loss).
  */
 const spacingMs = 61_000 / IDERIS_LIMIT;
+/** The demand sample nearest to `t` (samples are in time order, one a second). */
+const demandSampleAt = (t) => {
+  let lo = 0;
+  let hi = demandSamples.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (demandSamples[mid].at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return [demandSamples[lo - 1], demandSamples[lo]].filter(Boolean).sort((x, y) => Math.abs(x.at - t) - Math.abs(y.at - t))[0];
+};
 for (const s of busy) {
-  const key = iderisKeyOf(s);
+  const key = budgetKeyOf('ideris', s.key);
   s.waitingShare = measuredDemand.length ? measuredDemand.filter((d) => d.keys.has(key)).length / measuredDemand.length : null;
   const grants = (grantsByKey.get(key) ?? []).filter((g) => g.at >= measuredFrom - spacingMs && g.at < measuredTo);
   let idleGap = 0;
@@ -499,7 +510,7 @@ for (const s of busy) {
     const gap = grants[k].at - grants[k - 1].at;
     if (gap < 1.5 * spacingMs) continue;
     const middle = grants[k - 1].at + gap / 2;
-    const sample = demandSamples.reduce((best, d) => (Math.abs(d.at - middle) < Math.abs((best?.at ?? Infinity) - middle) ? d : best), null);
+    const sample = demandSampleAt(middle);
     if (sample?.keys.has(key)) waitingGap += gap - spacingMs;
     else idleGap += gap - spacingMs;
   }
