@@ -379,6 +379,7 @@ const peakMinutes = wholeMinutes(peakStart, peakEnd);
  * of the peak, and `ramp` says when each connection's first order was discovered.
  */
 const measuredMinutes = wholeMinutes(peakStart + sizes.rampSeconds * 1000, peakEnd);
+if (measuredMinutes.length === 0) problems.push(`no whole minute of the peak after its first ${sizes.rampSeconds} s: fairness is not measured (lengthen --peak-minutes)`);
 const measuredFrom = measuredMinutes.length ? Date.parse(`${measuredMinutes[0]}:00Z`) : peakStart;
 const measuredTo = measuredMinutes.length ? Date.parse(`${measuredMinutes.at(-1)}:00Z`) + 60_000 : peakEnd;
 const idleMinutes = wholeMinutes(peakStart, drainedAt);
